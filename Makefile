@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Top-level build: `make` builds stap, staprun and stapio; `make check` runs
+# every testsuite/*.sh runner and ends with "N passed, N failed".
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild/parse -MMD -MP
+LDLIBS  += -ldw -lelf -lxxhash
+
+BUILD   := build
+SRCS    := $(shell find src -name '*.c' | sort)
+GRAMMAR := $(wildcard src/parse/grammar.y)
+LEXER   := $(wildcard src/parse/lexer.l)
+GEN_C   := $(GRAMMAR:src/parse/%.y=$(BUILD)/parse/%.tab.c) $(LEXER:src/parse/%.l=$(BUILD)/parse/%.lex.c)
+GEN_H   := $(GEN_C:.c=.h)
+OBJS    := $(SRCS:%.c=$(BUILD)/%.o) $(GEN_C:%.c=%.o)
+
+# staprun/Makefile.inc defines STAPRUN_SRCS and STAPIO_SRCS
+-include staprun/Makefile.inc
+STAPRUN_OBJS := $(STAPRUN_SRCS:%.c=$(BUILD)/%.o)
+STAPIO_OBJS  := $(STAPIO_SRCS:%.c=$(BUILD)/%.o)
+PROGS := stap $(if $(STAPRUN_SRCS),staprun) $(if $(STAPIO_SRCS),stapio)
+
+all: $(PROGS)
+
+stap: $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+staprun: $(STAPRUN_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
+stapio: $(STAPIO_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
+# static copies for the guest initramfs
+$(BUILD)/static/staprun: $(STAPRUN_SRCS)
+	@mkdir -p $(@D)
+	$(CC) -O2 -static -Iruntime -o $@ $^
+$(BUILD)/static/stapio: $(STAPIO_SRCS)
+	@mkdir -p $(@D)
+	$(CC) -O2 -static -Iruntime -o $@ $^
+static: $(BUILD)/static/staprun $(BUILD)/static/stapio
+
+$(BUILD)/%.o: %.c | $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/parse/%.o: $(BUILD)/parse/%.c | $(GEN_H)
+	$(CC) $(CPPFLAGS) -Isrc/parse $(CFLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
+
+$(BUILD)/parse/%.tab.c $(BUILD)/parse/%.tab.h: src/parse/%.y
+	@mkdir -p $(@D)
+	bison -Wall -d -o $(BUILD)/parse/$*.tab.c $<
+
+$(BUILD)/parse/%.lex.c $(BUILD)/parse/%.lex.h: src/parse/%.l
+	@mkdir -p $(@D)
+	flex -o $(BUILD)/parse/$*.lex.c --header-file=$(BUILD)/parse/$*.lex.h $<
+
+check: all
+	@bash testsuite/run-all
+
+clean:
+	rm -rf $(BUILD) stap staprun stapio
+
+.PHONY: all check clean static
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kbuild.c - pass 4: `make -C <kernel build dir> M=<tmpdir> modules` on the
+ * generated C file.  Compiler errors are shown with the generated source
+ * location; the module lands in the temporary directory (and in the
+ * current directory with -m).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "build/kbuild.h"
+#include "session.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* the release a build tree was configured for (include/config/kernel.release) */
+static char *tree_release(const char *dir)
+{
+	char *path = xasprintf("%s/include/config/kernel.release", dir);
+	FILE *f = fopen(path, "r");
+	char buf[256] = "";
+
+	free(path);
+	if (!f)
+		return NULL;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return buf[0] ? xstrdup(buf) : NULL;
+}
+
+int kbuild_find_kernel(struct session *s)
+{
+	struct utsname u;
+
+	if (s->kernel_build_dir) {
+		if (!s->kernel_release)
+			s->kernel_release = tree_release(s->kernel_build_dir);
+		if (!s->kernel_release)
+			s->kernel_release = "unknown";
+		return 0;
+	}
+	if (!s->kernel_release && s->vm && s->vm_release)
+		s->kernel_release = s->vm_release;
+	if (!s->kernel_release) {
+		uname(&u);
+		s->kernel_release = xstrdup(u.release);
+		/* a host without headers for itself (e.g. a CI machine running
+		 * another kernel): with --vm, target the newest installed tree */
+		char *b = xasprintf("/lib/modules/%s/build", s->kernel_release);
+
+		if (!is_dir(b) && s->vm) {
+			FILE *p = popen("ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1", "r");
+			char line[512] = "";
+
+			if (p && fgets(line, sizeof(line), p)) {
+				line[strcspn(line, "\n")] = 0;
+				char *r = tree_release(line);
+
+				if (r)
+					s->kernel_release = r;
+			}
+			if (p)
+				pclose(p);
+		}
+		free(b);
+	}
+	s->kernel_build_dir = xasprintf("/lib/modules/%s/build", s->kernel_release);
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static char *module_base(const struct session *s)
+{
+	const char *b = strrchr(s->c_file, '/');
+	char *m = xstrdup(b ? b + 1 : s->c_file);
+	char *dot = strrchr(m, '.');
+
+	if (dot)
+		*dot = 0;
+	return m;
+}
+
+static int write_kbuild(struct session *s, const char *mod)
+{
+	struct strbuf sb = { 0 };
+	char *path = xasprintf("%s/Kbuild", s->tmpdir);
+	int rc;
+
+	sb_printf(&sb, "obj-m := %s.o\n", mod);
+	sb_printf(&sb, "ccflags-y := -I%s -Wno-declaration-after-statement -Wno-unused\n",
+		  s->runtime_dir);
+	vec_each(&s->defines, i)
+		sb_printf(&sb, "ccflags-y += -D%s\n", (const char *)s->defines.v[i]);
+	rc = write_file(path, sb_str(&sb));
+	free(path);
+	sb_free(&sb);
+	return rc;
+}
+
+/* run make, keeping its output; show it only on failure (or with -v -v) */
+static int run_make(struct session *s, char **out)
+{
+	struct strbuf cmd = { 0 }, log = { 0 };
+	char buf[4096];
+	size_t n;
+	FILE *p;
+	int st;
+
+	sb_printf(&cmd, "make -C '%s' M='%s' modules", s->kernel_build_dir, s->tmpdir);
+	vec_each(&s->kbuild_vars, i)
+		sb_printf(&cmd, " '%s'", (const char *)s->kbuild_vars.v[i]);
+	if (s->verbose[3] > 2)
+		sb_puts(&cmd, " V=1");
+	sb_puts(&cmd, " 2>&1");
+	if (s->verbose[3] > 1)
+		fprintf(stderr, "Running %s\n", sb_str(&cmd));
+	p = popen(sb_str(&cmd), "r");
+	sb_free(&cmd);
+	if (!p)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		sb_add(&log, buf, n);
+	st = pclose(p);
+	*out = log.s ? log.s : xstrdup("");
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* show compiler diagnostics, dropping kbuild's chatter */
+static void show_errors(const char *log)
+{
+	const char *p = log;
+
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		int len = e ? (int)(e - p) : (int)strlen(p);
+
+		if (strncmp(p, "make", 4) && strncmp(p, "  CC", 4) && strncmp(p, "  MODPOST", 9))
+			fprintf(stderr, "%.*s\n", len, p);
+		p += len + (e ? 1 : 0);
+	}
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char *cmd = xasprintf("cp -f '%s' '%s'", from, to);
+	int rc = system(cmd);
+
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+int kbuild_build(struct session *s)
+{
+	char *mod, *log = NULL, *ko;
+	struct stat st;
+	int rc;
+
+	if (!is_dir(s->kernel_build_dir)) {
+		fprintf(stderr, "stap: kernel build tree '%s' not found; install linux-headers-%s "
+			"or name another with -r\n", s->kernel_build_dir, s->kernel_release);
+		return -1;
+	}
+	mod = module_base(s);
+	if (write_kbuild(s, mod) < 0)
+		return -1;
+	rc = run_make(s, &log);
+	ko = xasprintf("%s/%s.ko", s->tmpdir, mod);
+	if (rc == 0 && stat(ko, &st) != 0)
+		rc = -1;
+	if (rc < 0 || s->verbose[3] > 1)
+		show_errors(log);
+	free(log);
+	if (rc < 0) {
+		free(ko);
+		free(mod);
+		return -1;
+	}
+	s->ko_file = ko;
+	if (s->module_name && s->last_pass >= 4) {
+		char *here = xasprintf("%s.ko", mod);
+
+		if (copy_file(ko, here) == 0 && s->last_pass == 4)
+			s->ko_file = here;
+	}
+	free(mod);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* arena.h - bump allocator; everything is freed at once with arena_free */
+#ifndef STAP_ARENA_H
+#define STAP_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+};
+
+void *arena_alloc(struct arena *a, size_t n);	/* zeroed */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+void arena_free(struct arena *a);
+
+#define arena_new(a, T) ((T *)arena_alloc((a), sizeof(T)))
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdlib.h>
+
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+void vec_push(struct vec *vec, void *p)
+{
+	if (vec->n == vec->cap) {
+		vec->cap = vec->cap ? vec->cap * 2 : 4;
+		vec->v = xrealloc(vec->v, sizeof(void *) * (size_t)vec->cap);
+	}
+	vec->v[vec->n++] = p;
+}
+
+void vec_free(struct vec *vec)
+{
+	free(vec->v);
+	vec->v = NULL;
+	vec->n = vec->cap = 0;
+}

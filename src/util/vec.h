@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vec.h - growable array of pointers (heap-backed; owner frees with vec_free) */
+#ifndef STAP_VEC_H
+#define STAP_VEC_H
+
+#include <stddef.h>
+
+struct vec {
+	void **v;
+	int n, cap;
+};
+
+void vec_push(struct vec *vec, void *p);
+void vec_free(struct vec *vec);
+
+#define vec_get(vec, i) ((vec)->v[(i)])
+#define vec_each(vec, i) for (int i = 0; i < (vec)->n; i++)
+
+#endif
