@@ -57,11 +57,35 @@ $(BUILD)/parse/%.lex.c $(BUILD)/parse/%.lex.h: src/parse/%.l
 	@mkdir -p $(@D)
 	flex -o $(BUILD)/parse/$*.lex.c --header-file=$(BUILD)/parse/$*.lex.h $<
 
+PREFIX  ?= /usr/local
+BINDIR  := $(DESTDIR)$(PREFIX)/bin
+LIBEXEC := $(DESTDIR)$(PREFIX)/libexec/stap
+DATADIR := $(DESTDIR)$(PREFIX)/share/stap
+MANDIR  := $(DESTDIR)$(PREFIX)/share/man
+
+install: all static
+	install -d $(BINDIR) $(LIBEXEC) $(DATADIR) $(MANDIR)/man1 $(MANDIR)/man8 $(MANDIR)/man3
+	install -m 755 stap $(BINDIR)/stap
+	$(if $(STAPRUN_SRCS),install -m 755 staprun $(BINDIR)/staprun)
+	$(if $(STAPIO_SRCS),install -m 755 stapio $(LIBEXEC)/stapio)
+	install -d $(LIBEXEC)/static
+	$(if $(STAPRUN_SRCS),install -m 755 $(BUILD)/static/staprun $(BUILD)/static/stapio $(LIBEXEC)/static/)
+	rm -rf $(DATADIR)/tapset $(DATADIR)/runtime
+	cp -r tapset runtime $(DATADIR)/
+	for m in doc/*.1; do install -m 644 $$m $(MANDIR)/man1/; done
+	for m in $(wildcard doc/*.8); do install -m 644 $$m $(MANDIR)/man8/; done
+	for m in $(wildcard doc/*.3stap); do install -m 644 $$m $(MANDIR)/man3/; done
+
+uninstall:
+	rm -f $(BINDIR)/stap $(BINDIR)/staprun
+	rm -rf $(LIBEXEC) $(DATADIR)
+	rm -f $(MANDIR)/man1/stap.1 $(MANDIR)/man8/staprun.8 $(MANDIR)/man3/stapprobes.3stap
+
 check: all
 	@bash testsuite/run-all
 
 clean:
 	rm -rf $(BUILD) stap staprun stapio
 
-.PHONY: all check clean static
+.PHONY: all check clean static install uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
