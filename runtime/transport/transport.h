@@ -17,12 +17,15 @@
 
 #include <linux/types.h>
 
+struct proc_dir_entry;
+
 /* ---- provided by the generated module ---- */
 int stp_session_start(void);	/* 0 or -errno; on error nothing stays registered */
 void stp_session_stop(void);	/* idempotent */
-extern const char stp_module_name[];
 
 /* ---- provided by the transport ---- */
+extern const char stp_module_name[];	/* KBUILD_MODNAME */
+
 /*
  * Append bytes to the data channel.  Any context (probe handlers run with
  * preemption or interrupts off); never sleeps.  Records are kept whole: on
@@ -35,5 +38,9 @@ void stp_transport_warn(const char *msg);
 void stp_transport_error(const char *msg);
 /* exit() from a probe: asynchronous, any context. */
 void stp_transport_request_exit(void);
+/* target(): the -c child's or -x pid, 0 if none (valid from session start) */
+pid_t stp_transport_target(void);
+/* /proc/stap/NAME/, for procfs probes (entries they add they must remove) */
+struct proc_dir_entry *stp_transport_proc_dir(void);
 
 #endif

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ring.c - the data channel: one byte ring per possible CPU.
+ *
+ * Each ring has a single producer (its CPU, with interrupts off and a busy
+ * flag against NMI nesting) and a single consumer (the data file's reader,
+ * under stp_ring_read_lock), so head and tail are free-running counters
+ * published with release/acquire and no lock is ever taken on the write
+ * side.  A record is { u32 len, u32 seq } + len bytes, padded to 8 bytes so
+ * the header never wraps; seq is global and lets the reader merge CPUs back
+ * into the order of writing.  A record that does not fit is dropped whole
+ * and counted.  Included by transport.c only.
+ */
+
+struct stp_ring {
+	char *buf;
+	unsigned long head;		/* bytes ever written (producer) */
+	unsigned long tail;		/* bytes ever consumed (reader) */
+	int busy;			/* a write is in progress on this CPU */
+};
+
+struct stp_rec_hdr {
+	u32 len;
+	u32 seq;
+};
+
+#define STP_REC_ALIGN	8
+
+static struct stp_ring __percpu *stp_rings;
+static unsigned long stp_ring_size;	/* power of two */
+static atomic_t stp_ring_seq = ATOMIC_INIT(0);
+static atomic_long_t stp_ring_dropped = ATOMIC_LONG_INIT(0);
+static DEFINE_MUTEX(stp_ring_read_lock);
+
+static unsigned long stp_ring_mask(void)
+{
+	return stp_ring_size - 1;
+}
+
+static int stp_ring_alloc(unsigned long mb)
+{
+	int cpu;
+
+	stp_ring_size = roundup_pow_of_two(mb << 20);
+	stp_rings = alloc_percpu(struct stp_ring);
+	if (!stp_rings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
+
+		r->buf = vmalloc(stp_ring_size);
+		if (!r->buf)
+			return -ENOMEM;	/* caller frees */
+	}
+	return 0;
+}
+
+static void stp_ring_free(void)
+{
+	int cpu;
+
+	if (!stp_rings)
+		return;
+	for_each_possible_cpu(cpu)
+		vfree(per_cpu_ptr(stp_rings, cpu)->buf);
+	free_percpu(stp_rings);
+	stp_rings = NULL;
+}
+
+static void stp_ring_put(struct stp_ring *r, unsigned long pos,
+			 const void *src, size_t len)
+{
+	unsigned long off = pos & stp_ring_mask();
+	size_t first = min_t(size_t, len, stp_ring_size - off);
+
+	memcpy(r->buf + off, src, first);
+	memcpy(r->buf, (const char *)src + first, len - first);
+}
+
+/* Producer side: any context, never sleeps.  0, -ENOSPC or -EBUSY. */
+static int stp_ring_write(const char *data, size_t len)
+{
+	struct stp_ring *r;
+	struct stp_rec_hdr h;
+	unsigned long flags, head, need;
+	int rc = 0;
+
+	need = ALIGN(sizeof(h) + len, STP_REC_ALIGN);
+	local_irq_save(flags);
+	r = this_cpu_ptr(stp_rings);
+	if (READ_ONCE(r->busy)) {	/* NMI inside a write on this CPU */
+		rc = -EBUSY;
+		goto out;
+	}
+	WRITE_ONCE(r->busy, 1);
+	barrier();
+	head = r->head;
+	if (need > stp_ring_size - (head - smp_load_acquire(&r->tail))) {
+		rc = -ENOSPC;
+	} else {
+		h.len = len;
+		h.seq = atomic_inc_return(&stp_ring_seq);
+		memcpy(r->buf + (head & stp_ring_mask()), &h, sizeof(h));
+		stp_ring_put(r, head + sizeof(h), data, len);
+		smp_store_release(&r->head, head + need);
+	}
+	barrier();
+	WRITE_ONCE(r->busy, 0);
+out:
+	local_irq_restore(flags);
+	if (rc)
+		atomic_long_inc(&stp_ring_dropped);
+	return rc;
+}
+
+/* Consumer side helpers: caller holds stp_ring_read_lock. */
+static bool stp_ring_empty(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
+
+		if (smp_load_acquire(&r->head) != r->tail)
+			return false;
+	}
+	return true;
+}
+
+/* the ring holding the oldest record, or NULL; its header in *h */
+static struct stp_ring *stp_ring_oldest(struct stp_rec_hdr *h)
+{
+	struct stp_ring *best = NULL;
+	struct stp_rec_hdr cur;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
+
+		if (smp_load_acquire(&r->head) == r->tail)
+			continue;
+		memcpy(&cur, r->buf + (r->tail & stp_ring_mask()), sizeof(cur));
+		if (!best || (s32)(cur.seq - h->seq) < 0) {
+			best = r;
+			*h = cur;
+		}
+	}
+	return best;
+}
+
+static int stp_ring_get_user(struct stp_ring *r, unsigned long pos,
+			     char __user *dst, size_t len)
+{
+	unsigned long off = pos & stp_ring_mask();
+	size_t first = min_t(size_t, len, stp_ring_size - off);
+
+	if (copy_to_user(dst, r->buf + off, first))
+		return -EFAULT;
+	if (copy_to_user(dst + first, r->buf, len - first))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy whole records, oldest first.  Bytes copied, 0 if empty, -errno. */
+static ssize_t stp_ring_read(char __user *ubuf, size_t count)
+{
+	struct stp_rec_hdr h;
+	struct stp_ring *r;
+	size_t done = 0;
+
+	while ((r = stp_ring_oldest(&h)) != NULL) {
+		if (h.len > count - done) {
+			if (!done)
+				return -EINVAL;
+			break;
+		}
+		if (stp_ring_get_user(r, r->tail + sizeof(h), ubuf + done,
+				      h.len))
+			return done ? done : -EFAULT;
+		done += h.len;
+		smp_store_release(&r->tail, r->tail +
+				  ALIGN(sizeof(h) + h.len, STP_REC_ALIGN));
+	}
+	return done;
+}

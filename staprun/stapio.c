@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stapio.c - talk to a loaded module through /proc/stap/NAME/{ctl,data}.
+ *
+ *   stapio [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] MODNAME
+ *
+ * Sends START (with the target pid), relays the data file to stdout (or
+ * FILE), prints WARNING:/ERROR: messages on stderr, turns SIGINT, SIGTERM,
+ * SIGHUP, SIGQUIT, the -T alarm and the -c child's exit into STOP, and
+ * returns after the module's DONE once the data file reached EOF.  The -c
+ * command runs under /bin/sh, held back until the probes started.  Exit
+ * status: 1 if the probes failed to start or any ERROR was reported, else 0.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#define PROG "stapio"
+#define SIO_BUF (256 * 1024)
+
+struct sio {
+	/* options */
+	int verbose, no_warn;
+	const char *out_file, *cmd, *modname;
+	long target, timeout;
+	/* state */
+	int ctl, data, out, sigr;	/* fds; sigr: self-pipe read end */
+	pid_t child;			/* -c command, 0 if none/reaped */
+	int go;				/* write end that releases the child */
+	int started, stop_sent, done, ctl_eof, data_eof, discard;
+	int errors;
+	unsigned long long dropped, ctl_dropped;
+};
+
+/* the handler writes the signal number here; nothing else is global */
+static int sio_sigw = -1;
+
+static void sio_on_signal(int sig)
+{
+	int e = errno;
+	char c = (char)sig;
+
+	if (write(sio_sigw, &c, 1) < 0) {
+		/* pipe full: a wakeup is pending anyway */
+	}
+	errno = e;
+}
+
+static void sio_usage(void)
+{
+	sr_err("Usage: stapio [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] "
+	       "MODNAME\n");
+}
+
+static int sio_parse(int argc, char **argv, struct sio *s)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "+vwo:c:x:T:")) != -1) {
+		switch (c) {
+		case 'v': s->verbose++; break;
+		case 'w': s->no_warn = 1; break;
+		case 'o': s->out_file = optarg; break;
+		case 'c': s->cmd = optarg; break;
+		case 'x':
+			if (sr_parse_long(optarg, 1, 0x7fffffff, &s->target)) {
+				sr_err("ERROR: -x: invalid pid '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'T':
+			if (sr_parse_long(optarg, 1, 0x7fffffff, &s->timeout)) {
+				sr_err("ERROR: -T: invalid timeout '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		default: sio_usage(); return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		sio_usage();
+		return -1;
+	}
+	s->modname = argv[optind];
+	return 0;
+}
+
+static int sio_signals(struct sio *s)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGALRM, SIGCHLD };
+	struct sigaction sa;
+	sigset_t set;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK))
+		return -1;
+	s->sigr = p[0];
+	sio_sigw = p[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sio_on_signal;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&set, sigs[i]);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* staprun hands them over blocked (see there) */
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	return 0;
+}
+
+static int sio_open(struct sio *s)
+{
+	char path[256];
+
+	sr_proc_path(path, sizeof(path), s->modname, STP_CTL_FILE);
+	s->ctl = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (s->ctl < 0) {
+		sr_err("ERROR: Couldn't open control channel '%s': %s\n", path,
+		       strerror(errno));
+		return -1;
+	}
+	sr_proc_path(path, sizeof(path), s->modname, STP_DATA_FILE);
+	s->data = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (s->data < 0) {
+		sr_err("ERROR: Couldn't open data channel '%s': %s\n", path,
+		       strerror(errno));
+		return -1;
+	}
+	s->out = STDOUT_FILENO;
+	if (s->out_file) {
+		s->out = open(s->out_file, O_WRONLY | O_CREAT | O_TRUNC |
+			      O_CLOEXEC, 0666);
+		if (s->out < 0) {
+			sr_err("ERROR: Couldn't open output file '%s': %s\n",
+			       s->out_file, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* -c: fork now, exec once released (so target() exists before it runs) */
+static int sio_fork_child(struct sio *s)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+					    SIGALRM, SIGCHLD, SIGPIPE };
+		const char *ctrl = ";&|()\n";
+		char *cmd;
+		char c;
+
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			signal(sigs[i], SIG_DFL);
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);	/* the probes never started */
+		/* a simple command is exec'ed by the shell: target() is it */
+		if (strpbrk(s->cmd, ctrl) || asprintf(&cmd, "exec %s", s->cmd) < 0)
+			cmd = (char *)s->cmd;
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		sr_err("ERROR: Couldn't run '%s': %s\n", s->cmd, strerror(errno));
+		_exit(127);
+	}
+	close(p[0]);
+	s->go = p[1];
+	s->child = pid;
+	s->target = pid;
+	return 0;
+}
+
+static void sio_release_child(struct sio *s)
+{
+	if (s->go < 0)
+		return;
+	if (sr_write_all(s->go, "g", 1))
+		sr_err("ERROR: Couldn't start '%s'\n", s->cmd);
+	close(s->go);
+	s->go = -1;
+}
+
+static int sio_send(struct sio *s, uint32_t type, const void *payload,
+		    uint32_t len)
+{
+	char buf[sizeof(struct stp_msg_hdr) + sizeof(struct stp_msg_start)];
+	struct stp_msg_hdr h = { .type = type, .len = len };
+
+	memcpy(buf, &h, sizeof(h));
+	if (len)
+		memcpy(buf + sizeof(h), payload, len);
+	if (write(s->ctl, buf, sizeof(h) + len) < 0)
+		return -errno;
+	return 0;
+}
+
+static void sio_stop(struct sio *s, const char *why)
+{
+	int rc;
+
+	if (s->stop_sent || s->done)
+		return;
+	s->stop_sent = 1;
+	sr_verbose(s->verbose, PROG, "stopping (%s)", why);
+	rc = sio_send(s, STP_MSG_STOP, NULL, 0);
+	if (rc)
+		sr_err("ERROR: Couldn't send STOP: %s\n", strerror(-rc));
+}
+
+static void sio_reap(struct sio *s)
+{
+	int st;
+
+	if (s->child > 0 && waitpid(s->child, &st, WNOHANG) == s->child) {
+		s->child = 0;
+		sio_stop(s, "the -c command exited");
+	}
+}
+
+static void sio_on_signals(struct sio *s)
+{
+	char sigs[64];
+	ssize_t n = read(s->sigr, sigs, sizeof(sigs));
+
+	for (ssize_t i = 0; i < n; i++) {
+		if (sigs[i] == SIGCHLD)
+			sio_reap(s);
+		else if (sigs[i] == SIGALRM)
+			sio_stop(s, "-T timeout");
+		else
+			sio_stop(s, strsignal(sigs[i]));
+	}
+}
+
+static void sio_started(struct sio *s, const struct stp_msg_started *m)
+{
+	if (m->status) {
+		sr_err("ERROR: Couldn't start the probes: %s\n",
+		       strerror(-m->status));
+		s->errors++;
+		return;
+	}
+	s->started = 1;
+	sr_verbose(s->verbose, PROG, "probes started");
+	sio_release_child(s);
+	if (s->timeout)
+		alarm((unsigned int)s->timeout);
+}
+
+static void sio_message(struct sio *s, const struct stp_msg_hdr *h,
+			const char *p)
+{
+	switch (h->type) {
+	case STP_MSG_STARTED:
+		if (h->len >= sizeof(struct stp_msg_started))
+			sio_started(s, (const void *)p);
+		break;
+	case STP_MSG_WARN:
+		if (!s->no_warn)
+			sr_err("WARNING: %.*s\n", (int)h->len, p);
+		break;
+	case STP_MSG_ERROR:
+		sr_err("ERROR: %.*s\n", (int)h->len, p);
+		s->errors++;
+		break;
+	case STP_MSG_EXIT:
+		sr_verbose(s->verbose, PROG, "the script called exit()");
+		break;
+	case STP_MSG_DONE:
+		if (h->len >= sizeof(struct stp_msg_done)) {
+			const struct stp_msg_done *d = (const void *)p;
+
+			s->dropped = d->dropped;
+			s->ctl_dropped = d->ctl_dropped;
+		}
+		s->done = 1;
+		sr_verbose(s->verbose, PROG, "module done");
+		break;
+	default:
+		sr_verbose(s->verbose, PROG, "unknown message type %u", h->type);
+	}
+}
+
+static void sio_read_ctl(struct sio *s)
+{
+	static char buf[STP_CTL_READ_MIN * 4];
+	ssize_t n = read(s->ctl, buf, sizeof(buf));
+	size_t off = 0;
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		sr_err("ERROR: control channel: %s\n", strerror(errno));
+		n = 0;
+	}
+	if (n == 0) {
+		s->ctl_eof = 1;
+		return;
+	}
+	while (off + sizeof(struct stp_msg_hdr) <= (size_t)n) {
+		struct stp_msg_hdr h;
+
+		memcpy(&h, buf + off, sizeof(h));
+		off += sizeof(h);
+		if (off + h.len > (size_t)n)
+			break;
+		sio_message(s, &h, buf + off);
+		off += h.len;
+	}
+}
+
+static void sio_read_data(struct sio *s)
+{
+	static char buf[SIO_BUF];
+	ssize_t n = read(s->data, buf, sizeof(buf));
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		sr_err("ERROR: data channel: %s\n", strerror(errno));
+		n = 0;
+	}
+	if (n == 0) {
+		s->data_eof = 1;
+		return;
+	}
+	if (s->discard)
+		return;
+	if (sr_write_all(s->out, buf, (size_t)n)) {
+		if (errno != EPIPE)
+			sr_err("ERROR: Couldn't write output: %s\n",
+			       strerror(errno));
+		s->discard = 1;
+		sio_stop(s, "output closed");
+	}
+}
+
+static void sio_loop(struct sio *s)
+{
+	/* done: the module said so; data EOF then means everything is out */
+	while (!((s->done || s->ctl_eof) && s->data_eof)) {
+		struct pollfd p[3] = {
+			{ .fd = s->ctl_eof ? -1 : s->ctl, .events = POLLIN },
+			{ .fd = s->data_eof ? -1 : s->data, .events = POLLIN },
+			{ .fd = s->sigr, .events = POLLIN },
+		};
+
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			sr_err("ERROR: poll: %s\n", strerror(errno));
+			return;
+		}
+		if (p[2].revents)
+			sio_on_signals(s);
+		if (p[1].revents)
+			sio_read_data(s);
+		if (p[0].revents)
+			sio_read_ctl(s);
+		if (s->ctl_eof && !s->done && !s->data_eof)
+			sio_read_data(s);	/* module is going away */
+	}
+}
+
+static void sio_finish_child(struct sio *s)
+{
+	if (s->go >= 0) {	/* never released: it exits 127 unseen */
+		close(s->go);
+		s->go = -1;
+	}
+	if (s->child > 0) {
+		sr_verbose(s->verbose, PROG, "terminating the -c command");
+		kill(s->child, SIGTERM);
+		waitpid(s->child, NULL, 0);
+		s->child = 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sio s = { .ctl = -1, .data = -1, .go = -1, .sigr = -1 };
+	struct stp_msg_start start = { .version = STP_PROTO_VERSION };
+	int rc;
+
+	if (sio_parse(argc, argv, &s) || sio_signals(&s) || sio_open(&s))
+		return 1;
+	if (s.cmd && sio_fork_child(&s)) {
+		sr_err("ERROR: Couldn't fork for -c: %s\n", strerror(errno));
+		return 1;
+	}
+	start.target_pid = s.target;
+	rc = sio_send(&s, STP_MSG_START, &start, sizeof(start));
+	if (rc) {
+		sr_err("ERROR: Couldn't start module '%s': %s\n", s.modname,
+		       rc == -EPROTO ? "transport protocol mismatch"
+				     : strerror(-rc));
+		sio_finish_child(&s);
+		return 1;
+	}
+	sr_verbose(s.verbose, PROG, "START sent (target pid %ld)", s.target);
+	sio_loop(&s);
+	alarm(0);
+	sio_finish_child(&s);
+	if (s.dropped)
+		sr_err("WARNING: There were %llu transport failures. "
+		       "Try stap -s to increase the buffer size.\n", s.dropped);
+	if (s.ctl_dropped)
+		sr_err("WARNING: %llu warning/error messages were lost.\n",
+		       s.ctl_dropped);
+	if (s.out != STDOUT_FILENO && close(s.out)) {
+		sr_err("ERROR: Couldn't write output file '%s': %s\n",
+		       s.out_file, strerror(errno));
+		s.errors++;
+	}
+	return (s.errors || !s.started) ? 1 : 0;
+}
