@@ -228,20 +228,26 @@ static int sr_remove(const char *name, int verbose)
 	}
 }
 
+/* $STAPIO, next to staprun, the installed libexec dir, else PATH */
 static void sr_find_stapio(char *buf, size_t n, const char *argv0)
 {
-	char dir[3072];
+	static const char *const rel[] = { "stapio", "../libexec/stap/stapio" };
 	const char *env = getenv("STAPIO");
+	char dir[3072];
+	struct stat st;
 
 	if (env && *env) {
 		snprintf(buf, n, "%s", env);
 		return;
 	}
 	sr_exe_dir(dir, sizeof(dir), argv0);
-	snprintf(buf, n, "%s/stapio", dir);
-	if (access(buf, X_OK) == 0)
-		return;
-	snprintf(buf, n, "stapio");	/* on PATH */
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(buf, n, "%s/%s", dir, rel[i]);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return;
+	}
+	snprintf(buf, n, "stapio");
 }
 
 static pid_t sr_spawn_stapio(const struct sr_opts *o, const char *stapio,
@@ -300,21 +306,20 @@ static int sr_wait(pid_t pid)
 	return 1;
 }
 
-static void sr_signals(sigset_t *oldmask)
+static void sr_signals(sigset_t *held)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa;
-	sigset_t set;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = sr_on_signal;
-	sigemptyset(&set);
+	sigemptyset(held);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		sigaction(sigs[i], &sa, NULL);
-		sigaddset(&set, sigs[i]);
+		sigaddset(held, sigs[i]);
 	}
 	/* held while loading and forking; forwarded once stapio exists */
-	sigprocmask(SIG_BLOCK, &set, oldmask);
+	sigprocmask(SIG_BLOCK, held, NULL);
 }
 
 int main(int argc, char **argv)
@@ -323,7 +328,7 @@ int main(int argc, char **argv)
 	struct sr_image m = { .fd = -1 };
 	char modname[64], ctl[256], stapio[4096];
 	char *params;
-	sigset_t oldmask;
+	sigset_t held;
 	long long t0;
 	pid_t pid;
 	int rc, status;
@@ -353,7 +358,7 @@ int main(int argc, char **argv)
 	params = sr_param_string(&o);
 	if (!params)
 		return 1;
-	sr_signals(&oldmask);
+	sr_signals(&held);
 
 	t0 = sr_now_ms();
 	rc = sr_insert(&m, params);
@@ -383,7 +388,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sr_child = pid;
-	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	sigprocmask(SIG_UNBLOCK, &held, NULL);
 	status = sr_wait(pid);
 	sr_child = 0;
 

@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# /init of the transport test guest: one case per block, each prints
+# PASS:/FAIL: transport-NAME; the host collects those lines.
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+export PATH=/bin
+cd /
+
+O=/tmp/o E=/tmp/e
+chk() {
+	name=$1; shift
+	for c in "$@"; do
+		if ! eval "$c"; then
+			echo "FAIL: transport-$name: $c"
+			echo "--- stdout"; head -n 20 $O
+			echo "--- stderr"; head -n 20 $E
+			return
+		fi
+	done
+	echo "PASS: transport-$name"
+}
+has() { grep -q -- "$2" "$1"; }
+gone() { ! grep -q "^$1 " /proc/modules; }
+
+echo "=== transport tests"
+
+tstamp staprun stp_test.ko >$O 2>$E; rc=$?
+chk exit-from-hardirq '[ $rc = 0 ]' 'has $O "^begin hello target=0$"' \
+	'has $O "^tick 5 irqs_off=1 hardirq=1$"' 'has $O "^end ticks=5$"' \
+	'has $E "^WARNING: a warning from begin$"' \
+	'has $E "^WARNING: exit from hardirq$"' 'gone stp_test'
+grep TIME $E
+
+staprun -v stp_test.ko >$O 2>$E; rc=$?
+chk verbose '[ $rc = 0 ]' 'has $E "^staprun: inserted module"' \
+	'has $E "^stapio: probes started"' 'has $E "^staprun: removed module"'
+
+staprun stp_test.ko exit_at=0 >$O 2>$E & p=$!
+sleep 1; kill -INT $(pidof stapio); wait $p; rc=$?
+chk sigint-stapio '[ $rc = 0 ]' 'has $O "^tick 3 "' 'has $O "^end ticks="' \
+	'gone stp_test'
+
+staprun stp_test.ko fail_start=1 >$O 2>$E; rc=$?
+chk start-failure '[ $rc = 1 ]' 'has $E "^ERROR: begin failed on purpose$"' \
+	'has $E "^ERROR: Couldn.t start the probes: Invalid argument$"' \
+	'! has $O "^end"' 'gone stp_test'
+
+staprun -c "sleep 0.5" stp_test.ko exit_at=0 'greeting=a b c' >$O 2>$E; rc=$?
+chk target-cmd '[ $rc = 0 ]' 'has $O "^begin a b c target=[1-9]"' \
+	'has $O "^end ticks=[3-9]$"' 'gone stp_test'
+
+staprun -c "echo child-said-hi; exit 3" stp_test.ko exit_at=0 >$O 2>$E; rc=$?
+chk target-cmd-shell '[ $rc = 0 ]' 'has $O "^child-said-hi$"' \
+	'has $O "^end ticks="'
+
+staprun -T 1 stp_test.ko exit_at=0 >$O 2>$E; rc=$?
+chk timeout '[ $rc = 0 ]' 'has $O "^tick 5 "' 'has $O "^end ticks=[0-9]*$"'
+
+staprun -x 1 stp_test.ko exit_at=2 >$O 2>$E; rc=$?
+chk target-pid '[ $rc = 0 ]' 'has $O "^begin hello target=1$"'
+
+staprun stp_test.ko flood=20000 exit_at=1 >$O 2>$E; rc=$?
+n=$(grep -c "^flood" $O)
+ordered=$(awk '/^flood/ { if ($2 != want) { print "bad"; exit } want++ } END { print "ok" }' want=0 $O | head -n 1)
+chk flood-in-order '[ $rc = 0 ]' '[ "$n" = 20000 ]' '[ "$ordered" = ok ]' \
+	'! has $E "transport failures"'
+
+staprun -s 1 stp_test.ko exit_at=14 flood=40000 flood_tick=6 >$O 2>$E & p=$!
+sleep 0.3; kill -STOP $(pidof stapio); sleep 1.2; kill -CONT $(pidof stapio)
+wait $p; rc=$?
+n=$(grep -c "^flood" $O)
+echo "drops: $n of 40000 flood lines arrived; $(grep transport $E)"
+chk drops-reported '[ $rc = 0 ]' '[ "$n" -lt 40000 ]' 'has $O "^end ticks=14$"' \
+	'has $E "^WARNING: There were [0-9]* transport failures. Try stap -s to increase the buffer size.$"'
+
+staprun -o /tmp/file.out stp_test.ko exit_at=0 >$O 2>$E & p=$!
+sleep 1; kill -TERM $p; wait $p; rc=$?
+chk sigterm-staprun-o '[ $rc = 0 ]' 'has /tmp/file.out "^end ticks="' \
+	'! has $O tick' 'gone stp_test'
+
+staprun stp_test.ko exit_at=0 >$O 2>$E & p=$!
+sleep 1; kill -9 $(pidof stapio); wait $p; rc=$?
+chk stapio-killed '[ $rc = 1 ]' 'gone stp_test' '[ ! -e /proc/stap/stp_test ]'
+
+cp stp_test.ko /tmp/renamed-x.ko
+staprun /tmp/renamed-x.ko exit_at=1 >$O 2>$E; rc=$?
+chk renamed-ko '[ $rc = 0 ]' 'has $O "^end ticks=1$"' 'gone stp_test'
+
+staprun stp_test.ko exit_at=3 >/tmp/o1 2>/tmp/e1 & p1=$!
+staprun stp_test2.ko exit_at=3 >$O 2>$E & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+chk two-modules '[ $r1 = 0 ]' '[ $r2 = 0 ]' 'has /tmp/o1 "^end ticks=3$"' \
+	'has $O "^end ticks=3$"' 'gone stp_test' 'gone stp_test2'
+
+staprun stp_test.ko exit_at=0 >/tmp/o1 2>/tmp/e1 & p1=$!
+sleep 0.5
+staprun stp_test.ko >$O 2>$E; rc=$?
+kill -INT $(pidof stapio); wait $p1; r1=$?
+chk already-loaded '[ $rc = 1 ]' '[ $r1 = 0 ]' \
+	"has \$E \"^ERROR: Couldn't insert module 'stp_test.ko': File exists$\"" \
+	'has /tmp/o1 "^end ticks="' 'gone stp_test'
+
+staprun stp_test.ko _stp_bufsize=0 >$O 2>$E; rc=$?
+chk bad-param '[ $rc = 1 ]' 'has $E "^ERROR: Couldn.t insert module"' 'gone stp_test'
+
+dmesg >$O; : >$E
+chk dmesg-clean '! grep -E "WARNING:|BUG:|Oops|Call Trace|refcount|leak" $O' \
+	'[ -z "$(ls /proc/stap)" ]'
+
+echo "=== transport tests done"
+poweroff -f
