@@ -20,17 +20,21 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o) $(GEN_C:%.c=%.o)
 -include staprun/Makefile.inc
 STAPRUN_OBJS := $(STAPRUN_SRCS:%.c=$(BUILD)/%.o)
 STAPIO_OBJS  := $(STAPIO_SRCS:%.c=$(BUILD)/%.o)
-PROGS := stap $(if $(STAPRUN_SRCS),staprun) $(if $(STAPIO_SRCS),stapio)
+# staprun/ is the source directory, so the binaries live in build/bin/
+# (run_local looks there next to stap; staprun finds stapio next to itself)
+PROGS := stap $(if $(STAPRUN_SRCS),$(BUILD)/bin/staprun) $(if $(STAPIO_SRCS),$(BUILD)/bin/stapio)
 
 all: $(PROGS)
 
 stap: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-staprun: $(STAPRUN_OBJS)
+$(BUILD)/bin/staprun: $(STAPRUN_OBJS)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
-stapio: $(STAPIO_OBJS)
+$(BUILD)/bin/stapio: $(STAPIO_OBJS)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
 # static copies for the guest initramfs
@@ -66,8 +70,8 @@ MANDIR  := $(DESTDIR)$(PREFIX)/share/man
 install: all static
 	install -d $(BINDIR) $(LIBEXEC) $(DATADIR) $(MANDIR)/man1 $(MANDIR)/man8 $(MANDIR)/man3
 	install -m 755 stap $(BINDIR)/stap
-	$(if $(STAPRUN_SRCS),install -m 755 staprun $(BINDIR)/staprun)
-	$(if $(STAPIO_SRCS),install -m 755 stapio $(LIBEXEC)/stapio)
+	$(if $(STAPRUN_SRCS),install -m 755 $(BUILD)/bin/staprun $(BINDIR)/staprun)
+	$(if $(STAPIO_SRCS),install -m 755 $(BUILD)/bin/stapio $(LIBEXEC)/stapio)
 	install -d $(LIBEXEC)/static
 	$(if $(STAPRUN_SRCS),install -m 755 $(BUILD)/static/staprun $(BUILD)/static/stapio $(LIBEXEC)/static/)
 	rm -rf $(DATADIR)/tapset $(DATADIR)/runtime
@@ -85,7 +89,7 @@ check: all
 	@bash testsuite/run-all
 
 clean:
-	rm -rf $(BUILD) stap staprun stapio
+	rm -rf $(BUILD) stap
 
 .PHONY: all check clean static install uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
