@@ -11,7 +11,9 @@
  * command runs under /bin/sh, held back until the probes started.  Exit
  * status: 1 if the probes failed to start or any ERROR was reported, else 0.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

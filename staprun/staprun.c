@@ -10,7 +10,9 @@
  * its death, errors, and SIGINT/SIGTERM/SIGHUP/SIGQUIT (forwarded to stapio,
  * which stops the probes so end probes run).  Exit status is stapio's.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

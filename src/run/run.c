@@ -5,7 +5,9 @@
  * path; this side only relays signals so that a SIGTERM/SIGHUP/SIGINT sent
  * to stap alone still stops the probes (end probes run) before we return.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
