@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_kprobes.h - kprobes and kretprobes for kprobe.function(),
+ * kprobe.statement().absolute and the DWARF kernel.function() family.
+ *
+ * The generated module describes each point with a struct stp_kprobe (by
+ * symbol name + offset, or by link-time address relocated against an
+ * exported reference symbol) and calls stp_kprobes_register() once at
+ * session start: the kernel's batch registration first, and when that
+ * fails, one at a time, so that one bad point only costs a warning.
+ */
+#ifndef STP_KPROBES_H
+#define STP_KPROBES_H
+
+#include <linux/kprobes.h>
+#include <linux/kallsyms.h>
+#include <linux/percpu.h>
+#include <linux/version.h>
+
+struct stp_kprobe;
+
+/* @entry() support: called at function entry of a .return probe, with
+ * entry_size bytes of per-instance storage */
+typedef void (*stp_kprobe_entry_fn)(const struct stp_kprobe *kp,
+				    struct pt_regs *regs, void *data);
+
+struct stp_kprobe {
+	const char *symbol;		/* "vfs_read", "ext4:ext4_file_open" */
+	unsigned long offset;		/* from symbol */
+	unsigned long addr;		/* when symbol is NULL */
+	unsigned char relocate;		/* addr is a link-time address */
+	unsigned char ret;		/* kretprobe */
+	unsigned char optional;		/* failures stay quiet */
+	int maxactive;			/* kretprobe; 0 for the default */
+	const struct stp_probe *probe;
+	const char *pp;
+	stp_kprobe_entry_fn entry;
+	size_t entry_size;
+	/* runtime state */
+	bool registered;
+	union {
+		struct kprobe kp;
+		struct kretprobe rp;
+	} u;
+};
+
+/* the point being handled on this CPU (nests with interrupts) */
+struct stp_kprobe_cur {
+	const struct stp_kprobe *kp;
+	struct kretprobe_instance *ri;
+};
+static DEFINE_PER_CPU(struct stp_kprobe_cur, stp_kprobe_cur);
+
+/* link-time minus run-time address (KASLR), from STP_KREF_SYM */
+static long stp_kaslr_delta;
+
+static inline const struct stp_kprobe *stp_kprobe_current(void)
+{
+	return this_cpu_read(stp_kprobe_cur.kp);
+}
+
+static inline struct kretprobe_instance *stp_kretprobe_instance(void)
+{
+	return this_cpu_read(stp_kprobe_cur.ri);
+}
+
+/* the probed address (entry probes) */
+static inline unsigned long stp_kprobe_addr(const struct stp_kprobe *p)
+{
+	return p->ret ? (unsigned long)p->u.rp.kp.addr :
+			(unsigned long)p->u.kp.addr;
+}
+
+static void stp_kprobe_fire(const struct stp_kprobe *p, struct pt_regs *regs,
+			    struct kretprobe_instance *ri)
+{
+	struct stp_kprobe_cur old = *this_cpu_ptr(&stp_kprobe_cur);
+
+	this_cpu_write(stp_kprobe_cur.kp, p);
+	this_cpu_write(stp_kprobe_cur.ri, ri);
+	stp_probe_run(p->probe, regs, STP_SS_RUNNING);
+	this_cpu_write(stp_kprobe_cur.kp, old.kp);
+	this_cpu_write(stp_kprobe_cur.ri, old.ri);
+}
+
+static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	stp_kprobe_fire(container_of(kp, struct stp_kprobe, u.kp), regs, NULL);
+	return 0;
+}
+
+static struct stp_kprobe *stp_kprobe_of_ri(struct kretprobe_instance *ri)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+	struct kretprobe *rp = get_kretprobe(ri);
+#else
+	struct kretprobe *rp = ri->rp;
+#endif
+	return rp ? container_of(rp, struct stp_kprobe, u.rp) : NULL;
+}
+
+static int stp_kretprobe_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct stp_kprobe *p = stp_kprobe_of_ri(ri);
+
+	if (p)
+		stp_kprobe_fire(p, regs, ri);
+	return 0;
+}
+
+static int stp_kretprobe_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct stp_kprobe *p = stp_kprobe_of_ri(ri);
+
+	if (p && p->entry)
+		p->entry(p, regs, ri->data);
+	return 0;
+}
+
+static void stp_kprobe_prepare(struct stp_kprobe *p)
+{
+	struct kprobe *kp = p->ret ? &p->u.rp.kp : &p->u.kp;
+
+	memset(&p->u, 0, sizeof(p->u));
+	p->registered = false;
+	if (p->symbol) {
+		kp->symbol_name = p->symbol;
+		kp->offset = p->offset;
+	} else {
+		kp->addr = (kprobe_opcode_t *)(p->relocate ?
+					       p->addr - stp_kaslr_delta :
+					       p->addr);
+	}
+	if (p->ret) {
+		p->u.rp.handler = stp_kretprobe_ret;
+		p->u.rp.maxactive = p->maxactive;
+		if (p->entry) {
+			p->u.rp.entry_handler = stp_kretprobe_entry;
+			p->u.rp.data_size = p->entry_size;
+		}
+	} else {
+		kp->pre_handler = stp_kprobe_pre;
+	}
+}
+
+static void stp_kprobe_warn(const struct stp_kprobe *p, int rc)
+{
+	char msg[256];
+
+	if (p->optional)
+		return;
+	if (p->symbol)
+		scnprintf(msg, sizeof(msg),
+			  "probe %s registration error (rc %d)", p->pp, rc);
+	else
+		scnprintf(msg, sizeof(msg),
+			  "probe %s (address 0x%lx) registration error (rc %d)",
+			  p->pp, p->relocate ? p->addr - stp_kaslr_delta :
+			  p->addr, rc);
+	stp_transport_warn(msg);
+}
+
+static int stp_kprobe_register_one(struct stp_kprobe *p)
+{
+	int rc;
+
+	stp_kprobe_prepare(p);
+	rc = p->ret ? register_kretprobe(&p->u.rp) : register_kprobe(&p->u.kp);
+	if (rc)
+		stp_kprobe_warn(p, rc);
+	else
+		p->registered = true;
+	return rc;
+}
+
+/*
+ * Register n points: entry ones in one register_kprobes() batch, return
+ * ones in one register_kretprobes() batch; a failed batch is retried one
+ * by one and the failures reported as warnings.  Returns 0 when at least
+ * one point is registered (or n is 0), else the last error.
+ */
+static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
+					       unsigned int n)
+{
+	void **batch;
+	unsigned int i, nb, ok = 0;
+	int rc, last = 0;
+	int pass;
+
+	if (!n)
+		return 0;
+	batch = kvmalloc_array(n, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		stp_kprobe_prepare(&ps[i]);
+	for (pass = 0; pass < 2; pass++) {	/* kprobes, then kretprobes */
+		for (i = 0, nb = 0; i < n; i++)
+			if (ps[i].ret == pass)
+				batch[nb++] = pass ? (void *)&ps[i].u.rp :
+						     (void *)&ps[i].u.kp;
+		if (!nb)
+			continue;
+		rc = pass ? register_kretprobes((struct kretprobe **)batch, nb)
+			  : register_kprobes((struct kprobe **)batch, nb);
+		for (i = 0; i < n; i++) {
+			int one;
+
+			if (ps[i].ret != pass)
+				continue;
+			if (!rc) {
+				ps[i].registered = true;
+				continue;
+			}
+			/* the batch was undone: one by one, to name the bad */
+			one = stp_kprobe_register_one(&ps[i]);
+			if (one && !ps[i].optional)
+				last = one;
+		}
+	}
+	kvfree(batch);
+	for (i = 0; i < n; i++)
+		ok += ps[i].registered;
+	return ok ? 0 : last;	/* only optional ones failed: run anyway */
+}
+
+static void __maybe_unused stp_kprobes_unregister(struct stp_kprobe *ps,
+						  unsigned int n)
+{
+	void **batch;
+	unsigned int i, nk = 0, nr = 0;
+
+	batch = kvmalloc_array(n ? n : 1, sizeof(*batch), GFP_KERNEL);
+	if (!batch) {
+		for (i = 0; i < n; i++) {
+			if (!ps[i].registered)
+				continue;
+			if (ps[i].ret)
+				unregister_kretprobe(&ps[i].u.rp);
+			else
+				unregister_kprobe(&ps[i].u.kp);
+			ps[i].registered = false;
+		}
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (ps[i].registered && !ps[i].ret)
+			batch[nk++] = &ps[i].u.kp;
+	if (nk)
+		unregister_kprobes((struct kprobe **)batch, nk);
+	for (i = 0; i < n; i++)
+		if (ps[i].registered && ps[i].ret)
+			batch[nr++] = &ps[i].u.rp;
+	if (nr)
+		unregister_kretprobes((struct kretprobe **)batch, nr);
+	for (i = 0; i < n; i++)
+		ps[i].registered = false;
+	kvfree(batch);
+}
+
+/* compute stp_kaslr_delta from an exported symbol and its link address */
+#define STP_KASLR_INIT(sym, link) \
+	(stp_kaslr_delta = (long)((unsigned long)(link) - \
+				  (unsigned long)&(sym)))
+
+#endif /* STP_KPROBES_H */

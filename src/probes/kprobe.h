@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kprobe.h - what the kprobe family's pass-2 half leaves in a derived_probe
+ * for its emitter (and for dwarf.c, whose probes register the same way).
+ *
+ *   sym        function name (kprobe.function, kprobe.module().function);
+ *              NULL for an absolute statement
+ *   module     module name, or NULL for the kernel
+ *   num[0]     maxactive for .return (0: the kernel's default)
+ *   num[1]     absolute address (KPF_ABSOLUTE) or link-time address
+ *   num[2]     offset from sym
+ *   is_return  .return
+ *   flags      KPF_*
+ */
+#ifndef STAP_PROBES_KPROBE_H
+#define STAP_PROBES_KPROBE_H
+
+#define KPF_ABSOLUTE	0x1	/* kprobe.statement(ADDR).absolute */
+#define KPF_OPTIONAL	0x2	/* a failed registration is not an error */
+
+struct tx;
+struct vec;
+
+/*
+ * Emit a struct stp_kprobe table for derived probes laid out as above
+ * (kprobe family and kernel.function alike) and hook its registration into
+ * session start/stop.  A probe with num[1] != 0 and no sym is registered
+ * by address (relocated for KASLR unless KPF_ABSOLUTE).
+ */
+void kprobe_emit_points(struct tx *tx, struct vec *derived);
+
+#endif /* STAP_PROBES_KPROBE_H */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kprobe_emit.c - pass 3 of the kprobe family (and of kernel.function,
+ * which registers the same way): one static table of struct stp_kprobe
+ * (runtime/probes/stp_kprobes.h), registered in one batch.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "elaborate/elab.h"
+#include "probes/emit.h"
+#include "probes/kprobe.h"
+#include "probes/provider.h"
+#include "session.h"
+#include "symbols/ksym.h"
+#include "translate/tx_emit.h"
+#include "util/strbuf.h"
+#include "util/vec.h"
+
+/* an exported function whose address tells the KASLR displacement */
+static const struct ksym *kaslr_ref(struct session *s)
+{
+	static const char *const names[] = { "_printk", "printk", NULL };
+	const struct ksymtab *t = ksym_kernel(s);
+
+	for (int i = 0; t && names[i]; i++) {
+		const struct ksym *k = ksym_lookup(t, names[i], NULL);
+
+		if (k)
+			return k;
+	}
+	return NULL;
+}
+
+void kprobe_emit_points(struct tx *tx, struct vec *derived)
+{
+	struct session *s = tx_session(tx);
+	const char *tab = tx_unique(tx, "stp_kp");
+	struct strbuf sb = { 0 }, reg = { 0 }, unreg = { 0 };
+	bool relocate = false;
+
+	sb_printf(&sb, "#include \"probes/stp_kprobes.h\"\n\n"
+		  "static struct stp_kprobe %s[%d] = {\n", tab, derived->n);
+	vec_each(derived, i) {
+		const struct derived_probe *dp = derived->v[i];
+
+		sb_puts(&sb, "\t{ ");
+		if (dp->sym) {
+			struct strbuf name = { 0 };
+
+			if (dp->module)
+				sb_printf(&name, "%s:", dp->module);
+			sb_puts(&name, dp->sym);
+			sb_puts(&sb, ".symbol = ");
+			tx_cstr(&sb, sb_str(&name));
+			sb_free(&name);
+			if (dp->num[2])
+				sb_printf(&sb, ", .offset = 0x%" PRIx64 "UL",
+					  (uint64_t)dp->num[2]);
+		} else {
+			sb_printf(&sb, ".addr = 0x%" PRIx64 "UL",
+				  (uint64_t)dp->num[1]);
+			if (!(dp->flags & KPF_ABSOLUTE)) {
+				sb_puts(&sb, ", .relocate = 1");
+				relocate = true;
+			}
+		}
+		if (dp->is_return) {
+			sb_puts(&sb, ", .ret = 1");
+			if (dp->num[0])
+				sb_printf(&sb, ", .maxactive = %d",
+					  (int)dp->num[0]);
+		}
+		if (dp->flags & KPF_OPTIONAL)
+			sb_puts(&sb, ", .optional = 1");
+		sb_printf(&sb, ",\n\t  .probe = %s, .pp = ",
+			  tx_probe_ref(tx, dp->probe));
+		tx_cstr(&sb, dp->pp);
+		sb_puts(&sb, " },\n");
+	}
+	sb_puts(&sb, "};\n");
+	tx_printf(tx, "%s", sb_str(&sb));
+
+	if (relocate) {
+		const struct ksym *k = kaslr_ref(s);
+
+		if (k)
+			sb_printf(&reg, "(STP_KASLR_INIT(%s, 0x%" PRIx64
+				  "UL), 0), ", k->name, k->addr);
+	}
+	sb_printf(&reg, "stp_kprobes_register(%s, %d)", tab, derived->n);
+	sb_printf(&unreg, "stp_kprobes_unregister(%s, %d)", tab, derived->n);
+	tx_on_register(tx, sb_str(&reg), sb_str(&unreg));
+	sb_free(&sb);
+	sb_free(&reg);
+	sb_free(&unreg);
+}
+
+void kprobe_emit(struct tx *tx, struct vec *derived)
+{
+	kprobe_emit_points(tx, derived);
+}
