@@ -66,6 +66,7 @@ struct session {
 	const char *ko_file;		/* built module */
 	const char *exe_dir;		/* directory of the stap binary */
 	void *elab;			/* pass 2 results (elaborate/) */
+	void *kinfo;			/* kernel symbols + debuginfo caches (symbols/, dwarf/) */
 };
 
 enum { DUMP_NONE, DUMP_FUNCTIONS, DUMP_PROBE_ALIASES, DUMP_PROBE_TYPES };
