@@ -67,7 +67,30 @@ enum expr_kind {
 	E_CONST,	/* @const("C expression") */
 	E_ARG,		/* $N (num) or @N (str) command-line argument, or $#/@# */
 	E_REGEX_MATCH,	/* internal: never produced by the parser */
+	E_EMBEDDED,	/* %{ C expression %} (tapsets / -g); code in str */
 };
+
+/*
+ * Pass 1 conventions (parse/):
+ * - E_STR str is the decoded value (escapes like \n already turned into the
+ *   character); adjacent literals "a" "b" are joined into one E_STR.
+ * - $N / @N / $# / @# are substituted by the preprocessor, as stap does:
+ *   $N becomes the argument re-lexed as a token (usually an E_NUM, or an
+ *   E_IDENT/E_STR...), @N an E_STR, $#/@# an E_NUM.  E_ARG is never produced.
+ * - E_STAT: str = "count"/"sum"/"min"/"max"/"avg"/"variance", a = operand.
+ * - E_HIST: str = "log"/"linear", a = the statistic, args = the linear
+ *   parameters (start, stop, step).  A histogram indexed by a bucket is an
+ *   E_INDEX whose a is the E_HIST; a bare E_HIST only appears as the only
+ *   argument of print/println and as a foreach array.
+ * - E_TARGET: str = name without '$'; E_TARGET_SYM str = "vars", "parms",
+ *   "locals" or "return" (no '$$'), pretty = 1/2 for a '$'/'$$' suffix.
+ * - E_UNARY with OP_ADDR: '&' applied to something other than a target
+ *   ($var/@cast/@var get addr_of instead); pass 2 rejects it.
+ * - E_CALL args may hold a bare E_HIST only for print/println.
+ * - Probe point component names keep wildcards and braces as written:
+ *   "sys*", "**", "{open,close}"; pass 2 expands them.  A component argument
+ *   is an E_NUM (possibly negative) or E_STR.
+ */
 
 /* operators, shared by E_UNARY/E_BINARY/E_ASSIGN/E_INCDEC */
 enum ast_op {
@@ -82,6 +105,7 @@ enum ast_op {
 	OP_INC, OP_DEC,
 	OP_ASSIGN,		/* plain =; compound ones use the binary op */
 	OP_STATS_ADD,		/* <<< */
+	OP_ADDR,		/* unary & on a non-target (rejected in pass 2) */
 };
 
 /* a component of a target expression: ->name, [expr] */
@@ -151,6 +175,8 @@ struct foreach_info {
 	int sort_dir;			/* +1 ascending, -1 descending */
 	const char *sort_agg;		/* "count"/"sum"/... for a @sum- style sort */
 	struct expr *limit;
+	struct vec slice;		/* foreach (k in a[*, 1]): index exprs / E_STAR */
+	struct src_loc loc;
 };
 
 struct stmt {

@@ -67,6 +67,7 @@ struct session {
 	const char *exe_dir;		/* directory of the stap binary */
 	void *elab;			/* pass 2 results (elaborate/) */
 	void *kinfo;			/* kernel symbols + debuginfo caches (symbols/, dwarf/) */
+	void *pp;			/* pass 1 preprocessor state (parse/pp.h) */
 };
 
 enum { DUMP_NONE, DUMP_FUNCTIONS, DUMP_PROBE_ALIASES, DUMP_PROBE_TYPES };

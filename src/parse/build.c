@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* build.c - AST constructors called from the grammar's actions */
+#include <string.h>
+
+#include "diag.h"
+#include "session.h"
+#include "parse/pctx.h"
+#include "util/strbuf.h"
+#include "grammar.tab.h"
+
+#define NEW(ctx, T) arena_new(&(ctx)->s->arena, T)
+
+static void perr(struct pctx *ctx, const struct src_loc *loc, const char *msg)
+{
+	diag(ctx->s, "parse error", loc, "%s", msg);
+}
+
+bool tok_is_decl_start(const struct tok *t)
+{
+	switch (t->kind) {
+	case PROBE: case FUNCTION: case GLOBAL: case PRIVATE: case END_OF_FILE:
+		return true;
+	case EMBEDDED:
+		return t->loc.col == 1;
+	default:
+		return false;
+	}
+}
+
+static bool is_piece(const struct tok *t, bool first)
+{
+	switch (t->kind) {
+	case IDENT: case '*': case TARGET:
+		return true;
+	case NUMBER:
+		return !first;
+	default:
+		return t->kind >= PROBE && t->kind <= LONG_KW;
+	}
+}
+
+/* inside a probe header, glue "sys" "*" "64" into one "sys*64" token */
+static struct tok *glue(struct pctx *ctx, struct tok *t)
+{
+	struct tok *n = vec_get(ctx->toks, ctx->pos);
+	struct strbuf sb = { 0 };
+	struct tok *g;
+
+	if (!is_piece(n, false) || n->space_before)
+		return t;
+	g = arena_new(&ctx->s->arena, struct tok);
+	*g = *t;
+	g->kind = IDENT;
+	sb_puts(&sb, t->kind == TARGET ? "$" : "");
+	sb_puts(&sb, t->text);
+	while (is_piece(n, false) && !n->space_before) {
+		sb_puts(&sb, n->kind == TARGET ? "$" : "");
+		sb_puts(&sb, n->text);
+		ctx->pos++;
+		n = vec_get(ctx->toks, ctx->pos);
+	}
+	g->text = arena_strdup(&ctx->s->arena, sb_str(&sb));
+	sb_free(&sb);
+	return g;
+}
+
+/* track where probe headers start and end */
+static struct tok *header_track(struct pctx *ctx, struct tok *t)
+{
+	if (!ctx->header) {
+		if (t->kind == PROBE && ctx->braces == 0) {
+			ctx->header = true;
+			ctx->hdr_parens = ctx->hdr_groups = 0;
+		} else if (t->kind == '{') {
+			ctx->braces++;
+		} else if (t->kind == '}' && ctx->braces > 0) {
+			ctx->braces--;
+		}
+		return t;
+	}
+	if (t->kind == '(')
+		ctx->hdr_parens++;
+	else if (t->kind == ')' && ctx->hdr_parens > 0)
+		ctx->hdr_parens--;
+	if (ctx->hdr_parens)
+		return t;
+	if (t->kind == '{') {
+		if (ctx->hdr_groups || (ctx->prev && ctx->prev->kind == '.') ||
+		    (ctx->prev && ctx->prev->kind == PROBE)) {
+			ctx->hdr_groups++;
+		} else {
+			ctx->header = false;
+			ctx->braces = 1;
+		}
+	} else if (t->kind == '}' && ctx->hdr_groups) {
+		ctx->hdr_groups--;
+	} else if (t->kind == END_OF_FILE) {
+		ctx->header = false;
+	} else if (is_piece(t, true)) {
+		t = glue(ctx, t);
+	}
+	return t;
+}
+
+struct tok *pctx_next(struct pctx *ctx)
+{
+	struct tok *t;
+
+	for (;;) {
+		t = vec_get(ctx->toks, ctx->pos);
+		if (t->kind != END_OF_FILE)
+			ctx->pos++;
+		if (!ctx->skip || tok_is_decl_start(t))
+			break;
+	}
+	if (ctx->skip) {
+		ctx->braces = 0;
+		ctx->header = false;
+	}
+	ctx->skip = false;
+	t = header_track(ctx, t);
+	ctx->prev = t;
+	ctx->last = t;
+	return t;
+}
+
+/*
+ * Vectors built during parsing live in the arena (struct vec itself); their
+ * storage is heap memory that ends up owned by the AST nodes.
+ */
+struct vec *pvec(struct pctx *ctx)
+{
+	return NEW(ctx, struct vec);
+}
+
+struct tok *tok_join(struct pctx *ctx, struct tok *a, struct tok *b)
+{
+	struct tok *t = NEW(ctx, struct tok);
+	const char *bt = b->kind == TARGET ? "$" : "";
+
+	*t = a ? *a : *b;
+	t->kind = IDENT;
+	t->text = a ? arena_strdup(&ctx->s->arena, "") : NULL;
+	if (a) {
+		size_t la = strlen(a->text), lb = strlen(bt) + strlen(b->text);
+		char *p = arena_alloc(&ctx->s->arena, la + lb + 1);
+
+		memcpy(p, a->text, la);
+		strcpy(p + la, bt);
+		strcat(p + la, b->text);
+		t->text = p;
+	} else {
+		size_t lb = strlen(b->text);
+		char *p = arena_alloc(&ctx->s->arena, lb + 2);
+
+		strcpy(p, bt);
+		strcat(p, b->text);
+		t->text = p;
+	}
+	return t;
+}
+
+struct tok *brace_text(struct pctx *ctx, struct tok *open, struct vec *items)
+{
+	struct strbuf sb = { 0 };
+	struct tok *t = NEW(ctx, struct tok);
+
+	sb_putc(&sb, '{');
+	vec_each(items, i) {
+		struct tok *it = vec_get(items, i);
+
+		if (i)
+			sb_putc(&sb, ',');
+		sb_puts(&sb, it->text);
+	}
+	sb_putc(&sb, '}');
+	*t = *open;
+	t->kind = IDENT;
+	t->text = arena_strdup(&ctx->s->arena, sb_str(&sb));
+	sb_free(&sb);
+	vec_free(items);
+	return t;
+}
+
+/* ---- declarations ---- */
+
+void parse_add_probe(struct pctx *ctx, struct tok *kw, int priv, struct vec *pts,
+		     struct stmt *body)
+{
+	struct ast_probe *p = NEW(ctx, struct ast_probe);
+
+	if (priv)
+		perr(ctx, &kw->loc, "probes cannot be private");
+	p->points = *pts;
+	p->body = body;
+	p->loc = kw->loc;
+	p->file = ctx->src;
+	vec_push(&ctx->file->probes, p);
+}
+
+void parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
+		     struct vec *pts, bool epilogue, struct stmt *body)
+{
+	struct ast_alias *a = NEW(ctx, struct ast_alias);
+
+	vec_each(names, i) {
+		struct probe_point *pp = vec_get(names, i);
+
+		if (pp->optional || pp->sufficient || pp->cond)
+			perr(ctx, &pp->loc, "probe alias name cannot be optional or conditional");
+	}
+	a->names = *names;
+	a->points = *pts;
+	a->epilogue = epilogue;
+	a->body = body;
+	a->loc = kw->loc;
+	a->file = ctx->src;
+	vec_push(&ctx->file->aliases, a);
+}
+
+void parse_add_func(struct pctx *ctx, struct tok *kw, int priv, struct tok *name,
+		    int type, struct vec *params, struct stmt *body)
+{
+	struct ast_func *f = NEW(ctx, struct ast_func);
+
+	f->name = name->text;
+	f->params = *params;
+	f->ret = (enum ast_type)type;
+	f->body = body;
+	f->is_private = priv;
+	f->loc = kw->loc;
+	f->file = ctx->src;
+	ctx->in_func = false;
+	vec_push(&ctx->file->funcs, f);
+}
+
+void parse_add_globals(struct pctx *ctx, int priv, struct vec *vars)
+{
+	vec_each(vars, i) {
+		struct ast_vardecl *v = vec_get(vars, i);
+
+		v->is_private = priv;
+		vec_push(&ctx->file->globals, v);
+	}
+	vec_free(vars);
+}
+
+static void check_embedded(struct pctx *ctx, struct tok *t, const char *what)
+{
+	if (!ctx->privileged)
+		diag(ctx->s, "parse error", &t->loc,
+		     "%s in unprivileged script; need stap -g", what);
+}
+
+void parse_add_embed(struct pctx *ctx, struct tok *code)
+{
+	struct ast_embed *e = NEW(ctx, struct ast_embed);
+
+	check_embedded(ctx, code, "embedded code");
+	e->code = code->text;
+	e->loc = code->loc;
+	vec_push(&ctx->file->embeds, e);
+}
+
+struct probe_point *mk_pp(struct pctx *ctx, struct vec *comps, int flags,
+			  struct expr *cond, const struct src_loc *loc)
+{
+	struct probe_point *p = NEW(ctx, struct probe_point);
+
+	p->comps = *comps;
+	p->optional = flags & 1;
+	p->sufficient = flags & 2;
+	p->cond = cond;
+	p->loc = *loc;
+	return p;
+}
+
+struct pp_comp *mk_comp(struct pctx *ctx, struct tok *name, struct expr *arg)
+{
+	struct pp_comp *c = NEW(ctx, struct pp_comp);
+
+	c->name = name->text;
+	c->arg = arg;
+	c->loc = name->loc;
+	return c;
+}
+
+struct ast_param *mk_param(struct pctx *ctx, struct tok *name, int type)
+{
+	struct ast_param *p = NEW(ctx, struct ast_param);
+
+	p->name = name->text;
+	p->type = (enum ast_type)type;
+	p->loc = name->loc;
+	return p;
+}
+
+struct ast_vardecl *mk_gvar(struct pctx *ctx, struct tok *name, int wrap,
+			    struct tok *size, struct expr *init)
+{
+	struct ast_vardecl *v = NEW(ctx, struct ast_vardecl);
+
+	v->name = name->text;
+	v->loc = name->loc;
+	v->global = true;
+	v->wrap = wrap;
+	v->arity = -1;
+	v->file = ctx->src;
+	v->init = init;
+	if (size) {
+		if (size->num <= 0)
+			perr(ctx, &size->loc, "array size must be positive");
+		v->size = size->num;
+	}
+	return v;
+}
+
+/* ---- statements ---- */
+
+struct stmt *mk_stmt(struct pctx *ctx, enum stmt_kind k, struct tok *t)
+{
+	struct stmt *s = NEW(ctx, struct stmt);
+
+	s->kind = k;
+	if (t)
+		s->loc = t->loc;
+	return s;
+}
+
+struct stmt *mk_block(struct pctx *ctx, struct tok *t, struct vec *body)
+{
+	struct stmt *s = mk_stmt(ctx, S_BLOCK, t);
+
+	s->body = *body;
+	return s;
+}
+
+struct stmt *mk_return(struct pctx *ctx, struct tok *t, struct expr *e)
+{
+	struct stmt *s = mk_stmt(ctx, S_RETURN, t);
+
+	if (!ctx->in_func)
+		perr(ctx, &t->loc, "found 'return' not in function context");
+	s->e = e;
+	return s;
+}
+
+struct stmt *mk_embedded_stmt(struct pctx *ctx, struct tok *t)
+{
+	struct stmt *s = mk_stmt(ctx, S_EMBEDDED, t);
+
+	check_embedded(ctx, t, "embedded code");
+	s->code = t->text;
+	return s;
+}
+
+/* ---- foreach ---- */
+
+/* one key; its sort direction rides in sort_dir until fe_finish */
+struct foreach_info *fe_key(struct pctx *ctx, struct tok *name, int dir)
+{
+	struct foreach_info *f = NEW(ctx, struct foreach_info);
+
+	vec_push(&f->keys, mk_ident(ctx, name));
+	f->sort_dir = dir;
+	f->sort_column = dir ? 1 : 0;
+	f->loc = name->loc;
+	return f;
+}
+
+struct foreach_info *fe_list(struct pctx *ctx, struct vec *keys)
+{
+	struct foreach_info *f = NEW(ctx, struct foreach_info);
+
+	vec_each(keys, i) {
+		struct foreach_info *k = vec_get(keys, i);
+
+		vec_push(&f->keys, vec_get(&k->keys, 0));
+		vec_free(&k->keys);
+		if (k->sort_dir) {
+			if (f->sort_dir)
+				perr(ctx, &k->loc, "multiple sort directives");
+			f->sort_dir = k->sort_dir;
+			f->sort_column = i + 1;
+		}
+	}
+	if (keys->n)
+		f->loc = ((struct foreach_info *)vec_get(keys, 0))->loc;
+	vec_free(keys);
+	return f;
+}
+
+struct foreach_info *fe_finish(struct pctx *ctx, struct foreach_info *value,
+			       struct foreach_info *keys, struct tok *array,
+			       struct expr *hist)
+{
+	struct foreach_info *f = keys;
+
+	if (value) {
+		f->value = vec_get(&value->keys, 0);
+		vec_free(&value->keys);
+		if (value->sort_dir) {
+			if (f->sort_dir)
+				perr(ctx, &value->loc, "multiple sort directives");
+			f->sort_dir = value->sort_dir;
+			f->sort_column = -1;
+		}
+	}
+	f->array = array ? mk_ident(ctx, array) : hist;
+	if (ctx->fe_slice) {
+		f->slice = *ctx->fe_slice;
+		ctx->fe_slice = NULL;
+	}
+	if (ctx->fe_vsort) {
+		if (f->sort_dir)
+			perr(ctx, &ctx->fe_sort_tok->loc, "multiple sort directives");
+		f->sort_dir = ctx->fe_vsort;
+		f->sort_column = -1;
+		if (ctx->fe_agg)
+			f->sort_agg = ctx->fe_agg->text;
+	}
+	f->limit = ctx->fe_limit;
+	ctx->fe_vsort = 0;
+	ctx->fe_agg = NULL;
+	ctx->fe_limit = NULL;
+	return f;
+}
+
+/* ---- expressions ---- */
+
+struct expr *mk_expr(struct pctx *ctx, enum expr_kind k, const struct src_loc *loc)
+{
+	struct expr *e = NEW(ctx, struct expr);
+
+	e->kind = k;
+	e->loc = *loc;
+	return e;
+}
+
+struct expr *mk_num(struct pctx *ctx, struct tok *t)
+{
+	struct expr *e = mk_expr(ctx, E_NUM, &t->loc);
+
+	e->num = t->num;
+	return e;
+}
+
+struct expr *mk_str(struct pctx *ctx, struct tok *t)
+{
+	struct expr *e = mk_expr(ctx, E_STR, &t->loc);
+
+	e->str = t->text;
+	return e;
+}
+
+struct expr *str_join(struct pctx *ctx, struct expr *a, struct tok *t)
+{
+	size_t la = strlen(a->str), lb = strlen(t->text);
+	char *p = arena_alloc(&ctx->s->arena, la + lb + 1);
+
+	memcpy(p, a->str, la);
+	memcpy(p + la, t->text, lb + 1);
+	a->str = p;
+	return a;
+}
+
+struct expr *mk_ident(struct pctx *ctx, struct tok *t)
+{
+	struct expr *e = mk_expr(ctx, E_IDENT, &t->loc);
+
+	e->str = t->text;
+	return e;
+}
+
+struct expr *mk_call(struct pctx *ctx, struct tok *name, struct vec *args)
+{
+	struct expr *e = mk_expr(ctx, E_CALL, &name->loc);
+
+	e->str = name->text;
+	e->args = *args;
+	return e;
+}
+
+struct expr *mk_print_hist(struct pctx *ctx, struct tok *name, struct expr *hist)
+{
+	struct expr *e = mk_expr(ctx, E_CALL, &name->loc);
+
+	if (strcmp(name->text, "print") && strcmp(name->text, "println"))
+		perr(ctx, &hist->loc, "base histogram operator where expression expected");
+	e->str = name->text;
+	vec_push(&e->args, hist);
+	return e;
+}
+
+struct expr *mk_bin(struct pctx *ctx, int op, struct expr *a, struct expr *b)
+{
+	struct expr *e = mk_expr(ctx, E_BINARY, &a->loc);
+
+	e->op = (enum ast_op)op;
+	e->a = a;
+	e->b = b;
+	return e;
+}
+
+struct expr *mk_assign(struct pctx *ctx, struct expr *a, int op, struct expr *b)
+{
+	struct expr *e = mk_bin(ctx, op, a, b);
+
+	e->kind = E_ASSIGN;
+	return e;
+}
+
+struct expr *mk_unary(struct pctx *ctx, struct tok *t, int op, struct expr *a)
+{
+	struct expr *e = mk_expr(ctx, E_UNARY, &t->loc);
+
+	e->op = (enum ast_op)op;
+	e->a = a;
+	return e;
+}
+
+struct expr *mk_addr(struct pctx *ctx, struct tok *t, struct expr *a)
+{
+	if ((a->kind == E_TARGET || a->kind == E_CAST || a->kind == E_ATVAR) &&
+	    !a->addr_of) {
+		a->addr_of = true;
+		a->loc = t->loc;
+		return a;
+	}
+	return mk_unary(ctx, t, OP_ADDR, a);
+}
+
+struct expr *mk_incdec(struct pctx *ctx, struct tok *t, int op, struct expr *a,
+		       bool postfix)
+{
+	struct expr *e = mk_expr(ctx, E_INCDEC, postfix ? &a->loc : &t->loc);
+
+	e->op = (enum ast_op)op;
+	e->a = a;
+	e->postfix = postfix;
+	return e;
+}
+
+struct expr *mk_in(struct pctx *ctx, struct vec *keys, struct expr *key,
+		   struct tok *array, const struct src_loc *loc)
+{
+	struct expr *e = mk_expr(ctx, E_IN, loc);
+
+	e->a = mk_ident(ctx, array);
+	if (keys)
+		e->args = *keys;
+	else
+		vec_push(&e->args, key);
+	return e;
+}
+
+struct expr *mk_target(struct pctx *ctx, struct tok *t)
+{
+	struct expr *e = mk_expr(ctx, E_TARGET, &t->loc);
+
+	e->str = t->text;
+	return e;
+}
+
+struct expr *mk_target_sym(struct pctx *ctx, struct tok *t)
+{
+	struct expr *e = mk_expr(ctx, E_TARGET_SYM, &t->loc);
+	size_t n = strlen(t->text);
+
+	while (n && t->text[n - 1] == '$') {
+		n--;
+		e->pretty++;
+	}
+	e->str = arena_strndup(&ctx->s->arena, t->text, n);
+	if (strcmp(e->str, "vars") && strcmp(e->str, "parms") &&
+	    strcmp(e->str, "locals") && strcmp(e->str, "return"))
+		diag(ctx->s, "parse error", &t->loc,
+		     "unknown '$$%s', expected $$vars, $$parms, $$locals or $$return",
+		     e->str);
+	return e;
+}
+
+struct expr *mk_cast(struct pctx *ctx, struct tok *t, struct expr *e,
+		     struct expr *type, struct expr *module)
+{
+	struct expr *c = mk_expr(ctx, E_CAST, &t->loc);
+
+	c->a = e;
+	c->str = type->str;
+	c->module = module ? module->str : NULL;
+	return c;
+}
+
+struct expr *mk_atvar(struct pctx *ctx, struct tok *t, struct expr *name,
+		      struct expr *module)
+{
+	struct expr *c = mk_expr(ctx, E_ATVAR, &t->loc);
+
+	c->str = name->str;
+	c->module = module ? module->str : NULL;
+	return c;
+}
+
+struct target_comp *mk_tcomp(struct pctx *ctx, enum comp_kind k, struct tok *t,
+			     struct expr *index)
+{
+	struct target_comp *c = NEW(ctx, struct target_comp);
+
+	c->kind = k;
+	c->loc = t->loc;
+	if (k == COMP_FIELD)
+		c->name = t->text;
+	c->index = index;
+	return c;
+}
+
+struct expr *mk_const(struct pctx *ctx, struct tok *t, struct expr *str)
+{
+	struct expr *e = mk_expr(ctx, E_CONST, &t->loc);
+
+	if (!ctx->privileged)
+		perr(ctx, &t->loc, "using @const operator not permitted; need stap -g");
+	e->str = str->str;
+	return e;
+}
+
+struct expr *mk_stat(struct pctx *ctx, struct tok *t, struct expr *a)
+{
+	struct expr *e = mk_expr(ctx, E_STAT, &t->loc);
+
+	e->str = t->text;
+	e->a = a;
+	return e;
+}
+
+struct expr *mk_hist(struct pctx *ctx, struct tok *t, struct vec *args)
+{
+	struct expr *e = mk_expr(ctx, E_HIST, &t->loc);
+	bool linear = !strcmp(t->text, "hist_linear");
+	int want = linear ? 4 : 1;
+
+	e->str = linear ? "linear" : "log";
+	if (args->n != want)
+		diag(ctx->s, "parse error", &t->loc,
+		     "@%s takes %d argument%s, found %d", t->text, want,
+		     want == 1 ? "" : "s", args->n);
+	if (args->n)
+		e->a = vec_get(args, 0);
+	for (int i = 1; i < args->n; i++)
+		vec_push(&e->args, vec_get(args, i));
+	vec_free(args);
+	return e;
+}
+
+struct expr *mk_embedded_expr(struct pctx *ctx, struct tok *t)
+{
+	struct expr *e = mk_expr(ctx, E_EMBEDDED, &t->loc);
+
+	check_embedded(ctx, t, "embedded expression code");
+	e->str = t->text;
+	return e;
+}

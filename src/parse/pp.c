@@ -1,0 +1,822 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pp.c - the token-level preprocessor between the scanner and the grammar.
+ *
+ *   %( COND %? TOKENS [%: TOKENS] %)      conditional compilation
+ *   @define NAME[(a, b)] %( BODY %)        macro definition
+ *   @NAME  @NAME(x, y)                     macro use; @a inside BODY is a
+ *                                          parameter
+ *   $N @N $# @#                            command-line arguments
+ *
+ * COND compares kernel_v, kernel_vr, arch, runtime, systemtap_v,
+ * systemtap_privilege, guru_mode, CONFIG_* (from the build tree's .config),
+ * $#/@#, numbers and strings with == != < <= > >=, combined with && and ||
+ * (&& binds tighter), '!' and parentheses.  String == and != match globs.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "session.h"
+#include "version.h"
+#include "parse/pp.h"
+#include "parse/tok.h"
+#include "grammar.tab.h"
+
+struct pp_macro {
+	const char *name;
+	struct vec params;	/* const char * */
+	struct tok **body;
+	int n;
+	const struct src_file *file;
+};
+
+/* parameter bindings while expanding a macro body */
+struct pp_env {
+	const struct pp_macro *m;
+	struct vec *args;	/* struct vec * of struct tok * (expanded) */
+	const struct pp_env *up;
+};
+
+struct ppx {
+	struct session *s;
+	struct pp_state *st;
+	struct vec *local;	/* this file's macros */
+	int depth;
+};
+
+#define MAX_DEPTH 64
+
+static void pp_seq(struct ppx *x, struct tok **v, int n, struct vec *out,
+		   const struct pp_env *env);
+
+static void perr(struct ppx *x, const struct tok *t, const char *fmt, const char *a)
+{
+	diag(x->s, "parse error", &t->loc, fmt, a);
+}
+
+struct pp_state *pp_state(struct session *s)
+{
+	if (!s->pp)
+		s->pp = arena_new(&s->arena, struct pp_state);
+	return s->pp;
+}
+
+void pp_state_free(struct session *s)
+{
+	struct pp_state *st = s->pp;
+
+	if (!st)
+		return;
+	vec_each(&st->macros, i) {
+		struct pp_macro *m = vec_get(&st->macros, i);
+
+		vec_free(&m->params);
+	}
+	vec_free(&st->macros);
+	vec_each(&st->config, i)
+		free(vec_get(&st->config, i));
+	vec_free(&st->config);
+	s->pp = NULL;
+}
+
+const char *tok_describe(struct session *s, const struct tok *t)
+{
+	char buf[160];
+	const char *what;
+
+	switch (t->kind) {
+	case END_OF_FILE:
+		return "end of input";
+	case EMBEDDED:
+		return "embedded code";
+	case IDENT:
+		what = "identifier";
+		break;
+	case NUMBER:
+		what = "number";
+		break;
+	case STRING:
+		snprintf(buf, sizeof(buf), "string \"%.60s%s\"", t->text,
+			 strlen(t->text) > 60 ? "..." : "");
+		return arena_strdup(&s->arena, buf);
+	case TARGET:
+		snprintf(buf, sizeof(buf), "'$%.80s'", t->text);
+		return arena_strdup(&s->arena, buf);
+	case TARGET_SYM:
+		snprintf(buf, sizeof(buf), "'$$%.80s'", t->text);
+		return arena_strdup(&s->arena, buf);
+	case AT_IDENT: case AT_CAST: case AT_VAR: case AT_DEFINED: case AT_ENTRY:
+	case AT_CHOOSE: case AT_PERF: case AT_CONST: case AT_STAT: case AT_HIST:
+		snprintf(buf, sizeof(buf), "'@%.80s'", t->text);
+		return arena_strdup(&s->arena, buf);
+	default:
+		what = isalpha((unsigned char)t->text[0]) ? "keyword" : NULL;
+		break;
+	}
+	if (what)
+		snprintf(buf, sizeof(buf), "%s '%.80s'", what, t->text);
+	else
+		snprintf(buf, sizeof(buf), "'%.80s'", t->text);
+	return arena_strdup(&s->arena, buf);
+}
+
+/* ---- macro definitions ---- */
+
+static struct pp_macro *find_macro(struct ppx *x, const char *name)
+{
+	for (int i = x->local->n - 1; i >= 0; i--) {
+		struct pp_macro *m = vec_get(x->local, i);
+
+		if (!strcmp(m->name, name))
+			return m;
+	}
+	vec_each(&x->st->macros, i) {
+		struct pp_macro *m = vec_get(&x->st->macros, i);
+
+		if (!strcmp(m->name, name))
+			return m;
+	}
+	return NULL;
+}
+
+/* index of the %) matching the %( at v[i] (or -1); then and els get the
+ * positions of this level's %? and %: (or -1) */
+static int match_cond(struct tok **v, int n, int i, int *then, int *els)
+{
+	int depth = 0;
+
+	*then = *els = -1;
+	for (int k = i; k < n; k++) {
+		switch (v[k]->kind) {
+		case PP_IF:
+			depth++;
+			break;
+		case PP_THEN:
+			if (depth == 1 && *then < 0)
+				*then = k;
+			break;
+		case PP_ELSE:
+			if (depth == 1 && *then >= 0 && *els < 0)
+				*els = k;
+			break;
+		case PP_END:
+			if (--depth == 0)
+				return k;
+			break;
+		case END_OF_FILE:
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/* @define NAME[(params)] %( body %); returns the index after it */
+static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
+{
+	struct tok *at = v[i];
+	struct pp_macro *m;
+	int k = i + 1, end, t1, t2;
+
+	if (k >= n || v[k]->kind != IDENT) {
+		if (emit_err)
+			perr(x, k < n ? v[k] : at, "expected macro name after '@define'%s", "");
+		return k;
+	}
+	m = arena_new(&x->s->arena, struct pp_macro);
+	m->name = v[k]->text;
+	m->file = at->loc.file;
+	k++;
+	if (k < n && v[k]->kind == '(' && !v[k]->space_before) {
+		k++;
+		while (k < n && v[k]->kind == IDENT) {
+			vec_push(&m->params, (void *)v[k]->text);
+			k++;
+			if (k < n && v[k]->kind == ',')
+				k++;
+			else
+				break;
+		}
+		if (k >= n || v[k]->kind != ')') {
+			perr(x, k < n ? v[k] : at, "expected ')' in macro parameter list%s", "");
+			vec_free(&m->params);
+			return k;
+		}
+		k++;
+	} else if (k < n && v[k]->kind == '(') {
+		/* "@define foo (a) %(" is still a parameter list */
+		k++;
+		while (k < n && v[k]->kind == IDENT) {
+			vec_push(&m->params, (void *)v[k]->text);
+			k++;
+			if (k < n && v[k]->kind == ',')
+				k++;
+			else
+				break;
+		}
+		if (k >= n || v[k]->kind != ')') {
+			perr(x, k < n ? v[k] : at, "expected ')' in macro parameter list%s", "");
+			vec_free(&m->params);
+			return k;
+		}
+		k++;
+	}
+	if (k >= n || v[k]->kind != PP_IF) {
+		perr(x, k < n ? v[k] : at, "expected '%%(' to start the body of macro '@%s'", m->name);
+		vec_free(&m->params);
+		return k;
+	}
+	end = match_cond(v, n, k, &t1, &t2);
+	if (end < 0) {
+		perr(x, v[k], "unterminated macro body of '@%s', expected '%%)'", m->name);
+		vec_free(&m->params);
+		return n - 1;
+	}
+	m->n = end - k - 1;
+	m->body = arena_alloc(&x->s->arena, sizeof(struct tok *) * (size_t)(m->n + 1));
+	memcpy(m->body, v + k + 1, sizeof(struct tok *) * (size_t)m->n);
+	if (find_macro(x, m->name) && x->local != &x->st->macros) {
+		const struct pp_macro *old = find_macro(x, m->name);
+
+		if (old->file == m->file)
+			perr(x, at, "attempt to redefine macro '@%s' in the same file", m->name);
+	}
+	vec_push(x->local, m);
+	return end + 1;
+}
+
+/* ---- macro uses ---- */
+
+static void free_args(struct vec *args)
+{
+	vec_each(args, i) {
+		struct vec *a = vec_get(args, i);
+
+		vec_free(a);
+		free(a);
+	}
+	vec_free(args);
+}
+
+/* @name(args): collect the raw argument token ranges; returns index after
+ * the closing ')' or -1 */
+static int collect_args(struct ppx *x, struct tok **v, int n, int k,
+			struct vec *ranges)
+{
+	int depth = 0, start = k + 1;
+
+	for (int j = k; j < n; j++) {
+		int kind = v[j]->kind;
+
+		if (kind == END_OF_FILE)
+			break;
+		if (kind == '(' || kind == '[' || kind == '{' || kind == PP_IF)
+			depth++;
+		else if (kind == ')' || kind == ']' || kind == '}' || kind == PP_END)
+			depth--;
+		if (depth == 1 && kind == ',') {
+			vec_push(ranges, (void *)(long)start);
+			vec_push(ranges, (void *)(long)j);
+			start = j + 1;
+		} else if (depth == 0) {
+			if (j > k + 1 || start != j) {
+				vec_push(ranges, (void *)(long)start);
+				vec_push(ranges, (void *)(long)j);
+			}
+			return j + 1;
+		}
+	}
+	(void)x;
+	return -1;
+}
+
+static int pp_invoke(struct ppx *x, struct tok **v, int n, int i,
+		     const struct pp_macro *m, struct vec *out,
+		     const struct pp_env *env)
+{
+	struct tok *at = v[i];
+	struct vec ranges = { 0 }, args = { 0 };
+	struct pp_env e = { .m = m, .args = &args, .up = env };
+	int next = i + 1;
+
+	if (i + 1 < n && v[i + 1]->kind == '(') {
+		next = collect_args(x, v, n, i + 1, &ranges);
+		if (next < 0) {
+			perr(x, at, "unterminated argument list of macro '@%s'", m->name);
+			vec_free(&ranges);
+			return n - 1;
+		}
+	}
+	if (ranges.n / 2 != m->params.n) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "macro '@%%s' takes %d argument%s, found %d",
+			 m->params.n, m->params.n == 1 ? "" : "s", ranges.n / 2);
+		perr(x, at, msg, m->name);
+		vec_free(&ranges);
+		return next;
+	}
+	if (x->depth >= MAX_DEPTH) {
+		perr(x, at, "macro '@%s' expands too deeply (recursive?)", m->name);
+		vec_free(&ranges);
+		return next;
+	}
+	for (int a = 0; a < ranges.n; a += 2) {
+		long s0 = (long)vec_get(&ranges, a), s1 = (long)vec_get(&ranges, a + 1);
+		struct vec *av = calloc(1, sizeof(*av));
+
+		pp_seq(x, v + s0, (int)(s1 - s0), av, env);
+		vec_push(&args, av);
+	}
+	vec_free(&ranges);
+	x->depth++;
+	pp_seq(x, m->body, m->n, out, &e);
+	x->depth--;
+	free_args(&args);
+	return next;
+}
+
+/* ---- command-line arguments ---- */
+
+static void pp_arg(struct ppx *x, struct tok *t, struct vec *out)
+{
+	struct session *s = x->s;
+	int nargs = s->args.n;
+	struct tok *r;
+
+	if (t->num < 0) {	/* $# @# */
+		r = arena_new(&s->arena, struct tok);
+		*r = *t;
+		r->kind = NUMBER;
+		r->num = nargs;
+		r->text = arena_strdup(&s->arena, t->kind == ARG_NUM ? "$#" : "@#");
+		vec_push(out, r);
+		return;
+	}
+	if (t->num < 1 || t->num > nargs) {
+		char msg[128];
+
+		if (nargs)
+			snprintf(msg, sizeof(msg),
+				 "command line argument index %lld out of range [1-%d]%%s",
+				 (long long)t->num, nargs);
+		else
+			snprintf(msg, sizeof(msg),
+				 "command line argument index %lld out of range [1-0]%%s",
+				 (long long)t->num);
+		perr(x, t, msg, "");
+		return;
+	}
+	if (t->kind == ARG_STR) {
+		r = arena_new(&s->arena, struct tok);
+		*r = *t;
+		r->kind = STRING;
+		r->text = vec_get(&s->args, (int)t->num - 1);
+		vec_push(out, r);
+		return;
+	}
+	/* $N: the argument's text, lexed as script tokens */
+	struct src_file *f = arena_new(&s->arena, struct src_file);
+	struct vec toks = { 0 };
+	int before = s->errors;
+
+	f->name = arena_strdup(&s->arena, t->text);
+	f->text = vec_get(&s->args, (int)t->num - 1);
+	f->is_tapset = t->loc.file ? t->loc.file->is_tapset : false;
+	lex_file(s, f, &toks);
+	if (s->errors == before && toks.n == 1)
+		perr(x, t, "command line argument %s is empty", t->text);
+	for (int k = 0; k + 1 < toks.n; k++) {
+		struct tok *a = vec_get(&toks, k);
+
+		a->loc = t->loc;
+		a->space_before = k ? a->space_before : t->space_before;
+		if (a->kind == ARG_NUM || a->kind == ARG_STR)
+			pp_arg(x, a, out);
+		else
+			vec_push(out, a);
+	}
+	vec_free(&toks);
+}
+
+/* ---- @ operators known to the grammar ---- */
+
+static int at_kind(const char *name)
+{
+	static const struct { const char *n; int k; } ops[] = {
+		{ "cast", AT_CAST }, { "var", AT_VAR }, { "defined", AT_DEFINED },
+		{ "entry", AT_ENTRY }, { "perf", AT_PERF }, { "const", AT_CONST },
+		{ "count", AT_STAT }, { "sum", AT_STAT }, { "min", AT_STAT },
+		{ "max", AT_STAT }, { "avg", AT_STAT }, { "variance", AT_STAT },
+		{ "hist_log", AT_HIST }, { "hist_linear", AT_HIST },
+		{ "choose_defined", AT_CHOOSE },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(ops[i].n, name))
+			return ops[i].k;
+	return 0;
+}
+
+/* ---- conditions ---- */
+
+struct cval {
+	bool is_str;
+	const char *s;
+	long long n;
+	int ver;	/* compare as versions */
+};
+
+struct cparse {
+	struct ppx *x;
+	struct tok **v;
+	int n, i;
+	bool err;
+};
+
+static const char *config_value(struct ppx *x, const char *name)
+{
+	struct pp_state *st = x->st;
+
+	if (!st->config_loaded) {
+		st->config_loaded = true;
+		if (x->s->kernel_build_dir) {
+			char path[4096];
+			FILE *f;
+
+			snprintf(path, sizeof(path), "%s/.config", x->s->kernel_build_dir);
+			f = fopen(path, "r");
+			if (f) {
+				char line[1024];
+
+				while (fgets(line, sizeof(line), f)) {
+					size_t l = strlen(line);
+
+					while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+						line[--l] = 0;
+					if (!strncmp(line, "CONFIG_", 7) && strchr(line, '='))
+						vec_push(&st->config, strdup(line));
+				}
+				fclose(f);
+			}
+		}
+	}
+	size_t nl = strlen(name);
+
+	vec_each(&st->config, i) {
+		const char *l = vec_get(&st->config, i);
+
+		if (!strncmp(l, name, nl) && l[nl] == '=') {
+			const char *val = l + nl + 1;
+			size_t vl = strlen(val);
+
+			if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"')
+				return arena_strndup(&x->s->arena, val + 1, vl - 2);
+			return val;
+		}
+	}
+	return "";
+}
+
+static bool cond_or(struct cparse *c);
+
+static struct tok *cpeek(struct cparse *c)
+{
+	return c->i < c->n ? c->v[c->i] : NULL;
+}
+
+static void cerror(struct cparse *c, const struct tok *at, const char *msg)
+{
+	if (c->err)
+		return;
+	c->err = true;
+	if (!at)
+		at = c->n ? c->v[c->n - 1] : NULL;
+	if (at)
+		perr(c->x, at, "%s", msg);
+}
+
+static bool cond_operand(struct cparse *c, struct cval *v)
+{
+	struct tok *t = cpeek(c);
+	struct session *s = c->x->s;
+
+	memset(v, 0, sizeof(*v));
+	if (!t) {
+		cerror(c, NULL, "expected a preprocessor condition operand");
+		return false;
+	}
+	c->i++;
+	if (t->kind == NUMBER) {
+		v->n = t->num;
+		return true;
+	}
+	if (t->kind == '-' && cpeek(c) && cpeek(c)->kind == NUMBER) {
+		v->n = -cpeek(c)->num;
+		c->i++;
+		return true;
+	}
+	if (t->kind == STRING) {
+		v->is_str = true;
+		v->s = t->text;
+		return true;
+	}
+	if (t->kind == IDENT) {
+		const char *n = t->text;
+
+		v->is_str = true;
+		if (!strcmp(n, "kernel_v") || !strcmp(n, "kernel_vr")) {
+			const char *r = s->kernel_release ? s->kernel_release : "";
+
+			v->ver = 1;
+			if (n[8] == 0) {	/* kernel_v: drop "-56-amd64" */
+				size_t l = strcspn(r, "-");
+
+				r = arena_strndup(&s->arena, r, l);
+			}
+			v->s = r;
+		} else if (!strcmp(n, "systemtap_v")) {
+			v->ver = 1;
+			v->s = STAP_COMPAT_VERSION;
+		} else if (!strcmp(n, "arch")) {
+			v->s = "x86_64";
+		} else if (!strcmp(n, "runtime")) {
+			v->s = "kernel";
+		} else if (!strcmp(n, "systemtap_privilege")) {
+			v->s = "stapdev";
+		} else if (!strcmp(n, "guru_mode")) {
+			v->is_str = false;
+			v->n = s->guru;
+		} else if (!strncmp(n, "CONFIG_", 7)) {
+			v->s = config_value(c->x, n);
+		} else {
+			cerror(c, t, "expected 'arch', 'runtime', 'kernel_v', 'kernel_vr', "
+			       "'systemtap_v', 'systemtap_privilege', 'guru_mode', "
+			       "'CONFIG_...', a number or a string in preprocessor condition");
+			return false;
+		}
+		return true;
+	}
+	cerror(c, t, "expected a preprocessor condition operand");
+	return false;
+}
+
+static int cmp_op(int kind)
+{
+	switch (kind) {
+	case EQ: case NE: case '<': case '>': case LE: case GE:
+		return kind;
+	default:
+		return 0;
+	}
+}
+
+static bool cond_cmp(struct cparse *c)
+{
+	struct cval l, r;
+	struct tok *op;
+	int cmp;
+
+	if (cpeek(c) && cpeek(c)->kind == '(') {
+		c->i++;
+		bool b = cond_or(c);
+
+		if (!cpeek(c) || cpeek(c)->kind != ')')
+			cerror(c, cpeek(c), "expected ')' in preprocessor condition");
+		else
+			c->i++;
+		return b;
+	}
+	if (cpeek(c) && cpeek(c)->kind == '!') {
+		c->i++;
+		return !cond_cmp(c);
+	}
+	if (!cond_operand(c, &l))
+		return false;
+	op = cpeek(c);
+	if (!op || !cmp_op(op->kind)) {
+		/* a lone CONFIG_FOO: true when set */
+		if (l.is_str && !l.ver)
+			return l.s[0] != 0;
+		cerror(c, op, "expected a comparison operator in preprocessor condition");
+		return false;
+	}
+	c->i++;
+	if (!cond_operand(c, &r))
+		return false;
+	if (l.is_str != r.is_str) {
+		/* CONFIG_HZ == 250 */
+		if (l.is_str && !l.ver) {
+			char *end;
+			long long n = strtoll(l.s, &end, 0);
+
+			if (*l.s && !*end) {
+				l.is_str = false;
+				l.n = n;
+			}
+		}
+		if (l.is_str != r.is_str) {
+			cerror(c, op, "preprocessor condition compares a string with a number");
+			return false;
+		}
+	}
+	if (!l.is_str) {
+		cmp = l.n < r.n ? -1 : l.n > r.n;
+	} else if ((op->kind == EQ || op->kind == NE)) {
+		bool m = fnmatch(r.s, l.s, 0) == 0 || !strcmp(r.s, l.s);
+
+		return op->kind == EQ ? m : !m;
+	} else if (l.ver || r.ver) {
+		cmp = strverscmp(l.s, r.s);
+	} else {
+		cmp = strcmp(l.s, r.s);
+	}
+	switch (op->kind) {
+	case EQ: return cmp == 0;
+	case NE: return cmp != 0;
+	case '<': return cmp < 0;
+	case '>': return cmp > 0;
+	case LE: return cmp <= 0;
+	default: return cmp >= 0;
+	}
+}
+
+static bool cond_and(struct cparse *c)
+{
+	bool b = cond_cmp(c);
+
+	while (cpeek(c) && cpeek(c)->kind == LAND) {
+		c->i++;
+		bool r = cond_cmp(c);
+
+		b = b && r;
+	}
+	return b;
+}
+
+static bool cond_or(struct cparse *c)
+{
+	bool b = cond_and(c);
+
+	while (cpeek(c) && cpeek(c)->kind == LOR) {
+		c->i++;
+		bool r = cond_and(c);
+
+		b = b || r;
+	}
+	return b;
+}
+
+static bool pp_eval(struct ppx *x, struct tok *at, struct tok **v, int n,
+		    const struct pp_env *env, bool *ok)
+{
+	struct vec exp = { 0 };
+	struct cparse c = { .x = x };
+	bool b;
+
+	pp_seq(x, v, n, &exp, env);
+	c.v = (struct tok **)exp.v;
+	c.n = exp.n;
+	if (!c.n) {
+		perr(x, at, "empty preprocessor condition%s", "");
+		vec_free(&exp);
+		*ok = false;
+		return false;
+	}
+	b = cond_or(&c);
+	if (!c.err && c.i < c.n)
+		cerror(&c, c.v[c.i], "expected '%?' after preprocessor condition");
+	*ok = !c.err;
+	vec_free(&exp);
+	return b;
+}
+
+/* ---- the main walk ---- */
+
+static void pp_seq(struct ppx *x, struct tok **v, int n, struct vec *out,
+		   const struct pp_env *env)
+{
+	for (int i = 0; i < n;) {
+		struct tok *t = v[i];
+
+		switch (t->kind) {
+		case PP_IF: {
+			int then, els, end = match_cond(v, n, i, &then, &els);
+			bool ok, b;
+
+			if (end < 0 || then < 0) {
+				perr(x, t, then < 0 ? "expected '%%?' in preprocessor conditional%s"
+					: "unterminated preprocessor conditional, expected '%%)'%s", "");
+				return;
+			}
+			b = pp_eval(x, t, v + i + 1, then - i - 1, env, &ok);
+			if (!ok) {
+				i = end + 1;
+				break;
+			}
+			if (b)
+				pp_seq(x, v + then + 1, (els >= 0 ? els : end) - then - 1, out, env);
+			else if (els >= 0)
+				pp_seq(x, v + els + 1, end - els - 1, out, env);
+			i = end + 1;
+			break;
+		}
+		case PP_THEN:
+		case PP_ELSE:
+		case PP_END:
+			perr(x, t, "'%s' outside a preprocessor conditional", t->text);
+			i++;
+			break;
+		case ARG_NUM:
+		case ARG_STR:
+			pp_arg(x, t, out);
+			i++;
+			break;
+		case AT_IDENT: {
+			const struct pp_macro *m;
+
+			if (!strcmp(t->text, "define")) {
+				if (env)
+					perr(x, t, "'@define' inside a macro body%s", "");
+				i = pp_define(x, v, n, i, true);
+				break;
+			}
+			/* a macro parameter? */
+			if (env) {
+				bool found = false;
+
+				vec_each(&env->m->params, p) {
+					if (!strcmp(vec_get(&env->m->params, p), t->text)) {
+						struct vec *a = vec_get(env->args, p);
+
+						vec_each(a, k)
+							vec_push(out, vec_get(a, k));
+						found = true;
+						break;
+					}
+				}
+				if (found) {
+					i++;
+					break;
+				}
+			}
+			m = find_macro(x, t->text);
+			if (m) {
+				i = pp_invoke(x, v, n, i, m, out, env);
+				break;
+			}
+			int k = at_kind(t->text);
+
+			if (!k) {
+				perr(x, t, "unknown macro or operator '@%s'", t->text);
+				i++;
+				/* skip its arguments too */
+				if (i < n && v[i]->kind == '(') {
+					struct vec r = { 0 };
+					int nx = collect_args(x, v, n, i, &r);
+
+					vec_free(&r);
+					if (nx > 0)
+						i = nx;
+				}
+				break;
+			}
+			struct tok *c = arena_new(&x->s->arena, struct tok);
+
+			*c = *t;
+			c->kind = k;
+			vec_push(out, c);
+			i++;
+			break;
+		}
+		default:
+			vec_push(out, t);
+			i++;
+			break;
+		}
+	}
+}
+
+void pp_run(struct session *s, const struct src_file *src, struct vec *in,
+	    struct vec *out, bool stpm)
+{
+	struct pp_state *st = pp_state(s);
+	struct vec local = { 0 };
+	struct ppx x = { .s = s, .st = st, .local = stpm ? &st->macros : &local };
+	struct tok *eof = vec_get(in, in->n - 1);
+
+	(void)src;
+	pp_seq(&x, (struct tok **)in->v, in->n - 1, out, NULL);
+	vec_push(out, eof);
+	if (!stpm) {
+		vec_each(&local, i) {
+			struct pp_macro *m = vec_get(&local, i);
+
+			vec_free(&m->params);
+		}
+	}
+	vec_free(&local);
+}

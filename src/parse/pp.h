@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pp.h - preprocessor state kept in the session between files */
+#ifndef STAP_PARSE_PP_H
+#define STAP_PARSE_PP_H
+
+#include <stdbool.h>
+
+#include "util/vec.h"
+
+struct session;
+
+struct pp_state {
+	struct vec macros;	/* struct pp_macro *: from .stpm files, global */
+	bool stpm_loaded;
+	bool config_loaded;
+	struct vec config;	/* "CONFIG_X=val" lines (heap strings) */
+};
+
+struct pp_state *pp_state(struct session *s);
+void pp_state_free(struct session *s);
+
+#endif
