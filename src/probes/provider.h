@@ -37,10 +37,22 @@ struct derived_probe {
 	int flags;			/* family flags (e.g. return probe) */
 	bool is_return;
 	void *priv;
+	/* pass 2: how the point was reached, for -p2's comment:
+	 * "a = begin <- a,a.b" (alias chain, then the probe as written) */
+	const char *origin;
 };
 
 struct provider {
 	const char *name;
+	/*
+	 * The point shapes the family accepts, one per string, in the form
+	 * --dump-probe-types prints: "timer.ms(number)",
+	 * "kprobe.function(string).return".  Pass 2 matches a point's
+	 * components (with * and ** wildcards) against these, and only calls
+	 * match() with a concrete point of one of these shapes; it also makes
+	 * the "probe point mismatch (similar: ...)" messages from them.
+	 */
+	const char *const *patterns;
 	/*
 	 * Pass 2: does pp belong to this family?  Returns 1 and appends
 	 * struct derived_probe * to out when it matches, 0 when the point
@@ -52,6 +64,14 @@ struct provider {
 	 * (char *); NULL when the family cannot be enumerated. */
 	void (*list)(struct session *s, const struct probe_point *pp,
 		     struct vec *out);
+	/*
+	 * Pass 2: a $context variable e (E_TARGET / E_TARGET_SYM) used in a
+	 * handler of dp.  Return 1 after setting e->type (and e->prov if the
+	 * emitter needs data), 0 when the family does not provide it (pass 2
+	 * then reports it).  NULL: the family provides none.
+	 */
+	int (*target_var)(struct session *s, struct derived_probe *dp,
+			  struct expr *e);
 	/* Pass 3: emit declarations + registration for all derived probes
 	 * of this family (struct derived_probe *). */
 	void (*emit)(struct tx *tx, struct vec *derived);
@@ -59,5 +79,17 @@ struct provider {
 
 /* all providers, NULL-terminated (providers.c) */
 extern const struct provider *const providers[];
+
+/* ---- helpers for the pass-2 halves (providers.c) ---- */
+/* component i of pp */
+const struct pp_comp *pp_comp_at(const struct probe_point *pp, int i);
+/* a new derived probe for pp, pp text canonicalised */
+struct derived_probe *dp_new(struct session *s, const struct provider *prov,
+			     const struct probe_point *pp);
+/* canonical text of a concrete point: timer.ms(10), kprobe.function("f") */
+const char *pp_canon(struct session *s, const struct probe_point *pp);
+/* report "while resolving probe point" + msg at pp (semantic error) */
+void pp_error(struct session *s, const struct probe_point *pp,
+	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

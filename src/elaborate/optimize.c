@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * optimize.c - the optimisations users can see (stap does the same, -u
+ * turns them off): assignments to locals never read are reduced to their
+ * right-hand side, side-effect-free expression statements dropped, empty
+ * probes elided; globals written but never read get an end probe that
+ * prints them.
+ */
+#include <string.h>
+
+#include "diag.h"
+#include "elaborate/builtins.h"
+#include "elaborate/elab_int.h"
+#include "session.h"
+#include "util/arena.h"
+
+bool opt_stmt_empty(const struct stmt *st)
+{
+	if (!st)
+		return true;
+	switch (st->kind) {
+	case S_NULL:
+		return true;
+	case S_BLOCK:
+		vec_each(&st->body, i)
+			if (!opt_stmt_empty(vec_get(&st->body, i)))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---- dead code -------------------------------------------------------- */
+
+static bool pure(const struct expr *e)
+{
+	const struct builtin *bi;
+
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case E_NUM: case E_STR: case E_IDENT: case E_STAR: case E_ARG:
+	case E_TARGET: case E_TARGET_SYM: case E_CAST: case E_ATVAR:
+	case E_DEFINED: case E_CONST: case E_PERF:
+		break;
+	case E_CALL:
+		if (e->func)
+			return false;
+		bi = builtin_find(e->str);
+		if (!bi || bi->ret == TY_VOID)
+			return false;
+		switch (bi->id) {
+		case BI_SPRINT: case BI_SPRINTLN: case BI_SPRINTF:
+		case BI_SPRINTD: case BI_SPRINTDLN: case BI_STRLEN:
+		case BI_SUBSTR: case BI_ISINSTR: case BI_STRINGAT:
+			break;
+		default:
+			return false;
+		}
+		break;
+	case E_ASSIGN: case E_INCDEC: case E_REGEX_MATCH:
+		return false;
+	default:
+		break;
+	}
+	if (!pure(e->a) || !pure(e->b) || !pure(e->c))
+		return false;
+	vec_each(&e->args, i)
+		if (!pure(vec_get(&e->args, i)))
+			return false;
+	return true;
+}
+
+static bool user_loc(const struct src_loc *l)
+{
+	return l->file && !l->file->is_tapset;
+}
+
+/* x = rhs with x a local nobody reads: keep rhs only */
+static void dead_expr(struct elab *E, struct expr *e)
+{
+	if (!e)
+		return;
+	dead_expr(E, e->a);
+	dead_expr(E, e->b);
+	dead_expr(E, e->c);
+	vec_each(&e->args, i)
+		dead_expr(E, vec_get(&e->args, i));
+	if (e->kind == E_ASSIGN && e->op != OP_STATS_ADD && e->a &&
+	    e->a->kind == E_IDENT && e->a->var && !e->a->var->global &&
+	    !e->a->var->read) {
+		if (user_loc(&e->loc))
+			diag_warn(E->s, &e->loc, "Eliding assignment to '%s'",
+				  e->a->str);
+		*e = *e->b;
+	}
+}
+
+static void dead_stmt(struct elab *E, struct stmt *st)
+{
+	if (!st)
+		return;
+	switch (st->kind) {
+	case S_BLOCK:
+		vec_each(&st->body, i)
+			dead_stmt(E, vec_get(&st->body, i));
+		break;
+	case S_EXPR:
+		dead_expr(E, st->e);
+		if (pure(st->e)) {
+			if (user_loc(&st->loc))
+				diag_warn(E->s, &st->loc,
+					  "Eliding side-effect-free expression");
+			st->kind = S_NULL;
+			st->e = NULL;
+		}
+		break;
+	case S_IF:
+		dead_expr(E, st->e);
+		dead_stmt(E, st->then);
+		dead_stmt(E, st->els);
+		break;
+	case S_WHILE: case S_FOREACH:
+		dead_expr(E, st->e);
+		dead_stmt(E, st->then);
+		break;
+	case S_FOR:
+		dead_stmt(E, st->init);
+		dead_expr(E, st->e);
+		dead_stmt(E, st->incr);
+		dead_stmt(E, st->then);
+		break;
+	case S_RETURN:
+		dead_expr(E, st->e);
+		break;
+	case S_TRY:
+		dead_stmt(E, st->then);
+		dead_stmt(E, st->els);
+		break;
+	default:
+		break;
+	}
+}
+
+/* locals still referenced after elision */
+static void refs_expr(struct map *seen, const struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->var)
+		map_put(seen, e->var, (void *)e->var);
+	refs_expr(seen, e->a);
+	refs_expr(seen, e->b);
+	refs_expr(seen, e->c);
+	vec_each(&e->args, i)
+		refs_expr(seen, vec_get(&e->args, i));
+	vec_each(&e->comps, i) {
+		const struct target_comp *c = vec_get(&e->comps, i);
+
+		refs_expr(seen, c->index);
+	}
+}
+
+static void refs_stmt(struct map *seen, const struct stmt *st)
+{
+	if (!st)
+		return;
+	refs_expr(seen, st->e);
+	refs_expr(seen, st->catch_var);
+	refs_stmt(seen, st->then);
+	refs_stmt(seen, st->els);
+	refs_stmt(seen, st->init);
+	refs_stmt(seen, st->incr);
+	vec_each(&st->body, i)
+		refs_stmt(seen, vec_get(&st->body, i));
+	if (st->fe) {
+		vec_each(&st->fe->keys, i)
+			refs_expr(seen, vec_get(&st->fe->keys, i));
+		refs_expr(seen, st->fe->value);
+		refs_expr(seen, st->fe->array);
+		refs_expr(seen, st->fe->limit);
+	}
+}
+
+static void prune_locals(struct vec *locals, const struct stmt *body,
+			 const struct expr *cond, int keep_first)
+{
+	struct map seen = { .ptr_keys = true };
+	int n = 0;
+
+	refs_stmt(&seen, body);
+	refs_expr(&seen, cond);
+	vec_each(locals, i) {
+		struct ast_vardecl *v = vec_get(locals, i);
+
+		if (i < keep_first || map_get(&seen, v))
+			locals->v[n++] = v;
+	}
+	locals->n = n;
+	map_free(&seen);
+}
+
+void opt_dead_code(struct elab *E)
+{
+	vec_each(&E->user_probes, i) {
+		struct elab_probe *ep = vec_get(&E->user_probes, i);
+
+		dead_stmt(E, ep->body);
+		prune_locals(&ep->locals, ep->body, ep->cond, 0);
+	}
+	vec_each(&E->func_queue, i) {
+		struct ast_func *f = vec_get(&E->func_queue, i);
+
+		if (f->body && f->body->kind != S_EMBEDDED) {
+			dead_stmt(E, f->body);
+			prune_locals(&f->locals, f->body, NULL, f->params.n);
+		}
+	}
+}
+
+/* ---- autoprint -------------------------------------------------------- */
+
+static struct expr *mk(struct elab *E, enum expr_kind k, enum ast_type t,
+		       struct src_loc loc)
+{
+	struct expr *e = arena_new(E->A, struct expr);
+
+	e->kind = k;
+	e->type = t;
+	e->loc = loc;
+	return e;
+}
+
+static struct expr *mk_var(struct elab *E, struct ast_vardecl *v, struct src_loc loc)
+{
+	struct expr *e = mk(E, E_IDENT, v->arity > 0 ? TY_UNKNOWN : v->type, loc);
+
+	e->str = v->name;
+	e->var = v;
+	return e;
+}
+
+static struct expr *mk_str(struct elab *E, const char *s, struct src_loc loc)
+{
+	struct expr *e = mk(E, E_STR, TY_STRING, loc);
+
+	e->str = arena_strdup(E->A, s);
+	return e;
+}
+
+static struct stmt *mk_stmt(struct elab *E, enum stmt_kind k, struct src_loc loc)
+{
+	struct stmt *st = arena_new(E->A, struct stmt);
+
+	st->kind = k;
+	st->loc = loc;
+	return st;
+}
+
+static struct expr *mk_stat(struct elab *E, const char *op, struct expr *of)
+{
+	struct expr *e = mk(E, E_STAT, TY_LONG, of->loc);
+
+	e->str = op;
+	e->a = of;
+	return e;
+}
+
+static const char *const aggs[] = { "count", "min", "max", "sum", "avg" };
+
+/* printf(fmt, args) as a statement */
+static struct stmt *mk_printf(struct elab *E, struct strbuf *fmt,
+			      struct vec *args, struct src_loc loc)
+{
+	struct expr *call = mk(E, E_CALL, TY_VOID, loc);
+	struct stmt *st = mk_stmt(E, S_EXPR, loc);
+
+	call->str = "printf";
+	vec_push(&call->args, mk_str(E, sb_str(fmt), loc));
+	vec_each(args, i)
+		vec_push(&call->args, vec_get(args, i));
+	st->e = call;
+	return st;
+}
+
+static void put_conv(struct strbuf *fmt, enum ast_type t)
+{
+	sb_puts(fmt, t == TY_STRING ? "\"%s\"" : "%d");
+}
+
+static struct stmt *print_scalar(struct elab *E, struct ast_vardecl *v,
+				 struct src_loc loc)
+{
+	struct strbuf fmt = { 0 };
+	struct vec args = { 0 };
+	struct stmt *st;
+
+	if (v->type == TY_STATS) {
+		struct stmt *ifs = mk_stmt(E, S_IF, loc);
+		struct expr *cmp = mk(E, E_BINARY, TY_LONG, loc), *zero;
+
+		cmp->op = OP_EQ;
+		cmp->a = mk_stat(E, "count", mk_var(E, v, loc));
+		zero = mk(E, E_NUM, TY_LONG, loc);
+		cmp->b = zero;
+		ifs->e = cmp;
+		sb_printf(&fmt, "%s @count=0x0\n", v->name);
+		ifs->then = mk_printf(E, &fmt, &args, loc);
+		fmt.len = 0;
+		fmt.s[0] = 0;
+		sb_puts(&fmt, v->name);
+		for (int i = 0; i < 5; i++) {
+			sb_printf(&fmt, " @%s=%%d", aggs[i]);
+			vec_push(&args, mk_stat(E, aggs[i], mk_var(E, v, loc)));
+		}
+		sb_putc(&fmt, '\n');
+		ifs->els = mk_printf(E, &fmt, &args, loc);
+		sb_free(&fmt);
+		return ifs;
+	}
+	sb_printf(&fmt, "%s=", v->name);
+	put_conv(&fmt, v->type);
+	sb_putc(&fmt, '\n');
+	vec_push(&args, mk_var(E, v, loc));
+	st = mk_printf(E, &fmt, &args, loc);
+	sb_free(&fmt);
+	return st;
+}
+
+static struct stmt *print_array(struct elab *E, struct elab_probe *ep,
+				struct ast_vardecl *v, struct src_loc loc)
+{
+	struct stmt *fs = mk_stmt(E, S_FOREACH, loc);
+	struct foreach_info *fe = arena_new(E->A, struct foreach_info);
+	struct strbuf fmt = { 0 };
+	struct vec args = { 0 }, keys = { 0 };
+	struct ast_vardecl *val = NULL;
+
+	for (int i = 0; i < v->arity; i++) {
+		struct ast_vardecl *k = arena_new(E->A, struct ast_vardecl);
+		char name[32];
+
+		snprintf(name, sizeof(name), "__idx%d", i);
+		k->name = arena_strdup(E->A, name);
+		k->type = v->key_types ? v->key_types[i] : TY_LONG;
+		k->loc = loc;
+		vec_push(&ep->locals, k);
+		vec_push(&keys, k);
+		vec_push(&fe->keys, mk_var(E, k, loc));
+	}
+	if (v->type != TY_STATS) {
+		val = arena_new(E->A, struct ast_vardecl);
+		val->name = "__val";
+		val->type = v->type;
+		val->loc = loc;
+		vec_push(&ep->locals, val);
+		fe->value = mk_var(E, val, loc);
+	}
+	fe->array = mk_var(E, v, loc);
+	fe->sort_column = -1;
+	fe->sort_dir = -1;
+	fs->fe = fe;
+	sb_printf(&fmt, "%s[", v->name);
+	vec_each(&keys, i) {
+		struct ast_vardecl *k = vec_get(&keys, i);
+
+		if (i)
+			sb_putc(&fmt, ',');
+		put_conv(&fmt, k->type);
+		vec_push(&args, mk_var(E, k, loc));
+	}
+	sb_putc(&fmt, ']');
+	if (val) {
+		sb_putc(&fmt, '=');
+		put_conv(&fmt, val->type);
+		vec_push(&args, mk_var(E, val, loc));
+	} else {
+		for (int i = 0; i < 5; i++) {
+			struct expr *ix = mk(E, E_INDEX, TY_STATS, loc);
+
+			ix->a = mk_var(E, v, loc);
+			ix->var = v;
+			vec_each(&keys, k)
+				vec_push(&ix->args, mk_var(E, vec_get(&keys, k), loc));
+			sb_printf(&fmt, " @%s=%%d", aggs[i]);
+			vec_push(&args, mk_stat(E, aggs[i], ix));
+		}
+	}
+	sb_putc(&fmt, '\n');
+	fs->then = mk_printf(E, &fmt, &args, loc);
+	sb_free(&fmt);
+	vec_free(&keys);
+	return fs;
+}
+
+void opt_autoprint(struct elab *E)
+{
+	struct elab_program *P = E->prog;
+	struct elab_probe *ep = NULL;
+	struct stmt *body = NULL;
+
+	vec_each(&P->globals, i) {
+		struct ast_vardecl *v = vec_get(&P->globals, i);
+		struct src_loc loc = v->loc;
+
+		if (!v->written || v->read || (v->file && v->file->is_tapset))
+			continue;
+		if (!ep) {
+			struct ast_probe *p = arena_new(E->A, struct ast_probe);
+			struct probe_point *pp = arena_new(E->A, struct probe_point);
+			struct pp_comp *c = arena_new(E->A, struct pp_comp);
+			struct vec out = { 0 };
+
+			c->name = "end";
+			c->loc = loc;
+			vec_push(&pp->comps, c);
+			pp->loc = loc;
+			vec_push(&p->points, pp);
+			p->loc = loc;
+			p->file = v->file;
+			body = mk_stmt(E, S_BLOCK, loc);
+			p->body = body;
+			ep = arena_new(E->A, struct elab_probe);
+			ep->decl = p;
+			ep->body = body;
+			ep->pp = "end";
+			for (int k = 0; providers[k]; k++)
+				if (providers[k]->match(E->s, pp, &out) > 0)
+					break;
+			vec_each(&out, k) {
+				struct derived_probe *dp = vec_get(&out, k);
+
+				dp->probe = ep;
+				dp->origin = "end";
+				vec_push(&ep->derived, dp);
+			}
+			vec_free(&out);
+		}
+		if (v->arity > 0)
+			vec_push(&body->body, print_array(E, ep, v, loc));
+		else
+			vec_push(&body->body, print_scalar(E, v, loc));
+	}
+	if (ep)
+		vec_push(&P->probes, ep);
+}

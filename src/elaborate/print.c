@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * print.c - the -p2 listing: "# globals", "# functions", "# probes" with
+ * inferred types; handler and function bodies with -v.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elaborate/elab_int.h"
+#include "session.h"
+
+static const char *opname(enum ast_op op)
+{
+	switch (op) {
+	case OP_ADD: case OP_PLUS: return "+";
+	case OP_SUB: case OP_NEG: return "-";
+	case OP_MUL: return "*";
+	case OP_DIV: return "/";
+	case OP_MOD: return "%";
+	case OP_SHL: return "<<";
+	case OP_SHR: return ">>";
+	case OP_AND: return "&";
+	case OP_OR: return "|";
+	case OP_XOR: return "^";
+	case OP_LAND: return "&&";
+	case OP_LOR: return "||";
+	case OP_EQ: return "==";
+	case OP_NE: return "!=";
+	case OP_LT: return "<";
+	case OP_LE: return "<=";
+	case OP_GT: return ">";
+	case OP_GE: return ">=";
+	case OP_CONCAT: return ".";
+	case OP_MATCH: return "=~";
+	case OP_NMATCH: return "!~";
+	case OP_NOT: return "!";
+	case OP_BNOT: return "~";
+	case OP_INC: return "++";
+	case OP_DEC: return "--";
+	case OP_ASSIGN: return "=";
+	case OP_STATS_ADD: return "<<<";
+	default: return "?";
+	}
+}
+
+static void put_str(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '"');
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\n': sb_puts(sb, "\\n"); break;
+		case '\t': sb_puts(sb, "\\t"); break;
+		case '\r': sb_puts(sb, "\\r"); break;
+		case '"': sb_puts(sb, "\\\""); break;
+		case '\\': sb_puts(sb, "\\\\"); break;
+		default: sb_putc(sb, *s);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+static void put_args(struct strbuf *sb, const struct vec *args)
+{
+	vec_each(args, i) {
+		if (i)
+			sb_puts(sb, ", ");
+		print_expr(sb, vec_get(args, i));
+	}
+}
+
+static void put_comps(struct strbuf *sb, const struct vec *comps)
+{
+	vec_each(comps, i) {
+		const struct target_comp *c = vec_get(comps, i);
+
+		if (c->kind == COMP_FIELD) {
+			sb_puts(sb, "->");
+			sb_puts(sb, c->name);
+		} else {
+			sb_putc(sb, '[');
+			print_expr(sb, c->index);
+			sb_putc(sb, ']');
+		}
+	}
+}
+
+static void paren(struct strbuf *sb, const struct expr *e)
+{
+	sb_putc(sb, '(');
+	print_expr(sb, e);
+	sb_putc(sb, ')');
+}
+
+void print_expr(struct strbuf *sb, const struct expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case E_NUM:
+		sb_printf(sb, "%lld", (long long)e->num);
+		break;
+	case E_STR:
+		put_str(sb, e->str);
+		break;
+	case E_IDENT:
+		sb_puts(sb, e->str);
+		break;
+	case E_INDEX:
+		print_expr(sb, e->a);
+		sb_putc(sb, '[');
+		put_args(sb, &e->args);
+		sb_putc(sb, ']');
+		break;
+	case E_CALL:
+		sb_puts(sb, e->str);
+		sb_putc(sb, '(');
+		put_args(sb, &e->args);
+		sb_putc(sb, ')');
+		break;
+	case E_UNARY:
+		sb_puts(sb, opname(e->op));
+		paren(sb, e->a);
+		break;
+	case E_BINARY:
+		paren(sb, e->a);
+		sb_printf(sb, " %s ", opname(e->op));
+		paren(sb, e->b);
+		break;
+	case E_TERNARY:
+		paren(sb, e->a);
+		sb_puts(sb, " ? ");
+		paren(sb, e->b);
+		sb_puts(sb, " : ");
+		paren(sb, e->c);
+		break;
+	case E_ASSIGN:
+		paren(sb, e->a);
+		if (e->op == OP_ASSIGN || e->op == OP_STATS_ADD)
+			sb_printf(sb, " %s ", opname(e->op));
+		else
+			sb_printf(sb, " %s= ", opname(e->op));
+		paren(sb, e->b);
+		break;
+	case E_INCDEC:
+		if (!e->postfix)
+			sb_puts(sb, opname(e->op));
+		print_expr(sb, e->a);
+		if (e->postfix)
+			sb_puts(sb, opname(e->op));
+		break;
+	case E_IN:
+		sb_putc(sb, '[');
+		put_args(sb, &e->args);
+		sb_puts(sb, "] in ");
+		print_expr(sb, e->a);
+		break;
+	case E_STAR:
+		sb_putc(sb, '*');
+		break;
+	case E_STAT:
+		sb_printf(sb, "@%s(", e->str);
+		print_expr(sb, e->a);
+		if (e->b) {
+			sb_puts(sb, ", ");
+			print_expr(sb, e->b);
+		}
+		sb_putc(sb, ')');
+		break;
+	case E_HIST:
+		sb_printf(sb, "@%s(", e->str);
+		print_expr(sb, e->a);
+		vec_each(&e->args, i) {
+			sb_puts(sb, ", ");
+			print_expr(sb, vec_get(&e->args, i));
+		}
+		sb_putc(sb, ')');
+		break;
+	case E_TARGET:
+		if (e->addr_of)
+			sb_putc(sb, '&');
+		sb_printf(sb, "$%s", e->str);
+		put_comps(sb, &e->comps);
+		if (e->pretty)
+			sb_puts(sb, e->pretty == 2 ? "$$" : "$");
+		break;
+	case E_TARGET_SYM:
+		sb_printf(sb, "$$%s", e->str);
+		if (e->pretty)
+			sb_puts(sb, e->pretty == 2 ? "$$" : "$");
+		break;
+	case E_CAST:
+		if (e->addr_of)
+			sb_putc(sb, '&');
+		sb_puts(sb, "@cast(");
+		print_expr(sb, e->a);
+		sb_puts(sb, ", ");
+		put_str(sb, e->str);
+		if (e->module) {
+			sb_puts(sb, ", ");
+			put_str(sb, e->module);
+		}
+		sb_putc(sb, ')');
+		put_comps(sb, &e->comps);
+		break;
+	case E_ATVAR:
+		if (e->addr_of)
+			sb_putc(sb, '&');
+		sb_puts(sb, "@var(");
+		put_str(sb, e->str);
+		if (e->module) {
+			sb_puts(sb, ", ");
+			put_str(sb, e->module);
+		}
+		sb_putc(sb, ')');
+		put_comps(sb, &e->comps);
+		break;
+	case E_DEFINED:
+		sb_puts(sb, "@defined(");
+		print_expr(sb, e->a);
+		sb_putc(sb, ')');
+		break;
+	case E_ENTRY:
+		sb_puts(sb, "@entry(");
+		print_expr(sb, e->a);
+		sb_putc(sb, ')');
+		break;
+	case E_CHOOSE:
+		sb_puts(sb, "@choose_defined(");
+		print_expr(sb, e->a);
+		sb_puts(sb, ", ");
+		print_expr(sb, e->b);
+		sb_putc(sb, ')');
+		break;
+	case E_PERF:
+		sb_puts(sb, "@perf(");
+		put_str(sb, e->str);
+		sb_putc(sb, ')');
+		break;
+	case E_CONST:
+		sb_puts(sb, "@const(");
+		put_str(sb, e->str);
+		sb_putc(sb, ')');
+		break;
+	case E_ARG:
+		if (e->num < 0)
+			sb_puts(sb, e->str_arg ? "@#" : "$#");
+		else
+			sb_printf(sb, "%c%lld", e->str_arg ? '@' : '$', (long long)e->num);
+		break;
+	case E_REGEX_MATCH:
+		paren(sb, e->a);
+		sb_puts(sb, " =~ ");
+		paren(sb, e->b);
+		break;
+	}
+}
+
+static void nl(struct strbuf *sb, int indent)
+{
+	sb_putc(sb, '\n');
+	for (int i = 0; i < indent; i++)
+		sb_putc(sb, ' ');
+}
+
+void print_stmt(struct strbuf *sb, const struct stmt *st, int indent)
+{
+	if (!st) {
+		sb_putc(sb, ';');
+		return;
+	}
+	switch (st->kind) {
+	case S_BLOCK:
+		sb_putc(sb, '{');
+		vec_each(&st->body, i) {
+			nl(sb, indent + 2);
+			print_stmt(sb, vec_get(&st->body, i), indent + 2);
+		}
+		nl(sb, indent);
+		sb_putc(sb, '}');
+		break;
+	case S_EXPR:
+		print_expr(sb, st->e);
+		break;
+	case S_IF:
+		sb_puts(sb, "if (");
+		print_expr(sb, st->e);
+		sb_puts(sb, ") ");
+		print_stmt(sb, st->then, indent);
+		if (st->els) {
+			sb_puts(sb, " else ");
+			print_stmt(sb, st->els, indent);
+		}
+		break;
+	case S_WHILE:
+		sb_puts(sb, "while (");
+		print_expr(sb, st->e);
+		sb_puts(sb, ") ");
+		print_stmt(sb, st->then, indent);
+		break;
+	case S_FOR:
+		sb_puts(sb, "for (");
+		if (st->init)
+			print_expr(sb, st->init->e);
+		sb_puts(sb, "; ");
+		print_expr(sb, st->e);
+		sb_puts(sb, "; ");
+		if (st->incr)
+			print_expr(sb, st->incr->e);
+		sb_puts(sb, ") ");
+		print_stmt(sb, st->then, indent);
+		break;
+	case S_FOREACH: {
+		const struct foreach_info *fe = st->fe;
+
+		sb_puts(sb, "foreach (");
+		if (fe->value) {
+			print_expr(sb, fe->value);
+			sb_puts(sb, " = ");
+		}
+		sb_putc(sb, '[');
+		vec_each(&fe->keys, i) {
+			const struct expr *k = vec_get(&fe->keys, i);
+
+			if (i)
+				sb_puts(sb, ", ");
+			print_expr(sb, k);
+			if (fe->sort_column == i + 1)
+				sb_putc(sb, fe->sort_dir < 0 ? '-' : '+');
+		}
+		sb_puts(sb, "] in ");
+		print_expr(sb, fe->array);
+		if (fe->sort_column == -1)
+			sb_putc(sb, fe->sort_dir < 0 ? '-' : '+');
+		if (fe->limit) {
+			sb_puts(sb, " limit ");
+			print_expr(sb, fe->limit);
+		}
+		sb_puts(sb, ") ");
+		print_stmt(sb, st->then, indent);
+		break;
+	}
+	case S_BREAK:
+		sb_puts(sb, "break");
+		break;
+	case S_CONTINUE:
+		sb_puts(sb, "continue");
+		break;
+	case S_NEXT:
+		sb_puts(sb, "next");
+		break;
+	case S_RETURN:
+		sb_puts(sb, "return");
+		if (st->e) {
+			sb_putc(sb, ' ');
+			print_expr(sb, st->e);
+		}
+		break;
+	case S_DELETE:
+		sb_puts(sb, "delete ");
+		print_expr(sb, st->e);
+		break;
+	case S_TRY:
+		sb_puts(sb, "try ");
+		print_stmt(sb, st->then, indent);
+		sb_puts(sb, " catch");
+		if (st->catch_var) {
+			sb_putc(sb, '(');
+			print_expr(sb, st->catch_var);
+			sb_putc(sb, ')');
+		}
+		sb_putc(sb, ' ');
+		print_stmt(sb, st->els, indent);
+		break;
+	case S_NULL:
+		sb_putc(sb, ';');
+		break;
+	case S_EMBEDDED:
+		sb_printf(sb, "%%{%s%%}", st->code ? st->code : "");
+		break;
+	}
+}
+
+static void put_var(struct strbuf *sb, const struct ast_vardecl *v)
+{
+	sb_puts(sb, v->name);
+	if (v->size)
+		sb_printf(sb, "[%lld]", (long long)v->size);
+	sb_printf(sb, ":%s", elab_type_name(v->type));
+	if (v->arity > 0) {
+		sb_puts(sb, " [");
+		for (int i = 0; i < v->arity; i++)
+			sb_printf(sb, "%s%s", i ? ", " : "",
+				  elab_type_name(v->key_types ? v->key_types[i] : TY_UNKNOWN));
+		sb_putc(sb, ']');
+	}
+}
+
+static int cmp_func(const void *a, const void *b)
+{
+	const struct ast_func *x = *(struct ast_func *const *)a;
+	const struct ast_func *y = *(struct ast_func *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->params.n - y->params.n;
+}
+
+/* "name:type (p:type, ...)" as in -p2 and --dump-functions */
+void elab_func_sig(struct strbuf *sb, const struct ast_func *f)
+{
+	sb_printf(sb, "%s:%s (", f->name, elab_type_name(f->ret));
+	vec_each(&f->params, i) {
+		const struct ast_param *p = vec_get(&f->params, i);
+		enum ast_type t = p->type;
+
+		if (i < f->locals.n)
+			t = ((struct ast_vardecl *)vec_get(&f->locals, i))->type;
+		sb_printf(sb, "%s%s:%s", i ? ", " : "", p->name, elab_type_name(t));
+	}
+	sb_putc(sb, ')');
+}
+
+void elab_print(struct session *s, FILE *out)
+{
+	struct elab_program *P = s->elab;
+	struct strbuf sb = { 0 };
+	bool verbose = s->verbose[1] > 0 || s->verbose[0] > 0;
+
+	if (!P)
+		return;
+	if (P->globals.n) {
+		sb_puts(&sb, "# globals\n");
+		vec_each(&P->globals, i) {
+			put_var(&sb, vec_get(&P->globals, i));
+			sb_putc(&sb, '\n');
+		}
+	}
+	if (P->funcs.n) {
+		struct ast_func **fs = malloc(P->funcs.n * sizeof(*fs));
+
+		memcpy(fs, P->funcs.v, P->funcs.n * sizeof(*fs));
+		qsort(fs, P->funcs.n, sizeof(*fs), cmp_func);
+		sb_puts(&sb, "# functions\n");
+		for (int i = 0; i < P->funcs.n; i++) {
+			elab_func_sig(&sb, fs[i]);
+			sb_putc(&sb, '\n');
+			if (verbose && fs[i]->body) {
+				print_stmt(&sb, fs[i]->body, 0);
+				sb_putc(&sb, '\n');
+			}
+		}
+		free(fs);
+	}
+	if (P->probes.n) {
+		sb_puts(&sb, "# probes\n");
+		vec_each(&P->probes, i) {
+			struct elab_probe *ep = vec_get(&P->probes, i);
+
+			vec_each(&ep->derived, k) {
+				struct derived_probe *dp = vec_get(&ep->derived, k);
+
+				sb_printf(&sb, "%s /* <- %s */\n", dp->pp,
+					  dp->origin ? dp->origin : ep->pp);
+				if (ep->locals.n) {
+					sb_puts(&sb, "  # locals\n");
+					vec_each(&ep->locals, j) {
+						sb_puts(&sb, "  ");
+						put_var(&sb, vec_get(&ep->locals, j));
+						sb_putc(&sb, '\n');
+					}
+				}
+				if (verbose) {
+					print_stmt(&sb, ep->body, 0);
+					sb_putc(&sb, '\n');
+				}
+			}
+		}
+	}
+	fputs(sb_str(&sb), out);
+	sb_free(&sb);
+}
