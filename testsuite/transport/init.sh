@@ -67,13 +67,18 @@ ordered=$(awk '/^flood/ { if ($2 != want) { print "bad"; exit } want++ } END { p
 chk flood-in-order '[ $rc = 0 ]' '[ "$n" = 20000 ]' '[ "$ordered" = ok ]' \
 	'! has $E "transport failures"'
 
-staprun -s 1 stp_test.ko exit_at=14 flood=40000 flood_tick=6 >$O 2>$E & p=$!
+staprun -s 1 stp_test.ko exit_at=25 flood=40000 flood_tick=6 >$O 2>$E & p=$!
 sleep 0.3; kill -STOP $(pidof stapio); sleep 1.2; kill -CONT $(pidof stapio)
 wait $p; rc=$?
 n=$(grep -c "^flood" $O)
 echo "drops: $n of 40000 flood lines arrived; $(grep transport $E)"
-chk drops-reported '[ $rc = 0 ]' '[ "$n" -lt 40000 ]' 'has $O "^end ticks=14$"' \
+chk drops-reported '[ $rc = 0 ]' '[ "$n" -lt 40000 ]' 'has $O "^end ticks=25$"' \
 	'has $E "^WARNING: There were [0-9]* transport failures. Try stap -s to increase the buffer size.$"'
+
+staprun stp_test.ko exit_at=0 sched=3000 >$O 2>$E; rc=$?
+chk exit-from-sched-switch '[ $rc = 0 ]' 'has $O "^sched 3000$"' \
+	'has $E "^WARNING: exit from sched_switch$"' 'has $O "^end ticks="' \
+	'gone stp_test'
 
 staprun -o /tmp/file.out stp_test.ko exit_at=0 >$O 2>$E & p=$!
 sleep 1; kill -TERM $p; wait $p; rc=$?

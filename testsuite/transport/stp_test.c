@@ -2,11 +2,14 @@
 /*
  * stp_test.c - a hand-written stand-in for a generated module, laid out the
  * way the translator emits one: include the transport, define the session
- * hooks.  Probes are an hrtimer (hard interrupt context, interrupts off).
+ * hooks.  Probes are an hrtimer (hard interrupt context, interrupts off)
+ * and, with sched=N, the sched_switch tracepoint (scheduler context, run
+ * queue locked), which calls exit() at its Nth hit.
  */
 #include "transport/transport.c"
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/tracepoint.h>
 
 static int exit_at = 5;		/* tick that calls exit(); 0 = never */
 module_param(exit_at, int, 0444);
@@ -19,8 +22,13 @@ module_param(fail_start, int, 0444);
 static char *greeting = "hello";
 module_param(greeting, charp, 0444);
 
+static int sched;
+module_param(sched, int, 0444);
+
 static struct hrtimer stp_test_timer;
 static int ticks;
+static struct tracepoint *stp_test_tp;
+static atomic_t switches = ATOMIC_INIT(0);
 
 static void out(const char *fmt, ...)
 {
@@ -58,6 +66,34 @@ static enum hrtimer_restart stp_test_tick(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+static void stp_test_sched(void *data, bool preempt, struct task_struct *prev,
+			   struct task_struct *next, unsigned int prev_state)
+{
+	int n = atomic_inc_return(&switches);
+
+	if (n > sched)
+		return;
+	out("sched %d\n", n);
+	if (n == sched) {
+		stp_transport_warn("exit from sched_switch");
+		stp_transport_request_exit();
+	}
+}
+
+static void stp_test_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_switch"))
+		stp_test_tp = tp;
+}
+
+static int stp_test_sched_start(void)
+{
+	for_each_kernel_tracepoint(stp_test_find_tp, NULL);
+	if (!stp_test_tp)
+		return -ENOENT;
+	return tracepoint_probe_register(stp_test_tp, stp_test_sched, NULL);
+}
+
 int stp_session_start(void)
 {
 	out("begin %s target=%d\n", greeting, stp_transport_target());
@@ -68,6 +104,12 @@ int stp_session_start(void)
 		return -EINVAL;
 	}
 	stp_transport_warn("a warning from begin");
+	if (sched) {
+		int rc = stp_test_sched_start();
+
+		if (rc)
+			return rc;
+	}
 	hrtimer_init(&stp_test_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	stp_test_timer.function = stp_test_tick;
 	hrtimer_start(&stp_test_timer, ms_to_ktime(100), HRTIMER_MODE_REL_HARD);
@@ -77,5 +119,9 @@ int stp_session_start(void)
 void stp_session_stop(void)
 {
 	hrtimer_cancel(&stp_test_timer);
+	if (sched) {
+		tracepoint_probe_unregister(stp_test_tp, stp_test_sched, NULL);
+		tracepoint_synchronize_unregister();
+	}
 	out("end ticks=%d\n", ticks);
 }
