@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * runtime.h - the one header a generated module includes.  Everything here
+ * is static: the module carries only what it uses.  The generated file
+ * defines union stp_frame, the probe handlers, stp_session_start() and
+ * stp_session_stop().
+ */
+#ifndef STP_RUNTIME_H
+#define STP_RUNTIME_H
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/kernel.h>
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/spinlock.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+#include <linux/math64.h>
+#include <linux/random.h>
+#include <linux/cpu.h>
+#include <linux/smp.h>
+#include <asm/irq_regs.h>
+#include <linux/stdarg.h>
+
+#include "transport/transport.c"
+
+#include "stp_limits.h"
+#include "stp_fmt.h"
+#include "stp_context.h"
+#include "stp_arith.h"
+#include "stp_string.h"
+#include "stp_print.h"
+#include "stp_time.h"
+#include "stp_param.h"
+#include "stp_be.h"
+#include "stp_gen.h"
+#include "stp_timer.h"
+
+#endif /* STP_RUNTIME_H */

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_context.h - what one probe hit runs in: the per-CPU context (locals,
+ * output buffer, error state), the session state that decides which probes
+ * may run, the locks on globals, error reporting, and stp_probe_run(), the
+ * one entry every probe family calls.
+ *
+ * Locals never live on the kernel stack: the generated code defines
+ * union stp_frame (one member per probe handler and per function) and each
+ * CPU's context owns MAXNESTING + 1 of them, frame 0 for the probe handler
+ * and frame N for a function called at depth N.
+ */
+#ifndef STP_CONTEXT_H
+#define STP_CONTEXT_H
+
+struct stp_context;
+
+typedef void (*stp_probe_fn)(struct stp_context *c);
+
+/* one global's lock a probe handler takes: read or write */
+struct stp_lockreq {
+	rwlock_t *lock;
+	bool write;
+};
+
+/* a probe handler, as the generated code describes it */
+struct stp_probe {
+	stp_probe_fn fn;
+	const char *pp;			/* the probe point, for messages */
+	const struct stp_lockreq *locks;	/* in global order */
+	unsigned int nlocks;
+	unsigned int flags;		/* family-specific */
+};
+
+struct stp_context {
+	atomic_t busy;			/* reentrancy guard */
+	int nesting;			/* current frame: 0 probe, N function */
+	long actions;			/* statements run in this hit */
+	long maxaction;
+	int unwind;			/* error or `next`: leave every frame */
+	bool fatal;			/* the error cannot be caught (try) */
+	const struct stp_probe *probe;
+	struct pt_regs *regs;		/* registers at the probe, or NULL */
+	const char *last_error;		/* message, or NULL */
+	const char *error_near;		/* "operator '/' at file:1:2" */
+	void *frames;			/* union stp_frame[MAXNESTING + 1] */
+	unsigned int print_len;
+	char print_buf[STP_PRINT_BUFSIZE];
+	char error_buf[MAXSTRINGLEN];	/* dynamic error messages */
+	char report_buf[MAXSTRINGLEN + 256];
+};
+
+/* which probes may run: begin in STARTING, the others in RUNNING, end and
+ * error in STOPPING */
+enum {
+	STP_SS_IDLE,
+	STP_SS_STARTING,
+	STP_SS_RUNNING,
+	STP_SS_STOPPING,
+	STP_SS_STOPPED,
+};
+
+struct stp_runtime {
+	atomic_t state;			/* STP_SS_* */
+	atomic_t errors;
+	atomic_t skipped;
+	atomic_t skipped_reentry;
+	atomic_t skipped_lock;
+	atomic_t too_many_skipped;
+	atomic_t aborted;		/* abort(): no end probes */
+	struct stp_context **ctx;	/* [nr_cpu_ids] */
+};
+
+static struct stp_runtime stp_rt;
+
+/* ---- contexts ---------------------------------------------------------- */
+
+static void __maybe_unused stp_contexts_free(void)
+{
+	unsigned int cpu;
+
+	if (!stp_rt.ctx)
+		return;
+	for_each_possible_cpu(cpu)
+		vfree(stp_rt.ctx[cpu]);
+	kfree(stp_rt.ctx);
+	stp_rt.ctx = NULL;
+}
+
+static int __maybe_unused stp_contexts_alloc(size_t frames_size)
+{
+	size_t head = ALIGN(sizeof(struct stp_context), 64);
+	unsigned int cpu;
+
+	stp_rt.ctx = kcalloc(nr_cpu_ids, sizeof(*stp_rt.ctx), GFP_KERNEL);
+	if (!stp_rt.ctx)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct stp_context *c = vzalloc(head + frames_size);
+
+		if (!c) {
+			stp_contexts_free();
+			return -ENOMEM;
+		}
+		c->frames = (char *)c + head;
+		stp_rt.ctx[cpu] = c;
+	}
+	return 0;
+}
+
+/* ---- session state ------------------------------------------------------ */
+
+/* exit(): no more probes but end/error ones; the transport stops us */
+static void __maybe_unused stp_request_exit(void)
+{
+	atomic_cmpxchg(&stp_rt.state, STP_SS_STARTING, STP_SS_STOPPING);
+	atomic_cmpxchg(&stp_rt.state, STP_SS_RUNNING, STP_SS_STOPPING);
+	stp_transport_request_exit();
+}
+
+/* abort(): like exit(), but end probes do not run and the handler stops */
+static void __maybe_unused stp_abort(struct stp_context *c)
+{
+	atomic_set(&stp_rt.aborted, 1);
+	c->unwind = 1;
+	c->fatal = true;
+	stp_request_exit();
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* Raise an error in a probe; the handler unwinds to a catch or its end. */
+static void __maybe_unused stp_error(struct stp_context *c, const char *msg,
+				     const char *near)
+{
+	if (c->last_error)
+		return;
+	c->last_error = msg;
+	c->error_near = near;
+	c->unwind = 1;
+}
+
+/* an error no try/catch can stop (limits) */
+static void __maybe_unused stp_error_fatal(struct stp_context *c,
+					   const char *msg, const char *near)
+{
+	stp_error(c, msg, near);
+	c->fatal = true;
+}
+
+/* error(msg) from a script: the text is copied */
+static void __maybe_unused stp_error_str(struct stp_context *c,
+					 const char *msg, const char *near)
+{
+	if (c->last_error)
+		return;
+	strscpy(c->error_buf, msg, sizeof(c->error_buf));
+	stp_error(c, c->error_buf, near);
+}
+
+static void __maybe_unused stp_errorf(struct stp_context *c, const char *near,
+				      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->last_error)
+		return;
+	va_start(ap, fmt);
+	vscnprintf(c->error_buf, sizeof(c->error_buf), fmt, ap);
+	va_end(ap);
+	stp_error(c, c->error_buf, near);
+}
+
+/* try/catch caught the error: forget it */
+static void __maybe_unused stp_error_clear(struct stp_context *c)
+{
+	c->last_error = NULL;
+	c->error_near = NULL;
+	c->unwind = 0;
+	c->fatal = false;
+}
+
+static void stp_count_error(void)
+{
+	if (atomic_inc_return(&stp_rt.errors) > MAXERRORS)
+		stp_request_exit();
+}
+
+static void stp_report_error(struct stp_context *c)
+{
+	if (c->error_near)
+		scnprintf(c->report_buf, sizeof(c->report_buf), "%s near %s",
+			  c->last_error, c->error_near);
+	else
+		strscpy(c->report_buf, c->last_error, sizeof(c->report_buf));
+	stp_transport_error(c->report_buf);
+	stp_count_error();
+}
+
+static void stp_skip(atomic_t *reason)
+{
+	atomic_inc(reason);
+	if (atomic_inc_return(&stp_rt.skipped) > MAXSKIPPED &&
+	    !atomic_xchg(&stp_rt.too_many_skipped, 1)) {
+		stp_transport_error("Skipped too many probes, check MAXSKIPPED "
+				    "or try again with stap -t for more details.");
+		stp_count_error();
+		stp_request_exit();
+	}
+}
+
+/* ---- locks on globals --------------------------------------------------- */
+
+static void stp_unlock_n(const struct stp_lockreq *l, unsigned int n)
+{
+	while (n--) {
+		if (l[n].write)
+			write_unlock(l[n].lock);
+		else
+			read_unlock(l[n].lock);
+	}
+}
+
+static bool stp_lock_all(const struct stp_probe *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nlocks; i++) {
+		const struct stp_lockreq *l = &p->locks[i];
+		int tries = 0;
+
+		while (!(l->write ? write_trylock(l->lock) :
+			 read_trylock(l->lock))) {
+			if (++tries > MAXTRYLOCK) {
+				stp_unlock_n(p->locks, i);
+				return false;
+			}
+			udelay(TRYLOCKDELAY);
+		}
+	}
+	return true;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void __maybe_unused stp_print_flush(struct stp_context *c)
+{
+	if (c->print_len) {
+		stp_transport_write(c->print_buf, c->print_len);
+		c->print_len = 0;
+	}
+}
+
+/* ---- running a probe ---------------------------------------------------- */
+
+/*
+ * Run probe p on this CPU if the session is in state `state`; any context.
+ * Interrupts stay off for the whole handler: a second probe hit on this CPU
+ * could only come from an NMI, and the busy guard skips it.
+ */
+static void __maybe_unused stp_probe_run(const struct stp_probe *p,
+					 struct pt_regs *regs, int state)
+{
+	struct stp_context *c;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (atomic_read(&stp_rt.state) != state || unlikely(!stp_rt.ctx))
+		goto out;
+	c = stp_rt.ctx[smp_processor_id()];
+	if (atomic_inc_return(&c->busy) != 1) {
+		stp_skip(&stp_rt.skipped_reentry);
+		goto busy;
+	}
+	if (!stp_lock_all(p)) {
+		stp_skip(&stp_rt.skipped_lock);
+		goto busy;
+	}
+	c->probe = p;
+	c->regs = regs;
+	c->nesting = 0;
+	c->actions = 0;
+	c->maxaction = state == STP_SS_RUNNING ?
+		MAXACTION : MAXACTION_INTERRUPTIBLE;
+	c->unwind = 0;
+	c->fatal = false;
+	c->last_error = NULL;
+	c->error_near = NULL;
+	p->fn(c);
+	stp_unlock_n(p->locks, p->nlocks);
+	stp_print_flush(c);
+	if (c->last_error)
+		stp_report_error(c);
+	c->probe = NULL;
+	c->regs = NULL;
+busy:
+	atomic_dec(&c->busy);
+out:
+	local_irq_restore(flags);
+}
+
+/* ---- session start and stop, around the generated parts ----------------- */
+
+static int __maybe_unused stp_rt_start(size_t frames_size)
+{
+	int rc;
+
+	atomic_set(&stp_rt.errors, 0);
+	atomic_set(&stp_rt.skipped, 0);
+	atomic_set(&stp_rt.skipped_reentry, 0);
+	atomic_set(&stp_rt.skipped_lock, 0);
+	atomic_set(&stp_rt.too_many_skipped, 0);
+	atomic_set(&stp_rt.aborted, 0);
+	rc = stp_contexts_alloc(frames_size);
+	if (rc)
+		return rc;
+	atomic_set(&stp_rt.state, STP_SS_STARTING);
+	return 0;
+}
+
+/* begin probes are done: the others may run, unless exit() came first */
+static void __maybe_unused stp_rt_running(void)
+{
+	atomic_cmpxchg(&stp_rt.state, STP_SS_STARTING, STP_SS_RUNNING);
+}
+
+/* registration failed: nothing runs, nothing stays */
+static void __maybe_unused stp_rt_abort(void)
+{
+	atomic_set(&stp_rt.state, STP_SS_STOPPED);
+	stp_contexts_free();
+}
+
+/* first half of stop: false when the session is not running */
+static bool __maybe_unused stp_rt_stopping(void)
+{
+	int s = atomic_read(&stp_rt.state);
+
+	if (s == STP_SS_IDLE || s == STP_SS_STOPPED)
+		return false;
+	atomic_set(&stp_rt.state, STP_SS_STOPPING);
+	return true;
+}
+
+/* second half: report what went wrong, free the contexts */
+static void __maybe_unused stp_rt_stopped(void)
+{
+	int errors = atomic_read(&stp_rt.errors);
+	int skipped = atomic_read(&stp_rt.skipped);
+
+	atomic_set(&stp_rt.state, STP_SS_STOPPED);
+	if (errors || skipped) {
+		char msg[128];
+
+		scnprintf(msg, sizeof(msg),
+			  "Number of errors: %d, skipped probes: %d",
+			  errors, skipped);
+		stp_transport_warn(msg);
+	}
+	if (atomic_read(&stp_rt.skipped_lock)) {
+		char msg[128];
+
+		scnprintf(msg, sizeof(msg),
+			  "Skipped due to global '%s' lock timeout: %d",
+			  "(any)", atomic_read(&stp_rt.skipped_lock));
+		stp_transport_warn(msg);
+	}
+	if (atomic_read(&stp_rt.skipped_reentry)) {
+		char msg[128];
+
+		scnprintf(msg, sizeof(msg),
+			  "Skipped due to reentrancy: %d",
+			  atomic_read(&stp_rt.skipped_reentry));
+		stp_transport_warn(msg);
+	}
+	stp_contexts_free();
+}
+
+#endif /* STP_CONTEXT_H */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_gen.h - macros the generated code and embedded-C functions use.
+ * Generated bodies have a `struct stp_context *c`, a frame pointer `l` and
+ * an `out:` label.
+ */
+#ifndef STP_GEN_H
+#define STP_GEN_H
+
+/* MAXACTION: charge n statements; past the limit the handler ends */
+#define STP_ACT(n, near) do {						\
+	if (unlikely((c->actions += (n)) > c->maxaction)) {		\
+		stp_error_fatal(c, "MAXACTION exceeded", near);		\
+		goto out;						\
+	}								\
+} while (0)
+
+/* ---- for %{ %} function bodies, as stap's embedded-C API ---- */
+#define CONTEXT c
+#define THIS l
+#define STAP_RETURN(v) do { STAP_RETVALUE = (v); goto out; } while (0)
+#define STAP_ERROR(...) do {						\
+	stp_errorf(c, NULL, __VA_ARGS__);				\
+	goto out;							\
+} while (0)
+#define STAP_PRINTF(fmt, ...) stp_printf_c(c, fmt, ##__VA_ARGS__)
+
+#endif /* STP_GEN_H */

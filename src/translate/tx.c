@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tx.c - pass 3 driver: lays out the generated C file.
+ *
+ *   defaults (MAXNESTING) + #include "runtime.h"
+ *   top-level %{ %} from tapsets and guru scripts
+ *   globals (+ their locks and -G module parameters)
+ *   frames: one struct per handler and function, union stp_frame
+ *   function prototypes, functions, probe handlers, stp_probes[]
+ *   what the provider emitters wrote (tables, callbacks)
+ *   stp_session_start() / stp_session_stop()
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "probes/provider.h"
+#include "session.h"
+#include "translate/tx.h"
+#include "translate/tx_emit.h"
+#include "translate/tx_int.h"
+#include "util/xalloc.h"
+
+void tx_error(struct tx *tx, const struct src_loc *loc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_error(tx->s, loc, "%s", msg);
+	tx->errors++;
+}
+
+void tx_cstr(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': sb_puts(sb, "\\\""); break;
+		case '\\': sb_puts(sb, "\\\\"); break;
+		case '\n': sb_puts(sb, "\\n"); break;
+		case '\t': sb_puts(sb, "\\t"); break;
+		case '\r': sb_puts(sb, "\\r"); break;
+		case '?': sb_puts(sb, "\\?"); break;	/* no trigraphs */
+		default:
+			if (*p < 0x20 || *p >= 0x7f)
+				sb_printf(sb, "\\%03o", *p);
+			else
+				sb_putc(sb, *p);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+void tx_near(struct tx *tx, struct strbuf *sb, const char *what,
+	     const struct src_loc *loc)
+{
+	char *s = xasprintf("%s at %s:%d:%d", what,
+			    loc && loc->file ? loc->file->name : "<input>",
+			    loc ? loc->line : 0, loc ? loc->col : 0);
+
+	(void)tx;
+	tx_cstr(sb, s);
+	free(s);
+}
+
+void tx_line(struct tx *tx, const char *fmt, ...)
+{
+	char buf[4096];
+	char *p = buf;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf)) {
+		p = xmalloc(n + 1);
+		va_start(ap, fmt);
+		vsnprintf(p, n + 1, fmt, ap);
+		va_end(ap);
+	}
+	for (int i = 0; i < tx->indent; i++)
+		sb_putc(tx->out, '\t');
+	sb_puts(tx->out, p);
+	sb_putc(tx->out, '\n');
+	if (p != buf)
+		free(p);
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+/* C names of functions: private functions of two tapsets may share one */
+struct fname {
+	const struct ast_func *f;
+	char *name;
+};
+
+const char *tx_fname(struct tx *tx, const struct ast_func *f)
+{
+	int dup = 0;
+
+	vec_each(&tx->fnames, i) {
+		struct fname *n = vec_get(&tx->fnames, i);
+
+		if (n->f == f)
+			return n->name;
+	}
+	vec_each(&tx->fnames, i) {
+		struct fname *n = vec_get(&tx->fnames, i);
+
+		if (!strcmp(n->f->name, f->name))
+			dup++;
+	}
+	{
+		struct fname *n = xcalloc(1, sizeof(*n));
+
+		n->f = f;
+		n->name = dup ? xasprintf("%s_%d", f->name, dup + 1) : xstrdup(f->name);
+		vec_push(&tx->fnames, n);
+		return n->name;
+	}
+}
+
+static void fnames_free(struct tx *tx)
+{
+	vec_each(&tx->fnames, i) {
+		struct fname *n = vec_get(&tx->fnames, i);
+
+		free(n->name);
+		free(n);
+	}
+	vec_free(&tx->fnames);
+}
+
+/* ---- the emitter API (tx_emit.h) ------------------------------------------ */
+
+struct session *tx_session(struct tx *tx)
+{
+	return tx->s;
+}
+
+void tx_printf(struct tx *tx, const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = xmalloc(n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, n + 1, fmt, ap);
+	va_end(ap);
+	sb_puts(&tx->decls, s);
+	free(s);
+}
+
+const char *tx_probe_ref(struct tx *tx, const struct elab_probe *p)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "&stp_probes[%d]", p->index);
+	return arena_strdup(&tx->s->arena, buf);
+}
+
+void tx_on_register(struct tx *tx, const char *reg, const char *unreg)
+{
+	vec_push(&tx->reg, xstrdup(reg));
+	vec_push(&tx->unreg, xstrdup(unreg ? unreg : ""));
+}
+
+void tx_on_begin(struct tx *tx, const char *stmt)
+{
+	vec_push(&tx->begin, xstrdup(stmt));
+}
+
+void tx_on_end(struct tx *tx, const char *stmt)
+{
+	vec_push(&tx->end, xstrdup(stmt));
+}
+
+const char *tx_unique(struct tx *tx, const char *prefix)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s%d", prefix, ++tx->nlabel);
+	return arena_strdup(&tx->s->arena, buf);
+}
+
+/* ---- globals ---------------------------------------------------------------- */
+
+static void globals(struct tx *tx)
+{
+	struct strbuf *sb = &tx->globals;
+
+	vec_each(&tx->prog->globals, i) {
+		struct ast_vardecl *v = vec_get(&tx->prog->globals, i);
+		int dup = 0;
+		char *name;
+
+		for (int j = 0; j < i; j++)
+			if (!strcmp(((struct ast_vardecl *)vec_get(&tx->prog->globals, j))->name,
+				    v->name))
+				dup++;
+		name = dup ? xasprintf("stp_g_%s_%d", v->name, dup + 1) :
+			xasprintf("stp_g_%s", v->name);
+		v->tx = arena_strdup(&tx->s->arena, name);
+		free(name);
+	}
+	vec_each(&tx->prog->globals, i) {
+		struct ast_vardecl *v = vec_get(&tx->prog->globals, i);
+		const char *n = v->tx;
+		bool user = !(v->file && v->file->is_tapset);
+
+		if (v->arity > 0 || v->type == TY_STATS) {
+			tx_error(tx, &v->loc, "global '%s': arrays and statistics "
+				 "cannot be translated yet", v->name);
+			continue;
+		}
+		sb_printf(sb, "/* global %s */\n", v->name);
+		if (v->type == TY_STRING) {
+			sb_printf(sb, "static char %s[MAXSTRINGLEN]", n);
+			if (v->init && v->init->kind == E_STR) {
+				sb_puts(sb, " = ");
+				tx_cstr(sb, v->init->str);
+			}
+			sb_puts(sb, ";\n");
+			if (user)
+				sb_printf(sb, "STP_PARAM_STRING(%s, %s);\n", v->name, n);
+		} else {
+			sb_printf(sb, "static int64_t %s", n);
+			if (v->init && v->init->type != TY_STRING &&
+			    (v->init->kind == E_NUM ||
+			     (v->init->kind == E_UNARY && v->init->a &&
+			      v->init->a->kind == E_NUM))) {
+				sb_puts(sb, " = ");
+				tx_expr(tx, sb, v->init);
+			}
+			sb_puts(sb, ";\n");
+			if (user)
+				sb_printf(sb, "STP_PARAM_LONG(%s, %s);\n", v->name, n);
+		}
+		sb_printf(sb, "static DEFINE_RWLOCK(%s_lock);\n\n", n);
+	}
+}
+
+/* ---- probe table -------------------------------------------------------------- */
+
+static void probe_table(struct tx *tx)
+{
+	struct strbuf *sb = &tx->code;
+	struct strbuf tab = { 0 };
+
+	vec_each(&tx->prog->probes, i) {
+		struct elab_probe *p = vec_get(&tx->prog->probes, i);
+		struct strbuf locks = { 0 };
+		int n = tx_info_locks(tx, p, &locks);
+
+		if (n)
+			sb_printf(sb, "static const struct stp_lockreq stp_locks_p%d[] = {\n%s};\n",
+				  p->index, sb_str(&locks));
+		sb_printf(&tab, "\t[%d] = { .fn = stp_p%d, .pp = ", p->index, p->index);
+		tx_cstr(&tab, p->pp ? p->pp : "");
+		if (n)
+			sb_printf(&tab, ", .locks = stp_locks_p%d, .nlocks = %d",
+				  p->index, n);
+		sb_puts(&tab, " },\n");
+		sb_free(&locks);
+	}
+	sb_printf(sb, "\nstatic const struct stp_probe stp_probes[%d] = {\n%s};\n\n",
+		  tx->prog->probes.n ? tx->prog->probes.n : 1, sb_str(&tab));
+	sb_free(&tab);
+}
+
+/* ---- provider emitters ---------------------------------------------------- */
+
+static void providers_emit(struct tx *tx)
+{
+	struct vec provs = { 0 };
+
+	vec_each(&tx->prog->derived, i) {
+		struct derived_probe *dp = vec_get(&tx->prog->derived, i);
+		bool seen = false;
+
+		vec_each(&provs, j)
+			seen = seen || vec_get(&provs, j) == dp->prov;
+		if (!seen)
+			vec_push(&provs, (void *)dp->prov);
+	}
+	vec_each(&provs, j) {
+		const struct provider *prov = vec_get(&provs, j);
+		struct vec mine = { 0 };
+
+		vec_each(&tx->prog->derived, i) {
+			struct derived_probe *dp = vec_get(&tx->prog->derived, i);
+
+			if (dp->prov == prov)
+				vec_push(&mine, dp);
+		}
+		if (!prov->emit) {
+			struct derived_probe *dp = vec_get(&mine, 0);
+
+			tx_error(tx, &dp->loc, "probe family '%s' cannot be "
+				 "translated yet", prov->name);
+		} else {
+			sb_printf(&tx->decls, "/* ---- %s probes ---- */\n", prov->name);
+			prov->emit(tx, &mine);
+			sb_puts(&tx->decls, "\n");
+		}
+		vec_free(&mine);
+	}
+	vec_free(&provs);
+}
+
+/* ---- session start / stop ------------------------------------------------- */
+
+static void session_fns(struct tx *tx, struct strbuf *sb)
+{
+	sb_puts(sb, "int stp_session_start(void)\n{\n\tint rc;\n\n"
+		"\trc = stp_rt_start(sizeof(union stp_frame) * (MAXNESTING + 1));\n"
+		"\tif (rc)\n\t\treturn rc;\n");
+	vec_each(&tx->reg, i)
+		sb_printf(sb, "\trc = %s;\n\tif (rc)\n\t\tgoto fail%d;\n",
+			  (const char *)vec_get(&tx->reg, i), i);
+	vec_each(&tx->begin, i)
+		sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->begin, i));
+	sb_puts(sb, "\tstp_rt_running();\n\treturn 0;\n");
+	for (int i = tx->reg.n - 1; i >= 0; i--) {
+		sb_printf(sb, "fail%d:\n", i);
+		if (i > 0 && *(const char *)vec_get(&tx->unreg, i - 1))
+			sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->unreg, i - 1));
+	}
+	if (tx->reg.n)
+		sb_puts(sb, "\tstp_rt_abort();\n\treturn rc;\n");
+	sb_puts(sb, "}\n\nvoid stp_session_stop(void)\n{\n"
+		"\tif (!stp_rt_stopping())\n\t\treturn;\n");
+	for (int i = tx->unreg.n - 1; i >= 0; i--)
+		if (*(const char *)vec_get(&tx->unreg, i))
+			sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->unreg, i));
+	vec_each(&tx->end, i)
+		sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->end, i));
+	sb_puts(sb, "\tstp_rt_stopped();\n}\n");
+}
+
+/* ---- the file ------------------------------------------------------------------ */
+
+static void strvec_free(struct vec *v)
+{
+	vec_each(v, i)
+		free(vec_get(v, i));
+	vec_free(v);
+}
+
+static void tx_free(struct tx *tx)
+{
+	sb_free(&tx->head);
+	sb_free(&tx->embeds);
+	sb_free(&tx->globals);
+	sb_free(&tx->frames);
+	sb_free(&tx->protos);
+	sb_free(&tx->code);
+	sb_free(&tx->decls);
+	strvec_free(&tx->reg);
+	strvec_free(&tx->unreg);
+	strvec_free(&tx->begin);
+	strvec_free(&tx->end);
+	fnames_free(tx);
+}
+
+static void assemble(struct tx *tx, FILE *f)
+{
+	struct strbuf sess = { 0 };
+
+	fprintf(f, "/* SPDX-License-Identifier: GPL-2.0-or-later */\n"
+		"/* Generated by stap pass 3.  Do not edit. */\n\n");
+	fprintf(f, "#ifndef MAXNESTING\n#define MAXNESTING %d\n#endif\n",
+		tx->maxnesting);
+	fputs(sb_str(&tx->head), f);
+	fputs("#include \"runtime.h\"\n\n", f);
+	if (tx->embeds.len)
+		fprintf(f, "/* ---- embedded C ---- */\n%s\n", sb_str(&tx->embeds));
+	fputs(sb_str(&tx->globals), f);
+	fputs("/* ---- frames: locals and string temporaries ---- */\n", f);
+	fputs(sb_str(&tx->frames), f);
+	fputs("\nunion stp_frame {\n", f);
+	vec_each(&tx->prog->probes, i) {
+		struct elab_probe *p = vec_get(&tx->prog->probes, i);
+
+		fprintf(f, "\tstruct stp_fr_p%d p%d;\n", p->index, p->index);
+	}
+	vec_each(&tx->prog->funcs, i) {
+		const char *n = tx_fname(tx, vec_get(&tx->prog->funcs, i));
+
+		fprintf(f, "\tstruct stp_fr_f_%s f_%s;\n", n, n);
+	}
+	fputs("};\n\n", f);
+	if (tx->protos.len)
+		fprintf(f, "%s\n", sb_str(&tx->protos));
+	fputs(sb_str(&tx->code), f);
+	fputs(sb_str(&tx->decls), f);
+	session_fns(tx, &sess);
+	fputs(sb_str(&sess), f);
+	sb_free(&sess);
+}
+
+int tx_generate(struct session *s)
+{
+	struct tx tx = { 0 };
+	char *path;
+	FILE *f;
+	int rc = 0;
+
+	if (!s->elab) {
+		diag_plain(s, "error", "pass 3 needs the results of pass 2");
+		return -1;
+	}
+	tx.s = s;
+	tx.prog = s->elab;
+	if (!s->module_name || !*s->module_name) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "stap_%d", (int)getpid());
+		s->module_name = arena_strdup(&s->arena, buf);
+	}
+
+	tx_info_nesting(&tx);
+	vec_each(&tx.prog->embeds, i) {
+		struct ast_embed *em = vec_get(&tx.prog->embeds, i);
+
+		sb_printf(&tx.embeds, "%s\n", em->code);
+	}
+	globals(&tx);
+	vec_each(&tx.prog->funcs, i) {
+		tx_function_proto(&tx, &tx.protos, vec_get(&tx.prog->funcs, i));
+		sb_puts(&tx.protos, ";\n");
+	}
+	vec_each(&tx.prog->funcs, i)
+		tx_function(&tx, vec_get(&tx.prog->funcs, i));
+	vec_each(&tx.prog->probes, i)
+		tx_probe_handler(&tx, vec_get(&tx.prog->probes, i));
+	probe_table(&tx);
+	providers_emit(&tx);
+	if (tx.errors) {
+		tx_free(&tx);
+		return -1;
+	}
+
+	path = xasprintf("%s/%s.c", s->tmpdir, s->module_name);
+	f = fopen(path, "w");
+	if (!f) {
+		diag_plain(s, "error", "cannot write %s", path);
+		free(path);
+		tx_free(&tx);
+		return -1;
+	}
+	assemble(&tx, f);
+	if (fclose(f)) {
+		diag_plain(s, "error", "cannot write %s", path);
+		rc = -1;
+	}
+	s->c_file = arena_strdup(&s->arena, path);
+	free(path);
+	tx_free(&tx);
+	return rc;
+}

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tx_expr.c - expressions.  A long becomes an int64_t C expression, a
+ * string a `const char *` one (a literal, a variable's buffer or a string
+ * temporary of the frame).  Scripts evaluate left to right and C does not:
+ * when an operand has side effects the operands go through C temporaries
+ * of a GNU statement expression, in order.  An error jumps out of the
+ * statement expression to the scope's error label.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "translate/tx_int.h"
+
+const char *tx_type_c(enum ast_type t)
+{
+	return t == TY_STRING ? "const char *" : "int64_t";
+}
+
+void tx_check(struct tx *tx, struct strbuf *sb)
+{
+	sb_printf(sb, "if (unlikely(c->unwind)) goto %s; ", tx->sc->errlabel);
+}
+
+bool tx_pure(const struct expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case E_NUM:
+	case E_STR:
+	case E_IDENT:
+		return true;
+	case E_UNARY:
+		return tx_pure(e->a);
+	case E_BINARY:
+		if (e->op == OP_DIV || e->op == OP_MOD || e->op == OP_MATCH ||
+		    e->op == OP_NMATCH)
+			return false;
+		return tx_pure(e->a) && tx_pure(e->b);
+	case E_TERNARY:
+		return tx_pure(e->a) && tx_pure(e->b) && tx_pure(e->c);
+	default:
+		return false;
+	}
+}
+
+static const char *op_c(enum ast_op op)
+{
+	switch (op) {
+	case OP_ADD: return "+";
+	case OP_SUB: return "-";
+	case OP_MUL: return "*";
+	case OP_DIV: return "/";
+	case OP_MOD: return "%";
+	case OP_SHL: return "<<";
+	case OP_SHR: return ">>";
+	case OP_AND: return "&";
+	case OP_OR: return "|";
+	case OP_XOR: return "^";
+	case OP_LAND: return "&&";
+	case OP_LOR: return "||";
+	case OP_EQ: return "==";
+	case OP_NE: return "!=";
+	case OP_LT: return "<";
+	case OP_LE: return "<=";
+	case OP_GT: return ">";
+	case OP_GE: return ">=";
+	case OP_CONCAT: return ".";
+	case OP_MATCH: return "=~";
+	case OP_NMATCH: return "!~";
+	case OP_NEG: return "-";
+	case OP_NOT: return "!";
+	case OP_BNOT: return "~";
+	case OP_PLUS: return "+";
+	case OP_INC: return "++";
+	case OP_DEC: return "--";
+	default: return "?";
+	}
+}
+
+/* a fresh C temporary name */
+static const char *newvar(struct tx *tx, char *buf, size_t n)
+{
+	snprintf(buf, n, "_v%d", ++tx->nvar);
+	return buf;
+}
+
+static void num(struct strbuf *sb, int64_t v)
+{
+	if (v == INT64_MIN)
+		sb_puts(sb, "(-9223372036854775807LL - 1)");
+	else if (v < 0)
+		sb_printf(sb, "(%" PRId64 "LL)", v);
+	else
+		sb_printf(sb, "%" PRId64 "LL", v);
+}
+
+/*
+ * Both operands of a binary operation, in order: "A" and "B" are what the
+ * operation uses.  Pure operands are used in place; otherwise the caller
+ * wraps in "({ " pre " ... })".
+ */
+struct operands {
+	struct strbuf pre;
+	struct strbuf a, b;
+	bool wrapped;
+};
+
+static void operands(struct tx *tx, struct expr *ea, struct expr *eb,
+		     struct operands *o, bool force)
+{
+	char va[16], vb[16];
+
+	memset(o, 0, sizeof(*o));
+	if (!force && tx_pure(ea) && tx_pure(eb)) {
+		tx_expr(tx, &o->a, ea);
+		if (eb)
+			tx_expr(tx, &o->b, eb);
+		return;
+	}
+	o->wrapped = true;
+	sb_printf(&o->pre, "%s%s = ", tx_type_c(ea->type), newvar(tx, va, sizeof(va)));
+	tx_expr(tx, &o->pre, ea);
+	sb_puts(&o->pre, "; ");
+	sb_puts(&o->a, va);
+	if (eb) {
+		sb_printf(&o->pre, "%s%s = ", tx_type_c(eb->type),
+			  newvar(tx, vb, sizeof(vb)));
+		tx_expr(tx, &o->pre, eb);
+		sb_puts(&o->pre, "; ");
+		sb_puts(&o->b, vb);
+	}
+}
+
+static void operands_free(struct operands *o)
+{
+	sb_free(&o->pre);
+	sb_free(&o->a);
+	sb_free(&o->b);
+}
+
+static void near_op(struct tx *tx, struct strbuf *sb, const struct expr *e)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "operator '%s'", op_c(e->op));
+	tx_near(tx, sb, what, &e->loc);
+}
+
+static void binary(struct tx *tx, struct strbuf *sb, struct expr *e)
+{
+	struct operands o;
+	bool str = e->a->type == TY_STRING;
+
+	if (e->op == OP_LAND || e->op == OP_LOR) {
+		sb_puts(sb, "(");
+		tx_expr(tx, sb, e->a);
+		sb_printf(sb, " %s ", op_c(e->op));
+		tx_expr(tx, sb, e->b);
+		sb_puts(sb, ")");
+		return;
+	}
+	if (e->op == OP_MATCH || e->op == OP_NMATCH) {
+		tx_error(tx, &e->loc, "regular expression matching cannot be translated yet");
+		sb_puts(sb, "0");
+		return;
+	}
+	operands(tx, e->a, e->b, &o, false);
+	if (o.wrapped)
+		sb_printf(sb, "({ %s", sb_str(&o.pre));
+	switch (e->op) {
+	case OP_DIV:
+	case OP_MOD: {
+		char v[16];
+
+		if (!o.wrapped)
+			sb_puts(sb, "({ ");
+		sb_printf(sb, "int64_t %s = stp_%s(c, %s, %s, ",
+			  newvar(tx, v, sizeof(v)), e->op == OP_DIV ? "div" : "mod",
+			  sb_str(&o.a), sb_str(&o.b));
+		near_op(tx, sb, e);
+		sb_puts(sb, "); ");
+		tx_check(tx, sb);
+		sb_printf(sb, "%s; })", v);
+		operands_free(&o);
+		return;
+	}
+	case OP_SHL:
+	case OP_SHR:
+		sb_printf(sb, "stp_%s(%s, %s)", e->op == OP_SHL ? "shl" : "shr",
+			  sb_str(&o.a), sb_str(&o.b));
+		break;
+	case OP_CONCAT:
+		sb_printf(sb, "stp_concat(l->_t[%d], %s, %s)", tx_tmp(tx),
+			  sb_str(&o.a), sb_str(&o.b));
+		break;
+	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+		if (str)
+			sb_printf(sb, "(strcmp(%s, %s) %s 0)", sb_str(&o.a),
+				  sb_str(&o.b), op_c(e->op));
+		else
+			sb_printf(sb, "(%s %s %s)", sb_str(&o.a), op_c(e->op),
+				  sb_str(&o.b));
+		break;
+	default:
+		sb_printf(sb, "(%s %s %s)", sb_str(&o.a), op_c(e->op), sb_str(&o.b));
+		break;
+	}
+	if (o.wrapped)
+		sb_puts(sb, "; })");
+	operands_free(&o);
+}
+
+static void unary(struct tx *tx, struct strbuf *sb, struct expr *e)
+{
+	switch (e->op) {
+	case OP_NEG:
+		sb_puts(sb, "(-");
+		break;
+	case OP_NOT:
+		sb_puts(sb, "(int64_t)(!");
+		break;
+	case OP_BNOT:
+		sb_puts(sb, "(~");
+		break;
+	default:
+		sb_puts(sb, "(");
+		break;
+	}
+	sb_puts(sb, "(");
+	tx_expr(tx, sb, e->a);
+	sb_puts(sb, "))");
+}
+
+/* the lvalue of an assignment target */
+static bool lvalue(struct tx *tx, struct strbuf *sb, struct expr *t)
+{
+	if (t->kind == E_IDENT && t->var && t->var->arity <= 0) {
+		tx_var(tx, sb, t->var);
+		return true;
+	}
+	tx_error(tx, &t->loc, "this assignment target cannot be translated yet");
+	sb_puts(sb, "_bad");
+	return false;
+}
+
+static void assign(struct tx *tx, struct strbuf *sb, struct expr *e)
+{
+	struct strbuf lv = { 0 };
+	char v[16], r[16];
+
+	if (e->op == OP_STATS_ADD) {
+		tx_error(tx, &e->loc, "statistics cannot be translated yet");
+		sb_puts(sb, "0");
+		return;
+	}
+	if (!lvalue(tx, &lv, e->a)) {
+		sb_free(&lv);
+		return;
+	}
+	if (e->a->type == TY_STRING) {
+		sb_printf(sb, "stp_%s(%s, ", e->op == OP_CONCAT ? "strcat" : "strcpy",
+			  sb_str(&lv));
+		tx_expr(tx, sb, e->b);
+		sb_puts(sb, ")");
+		sb_free(&lv);
+		return;
+	}
+	if (e->op == OP_ASSIGN) {
+		sb_printf(sb, "(%s = ", sb_str(&lv));
+		tx_expr(tx, sb, e->b);
+		sb_puts(sb, ")");
+		sb_free(&lv);
+		return;
+	}
+	if (tx_pure(e->b) && e->op != OP_DIV && e->op != OP_MOD &&
+	    e->op != OP_SHL && e->op != OP_SHR) {
+		sb_printf(sb, "(%s %s= ", sb_str(&lv), op_c(e->op));
+		tx_expr(tx, sb, e->b);
+		sb_puts(sb, ")");
+		sb_free(&lv);
+		return;
+	}
+	sb_printf(sb, "({ int64_t %s = ", newvar(tx, v, sizeof(v)));
+	tx_expr(tx, sb, e->b);
+	sb_puts(sb, "; ");
+	switch (e->op) {
+	case OP_DIV:
+	case OP_MOD:
+		sb_printf(sb, "int64_t %s = stp_%s(c, %s, %s, ", newvar(tx, r, sizeof(r)),
+			  e->op == OP_DIV ? "div" : "mod", sb_str(&lv), v);
+		near_op(tx, sb, e);
+		sb_puts(sb, "); ");
+		tx_check(tx, sb);
+		sb_printf(sb, "%s = %s; })", sb_str(&lv), r);
+		break;
+	case OP_SHL:
+	case OP_SHR:
+		sb_printf(sb, "%s = stp_%s(%s, %s); })", sb_str(&lv),
+			  e->op == OP_SHL ? "shl" : "shr", sb_str(&lv), v);
+		break;
+	default:
+		sb_printf(sb, "%s %s= %s; })", sb_str(&lv), op_c(e->op), v);
+		break;
+	}
+	sb_free(&lv);
+}
+
+static void incdec(struct tx *tx, struct strbuf *sb, struct expr *e)
+{
+	struct strbuf lv = { 0 };
+	const char *op = e->op == OP_DEC ? "--" : "++";
+
+	if (lvalue(tx, &lv, e->a)) {
+		if (e->postfix)
+			sb_printf(sb, "(%s%s)", sb_str(&lv), op);
+		else
+			sb_printf(sb, "(%s%s)", op, sb_str(&lv));
+	}
+	sb_free(&lv);
+}
+
+static void unsupported(struct tx *tx, struct strbuf *sb, struct expr *e,
+			const char *what)
+{
+	tx_error(tx, &e->loc, "%s cannot be translated yet", what);
+	sb_puts(sb, e->type == TY_STRING ? "\"\"" : "0LL");
+}
+
+void tx_expr(struct tx *tx, struct strbuf *sb, struct expr *e)
+{
+	switch (e->kind) {
+	case E_NUM:
+		num(sb, e->num);
+		break;
+	case E_STR:
+		tx_cstr(sb, e->str);
+		break;
+	case E_IDENT:
+		if (!e->var || e->var->arity > 0) {
+			unsupported(tx, sb, e, "an array used as a value");
+			break;
+		}
+		tx_var(tx, sb, e->var);
+		break;
+	case E_UNARY:
+		unary(tx, sb, e);
+		break;
+	case E_BINARY:
+		binary(tx, sb, e);
+		break;
+	case E_TERNARY:
+		sb_puts(sb, "(");
+		tx_expr(tx, sb, e->a);
+		sb_puts(sb, " ? ");
+		tx_expr(tx, sb, e->b);
+		sb_puts(sb, " : ");
+		tx_expr(tx, sb, e->c);
+		sb_puts(sb, ")");
+		break;
+	case E_ASSIGN:
+		assign(tx, sb, e);
+		break;
+	case E_INCDEC:
+		incdec(tx, sb, e);
+		break;
+	case E_CALL:
+		tx_call(tx, sb, e);
+		break;
+	case E_EMBEDDED:
+		sb_printf(sb, "((%s)(%s))", tx_type_c(e->type), e->str);
+		break;
+	case E_INDEX:
+		unsupported(tx, sb, e, "array indexing");
+		break;
+	case E_IN:
+		unsupported(tx, sb, e, "array membership");
+		break;
+	case E_STAT:
+	case E_HIST:
+		unsupported(tx, sb, e, "a statistics operator");
+		break;
+	case E_TARGET:
+	case E_TARGET_SYM:
+	case E_CAST:
+	case E_ATVAR:
+	case E_ENTRY:
+	case E_PERF:
+		unsupported(tx, sb, e, "a target variable");
+		break;
+	default:
+		unsupported(tx, sb, e, "this expression");
+		break;
+	}
+}
