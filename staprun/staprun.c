@@ -176,6 +176,21 @@ static int sr_read_module(const char *path, struct sr_image *m)
 	return 0;
 }
 
+/* a bare NAME that is no file: /lib/modules/RELEASE/systemtap/NAME.ko */
+static const char *sr_module_path(const char *arg)
+{
+	static char path[512];
+	struct utsname u;
+	size_t len = strlen(arg);
+
+	if (strchr(arg, '/') || access(arg, F_OK) == 0 || uname(&u))
+		return arg;
+	snprintf(path, sizeof(path), "/lib/modules/%s/systemtap/%s%s",
+		 u.release, arg,
+		 len > 3 && !strcmp(arg + len - 3, ".ko") ? "" : ".ko");
+	return access(path, F_OK) == 0 ? path : arg;
+}
+
 /* the module's own name (modpost's name=), else from the file name */
 static int sr_module_name(const struct sr_image *m, const char *path,
 			  char *buf, size_t n)
@@ -345,6 +360,7 @@ int main(int argc, char **argv)
 	}
 	if (o.delete_name)
 		return sr_remove(o.delete_name, o.verbose) ? 1 : 0;
+	o.module = sr_module_path(o.module);
 	rc = sr_read_module(o.module, &m);
 	if (rc) {
 		sr_err("ERROR: Couldn't read module '%s': %s\n", o.module,

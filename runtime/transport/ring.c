@@ -9,7 +9,9 @@
  * side.  A record is { u32 len, u32 seq } + len bytes, padded to 8 bytes so
  * the header never wraps; seq is global and lets the reader merge CPUs back
  * into the order of writing.  A record that does not fit is dropped whole
- * and counted.  Included by transport.c only.
+ * and counted.  Rings exist for the CPUs online at load time (possible
+ * CPUs can number hundreds); a CPU that comes up later has none and its
+ * records count as dropped.  Included by transport.c only.
  */
 
 struct stp_ring {
@@ -45,7 +47,7 @@ static int stp_ring_alloc(unsigned long mb)
 	stp_rings = alloc_percpu(struct stp_ring);
 	if (!stp_rings)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
+	for_each_online_cpu(cpu) {
 		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
 
 		r->buf = vmalloc(stp_ring_size);
@@ -88,6 +90,10 @@ static int stp_ring_write(const char *data, size_t len)
 	need = ALIGN(sizeof(h) + len, STP_REC_ALIGN);
 	local_irq_save(flags);
 	r = this_cpu_ptr(stp_rings);
+	if (unlikely(!r->buf)) {	/* CPU came online after load */
+		rc = -ENODEV;
+		goto out;
+	}
 	if (READ_ONCE(r->busy)) {	/* NMI inside a write on this CPU */
 		rc = -EBUSY;
 		goto out;
@@ -121,7 +127,7 @@ static bool stp_ring_empty(void)
 	for_each_possible_cpu(cpu) {
 		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
 
-		if (smp_load_acquire(&r->head) != r->tail)
+		if (r->buf && smp_load_acquire(&r->head) != READ_ONCE(r->tail))
 			return false;
 	}
 	return true;
@@ -137,7 +143,7 @@ static struct stp_ring *stp_ring_oldest(struct stp_rec_hdr *h)
 	for_each_possible_cpu(cpu) {
 		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
 
-		if (smp_load_acquire(&r->head) == r->tail)
+		if (!r->buf || smp_load_acquire(&r->head) == r->tail)
 			continue;
 		memcpy(&cur, r->buf + (r->tail & stp_ring_mask()), sizeof(cur));
 		if (!best || (s32)(cur.seq - h->seq) < 0) {

@@ -28,15 +28,23 @@ extern const char stp_module_name[];	/* KBUILD_MODNAME */
 
 /*
  * Append bytes to the data channel.  Any context (probe handlers run with
- * preemption or interrupts off); never sleeps.  Records are kept whole: on
- * lack of space the whole record is dropped, counted, and reported by stapio
- * at exit.  Returns 0 or -ENOSPC.
+ * preemption or interrupts off, NMI included); never sleeps, takes no lock.
+ * One call is one record, kept whole: on lack of space the whole record is
+ * dropped, counted, and reported by stapio at exit ("There were N transport
+ * failures").  Calls longer than STP_RECORD_MAX (64 KiB) are split into
+ * several records.  So flush a probe's output with one call, not per
+ * fragment.  Returns 0 or -ENOSPC (also before load finished / after stop
+ * when there is nowhere to write: -ENODEV).
  */
 int stp_transport_write(const char *data, size_t len);
 /* "WARNING: msg" / "ERROR: msg" on stapio's stderr (msg without newline). */
 void stp_transport_warn(const char *msg);
 void stp_transport_error(const char *msg);
-/* exit() from a probe: asynchronous, any context. */
+/*
+ * exit() from a probe: asynchronous, any context, idempotent.  The
+ * transport then calls stp_session_stop() from a kworker.  Probes that must
+ * not run after exit() need the generated code's own state check.
+ */
 void stp_transport_request_exit(void);
 /* target(): the -c child's or -x pid, 0 if none (valid from session start) */
 pid_t stp_transport_target(void);
