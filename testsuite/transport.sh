@@ -63,6 +63,18 @@ if gcc -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Isrc -o $T/run_test \
 	want=$(printf 'arg:%s\n' -v -o "out file" -c "ls -l" -x 42 -T 7 -s 8 /tmp/stap_x.ko g1=5 "g2=a b"; echo rc=3)
 	if [ "$(cat $T/out)" = "$want" ]; then pass run-local
 	else fail run-local "$(tr '\n' ' ' <$T/out)"; fi
+	# a signal to stap alone reaches staprun; stap returns staprun's status
+	cat >$T/fake/staprun <<'EOS'
+#!/bin/sh
+trap 'echo got-term; exit 0' TERM
+echo ready
+while :; do sleep 0.05; done
+EOS
+	$T/run_test $T/fake >$T/out 2>$T/err & p=$!
+	for i in $(seq 50); do grep -q ready $T/out && break; sleep 0.1; done
+	kill -TERM $p; wait $p
+	if grep -q "^got-term$" $T/out && grep -q "^rc=0$" $T/out; then pass run-local-signal
+	else fail run-local-signal "$(tr '\n' ' ' <$T/out)"; fi
 else
 	fail run-local "$(head -n 5 $T/cc.err)"
 fi
