@@ -9,6 +9,8 @@
  *                long/string/statistic value, preallocated, optional wrap
  *   stp_pstat.h  statistics kept per CPU: scalars (x <<< v) and arrays
  *                (a[k] <<< v), aggregated on read
+ *   stp_data_ctx.h  the calls generated code makes (errors into the probe
+ *                context); included when the core runtime is
  *
  * Everything is allocated at module load (stp_*_init, process context);
  * nothing in probe context allocates.  Locking is the caller's (the
@@ -72,5 +74,8 @@ typedef void (*stp_out_fn)(void *ctx, const char *s, size_t n);
 #include "stp_hist.h"
 #include "stp_map.h"
 #include "stp_pstat.h"
+#ifdef STP_PRINT_H
+#include "stp_data_ctx.h"
+#endif
 
 #endif /* STP_DATA_H */
