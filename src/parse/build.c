@@ -203,6 +203,10 @@ void parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
 {
 	struct ast_alias *a = NEW(ctx, struct ast_alias);
 
+	if (names->n > 1)
+		perr(ctx, &((struct probe_point *)vec_get(names, 1))->loc,
+		     "a probe alias has a single name");
+
 	vec_each(names, i) {
 		struct probe_point *pp = vec_get(names, i);
 
@@ -571,12 +575,8 @@ struct expr *mk_target_sym(struct pctx *ctx, struct tok *t)
 		n--;
 		e->pretty++;
 	}
+	/* stap accepts any $$name at pass 1; pass 2 rejects unknown ones */
 	e->str = arena_strndup(&ctx->s->arena, t->text, n);
-	if (strcmp(e->str, "vars") && strcmp(e->str, "parms") &&
-	    strcmp(e->str, "locals") && strcmp(e->str, "return"))
-		diag(ctx->s, "parse error", &t->loc,
-		     "unknown '$$%s', expected $$vars, $$parms, $$locals or $$return",
-		     e->str);
 	return e;
 }
 

@@ -13,14 +13,13 @@
 %define parse.error custom
 %locations
 %param {struct pctx *ctx}
-%expect 44
+%expect 47
 
 %code requires {
 #include "ast.h"
 #include "parse/tok.h"
 #define YYLTYPE struct src_loc
 #define YYLTYPE_IS_DECLARED 1
-#define YYLTYPE_IS_TRIVIAL 1
 #define YYLLOC_DEFAULT(Cur, Rhs, N) \
 	do { (Cur) = (N) ? YYRHSLOC(Rhs, 1) : YYRHSLOC(Rhs, 0); } while (0)
 struct pctx;
@@ -112,6 +111,8 @@ decl:	  opt_private probe_kw pp_list block
 		{ parse_add_func(ctx, $2, $1, $3, $4, $6, $8); }
 	| opt_private GLOBAL gvars opt_semi
 		{ parse_add_globals(ctx, $1, $3); }
+	| PRIVATE gvars opt_semi
+		{ parse_add_globals(ctx, 1, $2); }
 	| EMBEDDED
 		{ parse_add_embed(ctx, $1); }
 	| error
@@ -139,8 +140,8 @@ pp:	  comps pp_flags	{ $$ = mk_pp(ctx, $1, $2, NULL, &@1); }
 	;
 
 pp_flags: %empty		{ $$ = 0; }
-	| pp_flags '?'		{ $$ = $1 | 1; }
-	| pp_flags '!'		{ $$ = $1 | 2; }
+	| '?'			{ $$ = 1; }
+	| '!'			{ $$ = 2; }
 	;
 
 comps:	  comp			{ $$ = pvec(ctx); vec_push($$, $1); }
@@ -407,6 +408,7 @@ value:	  literal
 	| target_base tcomps opt_pretty
 		{ $$ = $1; $$->comps = *$2; $$->pretty = $3; }
 	| TARGET_SYM		{ $$ = mk_target_sym(ctx, $1); }
+	| '$'			{ $$ = mk_target(ctx, $1); $$->str = ""; }
 	| AT_DEFINED '(' expr ')'
 		{ $$ = mk_expr(ctx, E_DEFINED, &$1->loc); $$->a = $3; }
 	| AT_ENTRY '(' expr ')'	{ $$ = mk_expr(ctx, E_ENTRY, &$1->loc); $$->a = $3; }

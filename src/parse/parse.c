@@ -70,6 +70,8 @@ struct ast_file *parse_file(struct session *s, const struct src_file *src)
 
 	file->src = src;
 	lex_file(s, src, &raw);
+	if (raw.n == 1 && !src->is_tapset)
+		diag_plain(s, "error", "input file '%s' is empty", src->name);
 	pp_run(s, src, &raw, &toks, false);
 	vec_free(&raw);
 	ctx.s = s;

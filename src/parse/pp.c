@@ -145,11 +145,11 @@ static struct pp_macro *find_macro(struct ppx *x, const char *name)
 
 /* index of the %) matching the %( at v[i] (or -1); then and els get the
  * positions of this level's %? and %: (or -1) */
-static int match_cond(struct tok **v, int n, int i, int *then, int *els)
+static int match_cond(struct tok **v, int n, int i, int *then, int *els, int *dup)
 {
 	int depth = 0;
 
-	*then = *els = -1;
+	*then = *els = *dup = -1;
 	for (int k = i; k < n; k++) {
 		switch (v[k]->kind) {
 		case PP_IF:
@@ -160,6 +160,8 @@ static int match_cond(struct tok **v, int n, int i, int *then, int *els)
 				*then = k;
 			break;
 		case PP_ELSE:
+			if (depth == 1 && *then >= 0 && *els >= 0)
+				*dup = k;
 			if (depth == 1 && *then >= 0 && *els < 0)
 				*els = k;
 			break;
@@ -179,7 +181,7 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 {
 	struct tok *at = v[i];
 	struct pp_macro *m;
-	int k = i + 1, end, t1, t2;
+	int k = i + 1, end, t1, t2, t3;
 
 	if (k >= n || v[k]->kind != IDENT) {
 		if (emit_err)
@@ -229,7 +231,7 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 		vec_free(&m->params);
 		return k;
 	}
-	end = match_cond(v, n, k, &t1, &t2);
+	end = match_cond(v, n, k, &t1, &t2, &t3);
 	if (end < 0) {
 		perr(x, v[k], "unterminated macro body of '@%s', expected '%%)'", m->name);
 		vec_free(&m->params);
@@ -350,9 +352,15 @@ static void pp_arg(struct ppx *x, struct tok *t, struct vec *out)
 	if (t->num < 0) {	/* $# @# */
 		r = arena_new(&s->arena, struct tok);
 		*r = *t;
-		r->kind = NUMBER;
+		r->kind = t->kind == ARG_NUM ? NUMBER : STRING;
 		r->num = nargs;
 		r->text = arena_strdup(&s->arena, t->kind == ARG_NUM ? "$#" : "@#");
+		if (t->kind == ARG_STR) {
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "%d", nargs);
+			r->text = arena_strdup(&s->arena, buf);
+		}
 		vec_push(out, r);
 		return;
 	}
@@ -423,13 +431,6 @@ static int at_kind(const char *name)
 
 /* ---- conditions ---- */
 
-struct cval {
-	bool is_str;
-	const char *s;
-	long long n;
-	int ver;	/* compare as versions */
-};
-
 struct cparse {
 	struct ppx *x;
 	struct tok **v;
@@ -481,8 +482,6 @@ static const char *config_value(struct ppx *x, const char *name)
 	return "";
 }
 
-static bool cond_or(struct cparse *c);
-
 static struct tok *cpeek(struct cparse *c)
 {
 	return c->i < c->n ? c->v[c->i] : NULL;
@@ -499,142 +498,20 @@ static void cerror(struct cparse *c, const struct tok *at, const char *msg)
 		perr(c->x, at, "%s", msg);
 }
 
-static bool cond_operand(struct cparse *c, struct cval *v)
+static bool is_op(const struct tok *t)
 {
-	struct tok *t = cpeek(c);
-	struct session *s = c->x->s;
-
-	memset(v, 0, sizeof(*v));
-	if (!t) {
-		cerror(c, NULL, "expected a preprocessor condition operand");
-		return false;
-	}
-	c->i++;
-	if (t->kind == NUMBER) {
-		v->n = t->num;
-		return true;
-	}
-	if (t->kind == '-' && cpeek(c) && cpeek(c)->kind == NUMBER) {
-		v->n = -cpeek(c)->num;
-		c->i++;
-		return true;
-	}
-	if (t->kind == STRING) {
-		v->is_str = true;
-		v->s = t->text;
-		return true;
-	}
-	if (t->kind == IDENT) {
-		const char *n = t->text;
-
-		v->is_str = true;
-		if (!strcmp(n, "kernel_v") || !strcmp(n, "kernel_vr")) {
-			const char *r = s->kernel_release ? s->kernel_release : "";
-
-			v->ver = 1;
-			if (n[8] == 0) {	/* kernel_v: drop "-56-amd64" */
-				size_t l = strcspn(r, "-");
-
-				r = arena_strndup(&s->arena, r, l);
-			}
-			v->s = r;
-		} else if (!strcmp(n, "systemtap_v")) {
-			v->ver = 1;
-			v->s = STAP_COMPAT_VERSION;
-		} else if (!strcmp(n, "arch")) {
-			v->s = "x86_64";
-		} else if (!strcmp(n, "runtime")) {
-			v->s = "kernel";
-		} else if (!strcmp(n, "systemtap_privilege")) {
-			v->s = "stapdev";
-		} else if (!strcmp(n, "guru_mode")) {
-			v->is_str = false;
-			v->n = s->guru;
-		} else if (!strncmp(n, "CONFIG_", 7)) {
-			v->s = config_value(c->x, n);
-		} else {
-			cerror(c, t, "expected 'arch', 'runtime', 'kernel_v', 'kernel_vr', "
-			       "'systemtap_v', 'systemtap_privilege', 'guru_mode', "
-			       "'CONFIG_...', a number or a string in preprocessor condition");
-			return false;
-		}
-		return true;
-	}
-	cerror(c, t, "expected a preprocessor condition operand");
-	return false;
+	return t && (t->kind == EQ || t->kind == NE || t->kind == '<' ||
+		     t->kind == '>' || t->kind == LE || t->kind == GE);
 }
 
-static int cmp_op(int kind)
+static bool is_eq(const struct tok *t)
 {
-	switch (kind) {
-	case EQ: case NE: case '<': case '>': case LE: case GE:
-		return kind;
-	default:
-		return 0;
-	}
+	return t->kind == EQ || t->kind == NE;
 }
 
-static bool cond_cmp(struct cparse *c)
+static bool apply(int op, int cmp)
 {
-	struct cval l, r;
-	struct tok *op;
-	int cmp;
-
-	if (cpeek(c) && cpeek(c)->kind == '(') {
-		c->i++;
-		bool b = cond_or(c);
-
-		if (!cpeek(c) || cpeek(c)->kind != ')')
-			cerror(c, cpeek(c), "expected ')' in preprocessor condition");
-		else
-			c->i++;
-		return b;
-	}
-	if (cpeek(c) && cpeek(c)->kind == '!') {
-		c->i++;
-		return !cond_cmp(c);
-	}
-	if (!cond_operand(c, &l))
-		return false;
-	op = cpeek(c);
-	if (!op || !cmp_op(op->kind)) {
-		/* a lone CONFIG_FOO: true when set */
-		if (l.is_str && !l.ver)
-			return l.s[0] != 0;
-		cerror(c, op, "expected a comparison operator in preprocessor condition");
-		return false;
-	}
-	c->i++;
-	if (!cond_operand(c, &r))
-		return false;
-	if (l.is_str != r.is_str) {
-		/* CONFIG_HZ == 250 */
-		if (l.is_str && !l.ver) {
-			char *end;
-			long long n = strtoll(l.s, &end, 0);
-
-			if (*l.s && !*end) {
-				l.is_str = false;
-				l.n = n;
-			}
-		}
-		if (l.is_str != r.is_str) {
-			cerror(c, op, "preprocessor condition compares a string with a number");
-			return false;
-		}
-	}
-	if (!l.is_str) {
-		cmp = l.n < r.n ? -1 : l.n > r.n;
-	} else if ((op->kind == EQ || op->kind == NE)) {
-		bool m = fnmatch(r.s, l.s, 0) == 0 || !strcmp(r.s, l.s);
-
-		return op->kind == EQ ? m : !m;
-	} else if (l.ver || r.ver) {
-		cmp = strverscmp(l.s, r.s);
-	} else {
-		cmp = strcmp(l.s, r.s);
-	}
-	switch (op->kind) {
+	switch (op) {
 	case EQ: return cmp == 0;
 	case NE: return cmp != 0;
 	case '<': return cmp < 0;
@@ -642,6 +519,138 @@ static bool cond_cmp(struct cparse *c)
 	case LE: return cmp <= 0;
 	default: return cmp >= 0;
 	}
+}
+
+/* string == / != match globs (kernel_v == "6.1*") */
+static bool str_test(int op, const char *l, const char *r, bool ver)
+{
+	if (op == EQ || op == NE) {
+		bool m = !strcmp(l, r) || fnmatch(r, l, 0) == 0;
+
+		return op == EQ ? m : !m;
+	}
+	return apply(op, ver ? strverscmp(l, r) : strcmp(l, r));
+}
+
+/* the value of a predefined preprocessor name, or NULL */
+static const char *pp_name(struct ppx *x, const char *n, bool *ver)
+{
+	struct session *s = x->s;
+
+	*ver = false;
+	if (!strcmp(n, "kernel_v") || !strcmp(n, "kernel_vr")) {
+		const char *r = s->kernel_release ? s->kernel_release : "";
+
+		*ver = true;
+		if (!strcmp(n, "kernel_v"))	/* "6.1.0-56-amd64" -> "6.1.0" */
+			r = arena_strndup(&s->arena, r, strcspn(r, "-"));
+		return r;
+	}
+	if (!strcmp(n, "systemtap_v")) {
+		*ver = true;
+		return STAP_COMPAT_VERSION;
+	}
+	if (!strcmp(n, "arch"))
+		return "x86_64";
+	if (!strcmp(n, "runtime"))
+		return "kernel";
+	if (!strcmp(n, "systemtap_privilege"))
+		return "stapdev";
+	return NULL;
+}
+
+/* one comparison, with stap's typing rules */
+static bool cond_cmp(struct cparse *c)
+{
+	struct tok *l = cpeek(c), *op, *r;
+	const char *val;
+	bool ver;
+
+	if (!l) {
+		cerror(c, NULL, "expected a preprocessor condition");
+		return false;
+	}
+	c->i++;
+	op = cpeek(c);
+	if (!is_op(op)) {
+		cerror(c, op ? op : l, "expected a comparison operator in preprocessor condition");
+		return false;
+	}
+	c->i++;
+	r = cpeek(c);
+	if (!r) {
+		cerror(c, op, "expected a right operand in preprocessor condition");
+		return false;
+	}
+	c->i++;
+	if (l->kind == IDENT && (val = pp_name(c->x, l->text, &ver))) {
+		if (!ver && !is_eq(op)) {
+			cerror(c, op, "expected '==' or '!='");
+			return false;
+		}
+		if (r->kind != STRING) {
+			cerror(c, r, "expected string literal");
+			return false;
+		}
+		return str_test(op->kind, val, r->text, ver);
+	}
+	if (l->kind == IDENT && !strcmp(l->text, "guru_mode")) {
+		if (!is_eq(op)) {
+			cerror(c, op, "expected '==' or '!='");
+			return false;
+		}
+		if (r->kind != NUMBER) {
+			cerror(c, r, "expected number");
+			return false;
+		}
+		long long g = c->x->s->guru ? 1 : 0;
+
+		return apply(op->kind, g < r->num ? -1 : g > r->num);
+	}
+	if (l->kind == IDENT && !strncmp(l->text, "CONFIG_", 7)) {
+		const char *lv = config_value(c->x, l->text);
+
+		if (r->kind == STRING) {
+			if (!is_eq(op)) {
+				cerror(c, op, "expected '==' or '!='");
+				return false;
+			}
+			return str_test(op->kind, lv, r->text, false);
+		}
+		if (r->kind == NUMBER) {
+			char *end;
+			long long n = strtoll(lv, &end, 0);
+
+			if (!*lv || *end)
+				return false;
+			return apply(op->kind, n < r->num ? -1 : n > r->num);
+		}
+		if (r->kind == IDENT && !strncmp(r->text, "CONFIG_", 7)) {
+			const char *rv = config_value(c->x, r->text);
+
+			return apply(op->kind, strcmp(lv, rv));
+		}
+		cerror(c, r, "expected string, number literal or other CONFIG_... as right side operand");
+		return false;
+	}
+	if (l->kind == NUMBER) {
+		if (r->kind != NUMBER) {
+			cerror(c, r, "expected number literal as right value");
+			return false;
+		}
+		return apply(op->kind, l->num < r->num ? -1 : l->num > r->num);
+	}
+	if (l->kind == STRING) {
+		if (r->kind != STRING) {
+			cerror(c, r, "expected string literal as right value");
+			return false;
+		}
+		return str_test(op->kind, l->text, r->text, false);
+	}
+	cerror(c, l, "expected 'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', "
+	       "'systemtap_privilege', 'guru_mode', 'CONFIG_...', or a comparison "
+	       "between strings or integers");
+	return false;
 }
 
 static bool cond_and(struct cparse *c)
@@ -704,8 +713,11 @@ static void pp_seq(struct ppx *x, struct tok **v, int n, struct vec *out,
 
 		switch (t->kind) {
 		case PP_IF: {
-			int then, els, end = match_cond(v, n, i, &then, &els);
+			int then, els, dup, end = match_cond(v, n, i, &then, &els, &dup);
 			bool ok, b;
+
+			if (dup >= 0)
+				perr(x, v[dup], "invalid conditional - duplicate '%s'", "%:");
 
 			if (end < 0 || then < 0) {
 				perr(x, t, then < 0 ? "expected '%%?' in preprocessor conditional%s"
