@@ -20,6 +20,7 @@
 #include "probes/provider.h"
 #include "session.h"
 #include "translate/tx.h"
+#include "translate/tx_data.h"
 #include "translate/tx_emit.h"
 #include "translate/tx_int.h"
 #include "util/xalloc.h"
@@ -219,9 +220,8 @@ static void globals(struct tx *tx)
 		const char *n = v->tx;
 		bool user = !(v->file && v->file->is_tapset);
 
-		if (v->arity > 0 || v->type == TY_STATS) {
-			tx_error(tx, &v->loc, "global '%s': arrays and statistics "
-				 "cannot be translated yet", v->name);
+		if (tx_data_is_data(v)) {
+			tx_data_global(tx, sb, v);
 			continue;
 		}
 		sb_printf(sb, "/* global %s */\n", v->name);
@@ -249,6 +249,7 @@ static void globals(struct tx *tx)
 		}
 		sb_printf(sb, "static DEFINE_RWLOCK(%s_lock);\n\n", n);
 	}
+	tx_data_fns(tx, sb);
 }
 
 /* ---- probe table -------------------------------------------------------------- */
@@ -324,8 +325,9 @@ static void providers_emit(struct tx *tx)
 static void session_fns(struct tx *tx, struct strbuf *sb)
 {
 	sb_puts(sb, "int stp_session_start(void)\n{\n\tint rc;\n\n"
+		"\trc = stp_data_init();\n\tif (rc)\n\t\treturn rc;\n"
 		"\trc = stp_rt_start(sizeof(union stp_frame) * (MAXNESTING + 1));\n"
-		"\tif (rc)\n\t\treturn rc;\n");
+		"\tif (rc) {\n\t\tstp_data_free();\n\t\treturn rc;\n\t}\n");
 	vec_each(&tx->reg, i)
 		sb_printf(sb, "\trc = %s;\n\tif (rc)\n\t\tgoto fail%d;\n",
 			  (const char *)vec_get(&tx->reg, i), i);
@@ -338,7 +340,7 @@ static void session_fns(struct tx *tx, struct strbuf *sb)
 			sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->unreg, i - 1));
 	}
 	if (tx->reg.n)
-		sb_puts(sb, "\tstp_rt_abort();\n\treturn rc;\n");
+		sb_puts(sb, "\tstp_rt_abort();\n\tstp_data_free();\n\treturn rc;\n");
 	sb_puts(sb, "}\n\nvoid stp_session_stop(void)\n{\n"
 		"\tif (!stp_rt_stopping())\n\t\treturn;\n");
 	for (int i = tx->unreg.n - 1; i >= 0; i--)
@@ -346,7 +348,7 @@ static void session_fns(struct tx *tx, struct strbuf *sb)
 			sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->unreg, i));
 	vec_each(&tx->end, i)
 		sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->end, i));
-	sb_puts(sb, "\tstp_rt_stopped();\n}\n");
+	sb_puts(sb, "\tstp_rt_stopped();\n\tstp_data_free();\n}\n");
 }
 
 /* ---- the file ------------------------------------------------------------------ */
@@ -372,6 +374,7 @@ static void tx_free(struct tx *tx)
 	strvec_free(&tx->begin);
 	strvec_free(&tx->end);
 	fnames_free(tx);
+	tx_data_free(tx);
 }
 
 static void assemble(struct tx *tx, FILE *f)

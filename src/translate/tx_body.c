@@ -13,6 +13,7 @@
 
 #include "util/xalloc.h"
 
+#include "translate/tx_data.h"
 #include "translate/tx_int.h"
 
 void tx_var(struct tx *tx, struct strbuf *sb, const struct ast_vardecl *v)
@@ -84,6 +85,13 @@ static void sub(struct tx *tx, struct stmt *st, bool loop)
 	}
 	tx->indent--;
 	tx_line(tx, "}");
+}
+
+void tx_loop_body(struct tx *tx, struct stmt *st)
+{
+	tx->sc->depth++;
+	sub(tx, st, true);
+	tx->sc->depth--;
 }
 
 static void cond_text(struct tx *tx, struct strbuf *sb, struct expr *e)
@@ -166,14 +174,15 @@ static void s_delete(struct tx *tx, struct stmt *st)
 	struct expr *e = st->e;
 	struct strbuf sb = { 0 };
 
-	if (e->kind == E_IDENT && e->var && e->var->arity <= 0) {
+	if (e->kind == E_IDENT && e->var && e->var->arity <= 0 &&
+	    e->var->type != TY_STATS) {
 		tx_var(tx, &sb, e->var);
 		if (e->var->type == TY_STRING)
 			tx_line(tx, "%s[0] = '\\0';", sb_str(&sb));
 		else
 			tx_line(tx, "%s = 0;", sb_str(&sb));
 	} else {
-		tx_error(tx, &st->loc, "delete of arrays cannot be translated yet");
+		tx_data_delete(tx, st);
 	}
 	sb_free(&sb);
 }
@@ -264,7 +273,7 @@ static void stmt(struct tx *tx, struct stmt *st)
 	case S_NULL:
 		break;
 	case S_FOREACH:
-		tx_error(tx, &st->loc, "foreach cannot be translated yet");
+		tx_data_foreach(tx, st);
 		break;
 	case S_EMBEDDED:
 		tx_line(tx, "{");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "elaborate/builtins.h"
+#include "translate/tx_data.h"
 #include "translate/tx_int.h"
 
 #include "../../runtime/stp_fmt.h"
@@ -162,6 +163,10 @@ static void print_family(struct tx *tx, struct strbuf *sb, struct expr *e,
 		}
 		sb_puts(&fmt, fe->str);
 		from = 1;
+	} else if (!(bi->flags & BI_DELIM) && e->args.n == 1 &&
+		   ((struct expr *)vec_get(&e->args, 0))->kind == E_HIST) {
+		tx_data_print_hist(tx, sb, vec_get(&e->args, 0), to_str);
+		return;
 	} else {
 		if (bi->flags & BI_DELIM) {
 			delim = vec_get(&e->args, 0);

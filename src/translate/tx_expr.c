@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "translate/tx_data.h"
 #include "translate/tx_int.h"
 
 const char *tx_type_c(enum ast_type t)
@@ -250,8 +251,10 @@ static void assign(struct tx *tx, struct strbuf *sb, struct expr *e)
 	struct strbuf lv = { 0 };
 	char v[16], r[16];
 
+	if (tx_data_assign(tx, sb, e))
+		return;
 	if (e->op == OP_STATS_ADD) {
-		tx_error(tx, &e->loc, "statistics cannot be translated yet");
+		tx_error(tx, &e->loc, "<<< needs a statistic");
 		sb_puts(sb, "0");
 		return;
 	}
@@ -312,6 +315,8 @@ static void incdec(struct tx *tx, struct strbuf *sb, struct expr *e)
 	struct strbuf lv = { 0 };
 	const char *op = e->op == OP_DEC ? "--" : "++";
 
+	if (tx_data_incdec(tx, sb, e))
+		return;
 	if (lvalue(tx, &lv, e->a)) {
 		if (e->postfix)
 			sb_printf(sb, "(%s%s)", sb_str(&lv), op);
@@ -372,14 +377,10 @@ void tx_expr(struct tx *tx, struct strbuf *sb, struct expr *e)
 		sb_printf(sb, "((%s)(%s))", tx_type_c(e->type), e->str);
 		break;
 	case E_INDEX:
-		unsupported(tx, sb, e, "array indexing");
-		break;
 	case E_IN:
-		unsupported(tx, sb, e, "array membership");
-		break;
 	case E_STAT:
 	case E_HIST:
-		unsupported(tx, sb, e, "a statistics operator");
+		tx_data_expr(tx, sb, e);
 		break;
 	case E_TARGET:
 	case E_TARGET_SYM:

@@ -82,7 +82,12 @@ static void walk_stmt(struct stmt *s, visit_fn fn, void *data)
 		vec_each(&s->fe->keys, i)
 			target(vec_get(&s->fe->keys, i), fn, data);
 		target(s->fe->value, fn, data);
-		walk_expr(s->fe->array, fn, data);
+		/* sorting or aggregating rewrites the array: a write */
+		if (s->fe->array && s->fe->array->var &&
+		    (s->fe->sort_dir || s->fe->array->var->type == TY_STATS))
+			target(s->fe->array, fn, data);
+		else
+			walk_expr(s->fe->array, fn, data);
 		walk_expr(s->fe->limit, fn, data);
 		walk_vec(&s->fe->slice, fn, data);
 	}

@@ -61,6 +61,7 @@ struct tx {
 	struct vec fnames;		/* struct fname * (tx.c) */
 	int maxnesting;			/* computed default */
 	bool recursive;
+	void *data;			/* tx_data.c */
 };
 
 /* tx.c */
@@ -83,6 +84,8 @@ void tx_frame_struct(struct tx *tx, const char *tag, struct vec *locals,
 /* C name of a variable as an lvalue */
 void tx_var(struct tx *tx, struct strbuf *sb, const struct ast_vardecl *v);
 int tx_tmp(struct tx *tx);	/* a fresh string temporary's index */
+/* a loop body (braced, MAXACTION per iteration, break/continue depth) */
+void tx_loop_body(struct tx *tx, struct stmt *st);
 
 /* tx_expr.c */
 void tx_expr(struct tx *tx, struct strbuf *sb, struct expr *e);
