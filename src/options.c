@@ -169,6 +169,7 @@ static int one_opt(struct session *s, int c, const char *arg)
 		if (strlen(arg) > 55 || strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(arg))
 			return bad("module name (use up to 55 letters, digits and '_')", arg);
 		s->module_name = arg;
+		s->module_named = true;
 		s->disable_cache = true;
 		break;
 	case 'o': s->output_file = arg; break;

@@ -30,7 +30,8 @@ struct session {
 	const char *tapset_dir;		/* built-in tapset root */
 	const char *kernel_release;	/* -r RELEASE (uname -r by default) */
 	const char *kernel_build_dir;	/* /lib/modules/R/build or -r DIR */
-	const char *module_name;	/* -m NAME */
+	const char *module_name;	/* -m NAME, or derived from the cache key */
+	bool module_named;		/* -m given: copy the .ko to the cwd */
 	const char *output_file;	/* -o FILE */
 	const char *target_cmd;		/* -c CMD */
 	long target_pid;		/* -x PID */

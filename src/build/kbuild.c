@@ -26,21 +26,21 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* the release a build tree was configured for (include/config/kernel.release) */
+/* the release a build tree was configured for (UTS_RELEASE) */
 static char *tree_release(const char *dir)
 {
-	char *path = xasprintf("%s/include/config/kernel.release", dir);
+	char *path = xasprintf("%s/include/generated/utsrelease.h", dir);
 	FILE *f = fopen(path, "r");
-	char buf[256] = "";
+	char buf[256], rel[128] = "";
 
 	free(path);
 	if (!f)
 		return NULL;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "#define UTS_RELEASE \"%127[^\"]\"", rel) == 1)
+			break;
 	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return buf[0] ? xstrdup(buf) : NULL;
+	return rel[0] ? xstrdup(rel) : NULL;
 }
 
 int kbuild_find_kernel(struct session *s)
@@ -60,10 +60,10 @@ int kbuild_find_kernel(struct session *s)
 		uname(&u);
 		s->kernel_release = xstrdup(u.release);
 		/* a host without headers for itself (e.g. a CI machine running
-		 * another kernel): with --vm, target the newest installed tree */
+		 * a kernel of its own): target the newest installed tree */
 		char *b = xasprintf("/lib/modules/%s/build", s->kernel_release);
 
-		if (!is_dir(b) && s->vm) {
+		if (!is_dir(b)) {
 			FILE *p = popen("ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1", "r");
 			char line[512] = "";
 
@@ -71,6 +71,9 @@ int kbuild_find_kernel(struct session *s)
 				line[strcspn(line, "\n")] = 0;
 				char *r = tree_release(line);
 
+				if (r && s->verbose[3])
+					fprintf(stderr, "stap: no build tree for the running kernel %s; "
+						"targeting %s\n", s->kernel_release, r);
 				if (r)
 					s->kernel_release = r;
 			}
@@ -200,7 +203,7 @@ int kbuild_build(struct session *s)
 		return -1;
 	}
 	s->ko_file = ko;
-	if (s->module_name && s->last_pass >= 4) {
+	if (s->module_named) {
 		char *here = xasprintf("%s.ko", mod);
 
 		if (copy_file(ko, here) == 0 && s->last_pass == 4)
