@@ -79,10 +79,13 @@ install: all static
 	for m in doc/*.1; do install -m 644 $$m $(MANDIR)/man1/; done
 	for m in $(wildcard doc/*.8); do install -m 644 $$m $(MANDIR)/man8/; done
 	for m in $(wildcard doc/*.3stap); do install -m 644 $$m $(MANDIR)/man3/; done
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 doc/bash-completion/stap $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stap
 
 uninstall:
 	rm -f $(BINDIR)/stap $(BINDIR)/staprun
 	rm -rf $(LIBEXEC) $(DATADIR)
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stap
 	rm -f $(MANDIR)/man1/stap.1 $(MANDIR)/man8/staprun.8 $(MANDIR)/man3/stapprobes.3stap
 
 check: all
