@@ -28,6 +28,7 @@
 
 #define PROG "stapio"
 #define SIO_BUF (256 * 1024)
+#define SIO_BATCH_US 10000
 
 struct sio {
 	/* options */
@@ -329,23 +330,24 @@ static void sio_read_ctl(struct sio *s)
 	}
 }
 
-static void sio_read_data(struct sio *s)
+/* bytes read, 0 at EOF or when nothing was there */
+static ssize_t sio_read_data(struct sio *s)
 {
 	static char buf[SIO_BUF];
 	ssize_t n = read(s->data, buf, sizeof(buf));
 
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
-			return;
+			return 0;
 		sr_err("ERROR: data channel: %s\n", strerror(errno));
 		n = 0;
 	}
 	if (n == 0) {
 		s->data_eof = 1;
-		return;
+		return 0;
 	}
 	if (s->discard)
-		return;
+		return n;
 	if (sr_write_all(s->out, buf, (size_t)n)) {
 		if (errno != EPIPE)
 			sr_err("ERROR: Couldn't write output: %s\n",
@@ -353,6 +355,7 @@ static void sio_read_data(struct sio *s)
 		s->discard = 1;
 		sio_stop(s, "output closed");
 	}
+	return n;
 }
 
 static void sio_loop(struct sio *s)
@@ -364,6 +367,7 @@ static void sio_loop(struct sio *s)
 			{ .fd = s->data_eof ? -1 : s->data, .events = POLLIN },
 			{ .fd = s->sigr, .events = POLLIN },
 		};
+		ssize_t n;
 
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
@@ -373,8 +377,16 @@ static void sio_loop(struct sio *s)
 		}
 		if (p[2].revents)
 			sio_on_signals(s);
-		if (p[1].revents)
-			sio_read_data(s);
+		/*
+		 * A trickle of output would wake us once per record (and each
+		 * wakeup is a context switch a probe may see): after a small
+		 * read, let records collect for a moment.  Bounded latency,
+		 * far below what a full buffer needs to overflow.
+		 */
+		n = p[1].revents ? sio_read_data(s) : 0;
+		if (n > 0 && n < SIO_BUF / 2 && !s->done && !p[0].revents &&
+		    !p[2].revents)
+			usleep(SIO_BATCH_US);
 		if (p[0].revents)
 			sio_read_ctl(s);
 		if (s->ctl_eof && !s->done && !s->data_eof)
