@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_tracepoints.h - kernel.trace("name"): attach to kernel (and loaded
+ * module) tracepoints by name with tracepoint_probe_register(), no trace
+ * headers needed.  The generated callbacks take every argument as an
+ * unsigned long (all tracepoint arguments are scalars or pointers, which
+ * the x86_64 ABI passes in one register or stack slot each) and hand them
+ * to stp_tracepoint_fire(); the $name accessors read them from there.
+ */
+#ifndef STP_TRACEPOINTS_H
+#define STP_TRACEPOINTS_H
+
+#include <linux/tracepoint.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/percpu.h>
+
+struct stp_tracepoint {
+	const char *name;		/* "kfree_skb" */
+	void *cb;			/* generated callback */
+	const struct stp_probe *probe;
+	const char *pp;
+	unsigned short k;		/* index among its handler's points */
+	unsigned char optional;
+	/* runtime state */
+	struct tracepoint *tp;
+	bool registered;
+};
+
+struct stp_tracepoint_cur {
+	const struct stp_tracepoint *tp;
+	const unsigned long *args;
+};
+static DEFINE_PER_CPU(struct stp_tracepoint_cur, stp_tracepoint_cur);
+
+static void __maybe_unused stp_tracepoint_fire(void *data,
+					       const unsigned long *args)
+{
+	const struct stp_tracepoint *t = data;
+	struct stp_tracepoint_cur old = *this_cpu_ptr(&stp_tracepoint_cur);
+
+	this_cpu_write(stp_tracepoint_cur.tp, t);
+	this_cpu_write(stp_tracepoint_cur.args, args);
+	stp_probe_run(t->probe, NULL, STP_SS_RUNNING);
+	this_cpu_write(stp_tracepoint_cur.tp, old.tp);
+	this_cpu_write(stp_tracepoint_cur.args, old.args);
+}
+
+/* how an argument register is narrowed to its declared type */
+enum {
+	STP_TA_LONG,	/* pointers, long, u64 */
+	STP_TA_S32, STP_TA_U32, STP_TA_S16, STP_TA_U16, STP_TA_S8, STP_TA_U8,
+	STP_TA_BOOL,
+};
+
+/*
+ * $name in a tracepoint handler: map[k] is the argument's index in the
+ * point numbered k of this handler (-1: not there), cast[k] its STP_TA_*.
+ */
+static int64_t __maybe_unused stp_tp_arg(struct stp_context *c,
+					 const signed char *map,
+					 const unsigned char *cast,
+					 const char *near)
+{
+	const struct stp_tracepoint *t = this_cpu_read(stp_tracepoint_cur.tp);
+	const unsigned long *args = this_cpu_read(stp_tracepoint_cur.args);
+	unsigned long v;
+
+	if (!t || !args || map[t->k] < 0) {
+		stp_error(c, "tracepoint argument not available here", near);
+		return 0;
+	}
+	v = args[map[t->k]];
+	switch (cast[t->k]) {
+	case STP_TA_S32: return (s32)v;
+	case STP_TA_U32: return (u32)v;
+	case STP_TA_S16: return (s16)v;
+	case STP_TA_U16: return (u16)v;
+	case STP_TA_S8: return (s8)v;
+	case STP_TA_U8: return (u8)v;
+	case STP_TA_BOOL: return (u8)v != 0;
+	}
+	return (int64_t)v;
+}
+
+/* ---- finding tracepoints by name ---------------------------------------- */
+
+struct stp_tp_find {
+	struct stp_tracepoint *tps;
+	unsigned int n;
+};
+
+static void stp_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct stp_tp_find *f = priv;
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		if (!f->tps[i].tp && !strcmp(f->tps[i].name, tp->name))
+			f->tps[i].tp = tp;
+}
+
+#ifdef CONFIG_MODULES
+static struct stp_tp_find *stp_tp_find_mod;
+
+static int stp_tp_module_cb(struct notifier_block *nb, unsigned long val,
+			    void *data)
+{
+	struct tp_module *tm = data;
+	struct module *mod = tm->mod;
+	unsigned int i;
+
+	if (val != MODULE_STATE_COMING || !stp_tp_find_mod)
+		return NOTIFY_OK;
+	for (i = 0; i < mod->num_tracepoints; i++)
+		stp_tp_match(tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]),
+			     stp_tp_find_mod);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block stp_tp_module_nb = {
+	.notifier_call = stp_tp_module_cb,
+};
+#endif
+
+static void stp_tracepoints_lookup(struct stp_tracepoint *tps, unsigned int n)
+{
+	struct stp_tp_find f = { tps, n };
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		tps[i].tp = NULL;
+	for_each_kernel_tracepoint(stp_tp_match, &f);
+#ifdef CONFIG_MODULES
+	for (i = 0; i < n; i++)
+		if (!tps[i].tp)
+			break;
+	if (i < n) {
+		/* registering replays COMING for every loaded module */
+		stp_tp_find_mod = &f;
+		if (!register_tracepoint_module_notifier(&stp_tp_module_nb))
+			unregister_tracepoint_module_notifier(&stp_tp_module_nb);
+		stp_tp_find_mod = NULL;
+	}
+#endif
+}
+
+/* ---- registration ------------------------------------------------------- */
+
+static void stp_tracepoint_warn(const struct stp_tracepoint *t, int rc)
+{
+	char msg[256];
+
+	if (t->optional)
+		return;
+	if (rc == -ENOENT)
+		scnprintf(msg, sizeof(msg), "probe %s registration error: "
+			  "no tracepoint '%s' in the kernel or its loaded "
+			  "modules", t->pp, t->name);
+	else
+		scnprintf(msg, sizeof(msg), "probe %s registration error "
+			  "(rc %d)", t->pp, rc);
+	stp_transport_warn(msg);
+}
+
+static void __maybe_unused stp_tracepoints_unregister(
+	struct stp_tracepoint *tps, unsigned int n)
+{
+	unsigned int i;
+	bool any = false;
+
+	for (i = 0; i < n; i++) {
+		if (!tps[i].registered)
+			continue;
+		tracepoint_probe_unregister(tps[i].tp, tps[i].cb, &tps[i]);
+		tps[i].registered = false;
+		any = true;
+	}
+	if (any)
+		tracepoint_synchronize_unregister();
+}
+
+/* 0 when at least one point is attached (or only optional ones failed) */
+static int __maybe_unused stp_tracepoints_register(struct stp_tracepoint *tps,
+						   unsigned int n)
+{
+	unsigned int i, ok = 0;
+	int last = 0;
+
+	stp_tracepoints_lookup(tps, n);
+	for (i = 0; i < n; i++) {
+		int rc = tps[i].tp ? tracepoint_probe_register(tps[i].tp,
+							       tps[i].cb,
+							       &tps[i])
+				   : -ENOENT;
+
+		if (rc) {
+			stp_tracepoint_warn(&tps[i], rc);
+			if (!tps[i].optional)
+				last = rc;
+			continue;
+		}
+		tps[i].registered = true;
+		ok++;
+	}
+	return ok || !n ? 0 : last;
+}
+
+#endif /* STP_TRACEPOINTS_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tracepoint.h - kernel.trace() between its pass-2 and pass-3 halves.
+ * derived_probe: sym = tracepoint name, module = its system, priv = the
+ * struct tp_event (src/symbols/tracepoints.h).
+ */
+#ifndef STAP_PROBES_TRACEPOINT_H
+#define STAP_PROBES_TRACEPOINT_H
+
+#include "probes/provider.h"
+
+struct tp_event;
+
+/* a resolved $name: per derived probe of the handler (in its order), the
+ * argument index (-1 absent) and its STP_TA_* narrowing */
+struct tp_target {
+	struct target_ref ref;
+	struct elab_probe *probe;
+	int n;
+	signed char *idx;
+	unsigned char *cast;
+	bool parms;		/* $$parms / $$vars: formatted string */
+};
+
+/* STP_TA_* of runtime/probes/stp_tracepoints.h for a type as printed */
+int tp_cast_of(const char *type);
+
+void tracepoint_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e);
+
+#endif
