@@ -77,6 +77,18 @@ struct provider {
 	void (*emit)(struct tx *tx, struct vec *derived);
 };
 
+/*
+ * What a provider's target_var() leaves in expr->prov (E_TARGET,
+ * E_TARGET_SYM, E_CAST, E_ENTRY): its own struct whose FIRST member is a
+ * struct target_ref.  Pass 3 calls emit() to write the C expression
+ * (int64_t, or const char * for TY_STRING) that reads the value in the
+ * current probe handler; it may raise errors with stp_error() and the
+ * translator checks c->unwind after it as after any call.
+ */
+struct target_ref {
+	void (*emit)(struct tx *tx, struct strbuf *sb, struct expr *e);
+};
+
 /* all providers, NULL-terminated (providers.c) */
 extern const struct provider *const providers[];
 

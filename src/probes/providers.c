@@ -14,11 +14,13 @@
 extern const struct provider begin_provider;
 extern const struct provider timer_provider;
 extern const struct provider kprobe_provider;
+extern const struct provider tracepoint_provider;
 
 const struct provider *const providers[] = {
 	&begin_provider,
 	&timer_provider,
 	&kprobe_provider,
+	&tracepoint_provider,
 	NULL,
 };
 
