@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "probes/provider.h"
 #include "translate/tx_data.h"
 #include "translate/tx_int.h"
 
@@ -388,6 +389,10 @@ void tx_expr(struct tx *tx, struct strbuf *sb, struct expr *e)
 	case E_ATVAR:
 	case E_ENTRY:
 	case E_PERF:
+		if (e->prov) {	/* resolved by a provider (probes/provider.h) */
+			((const struct target_ref *)e->prov)->emit(tx, sb, e);
+			break;
+		}
 		unsupported(tx, sb, e, "a target variable");
 		break;
 	default:
