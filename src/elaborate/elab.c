@@ -169,6 +169,7 @@ static void collect(struct elab *E)
 {
 	struct session *s = E->s;
 	struct elab_program *P = E->prog;
+	struct map seen = { .ptr_keys = true };
 
 	vec_each(&E->user_probes, i) {
 		struct elab_probe *ep = vec_get(&E->user_probes, i);
@@ -187,13 +188,11 @@ static void collect(struct elab *E)
 		vec_push(&P->probes, ep);
 	}
 	/* functions: reachable ones, in resolution order */
-	vec_each(&E->func_queue, i)
-		vec_push(&P->funcs, vec_get(&E->func_queue, i));
+	opt_reachable(E, &P->probes, &P->funcs, &seen);
 	vec_each(&E->all_globals, i) {
 		struct ast_vardecl *v = vec_get(&E->all_globals, i);
-		struct var_info *vi = map_get(&E->vinfo, v);
 
-		if (s->unoptimized || (vi && vi->ref_set) || v->read || v->written) {
+		if (s->unoptimized || map_get(&seen, v)) {
 			if (v->arity < 0)
 				v->arity = v->size ? 1 : 0;
 			vec_push(&P->globals, v);
@@ -207,6 +206,7 @@ static void collect(struct elab *E)
 		vec_each(&f->embeds, k)
 			vec_push(&P->embeds, vec_get(&f->embeds, k));
 	}
+	map_free(&seen);
 }
 
 static void finish(struct elab *E)
@@ -236,6 +236,7 @@ int elab_program(struct session *s)
 	E->vinfo.ptr_keys = true;
 	E->finfo.ptr_keys = true;
 	E->func_resolved.ptr_keys = true;
+	E->fpure.ptr_keys = true;
 	s->elab = E->prog;
 
 	index_files(E);

@@ -64,6 +64,7 @@ struct elab {
 	struct vec aliases;	/* struct alias_ent * */
 	struct map vinfo;	/* ast_vardecl * -> struct var_info * */
 	struct map finfo;	/* ast_func * -> struct var_info * (return type) */
+	struct map fpure;	/* ast_func * -> 1 busy, 2 pure, 3 impure */
 	struct vec func_queue;	/* ast_func * whose bodies need resolving */
 	struct map func_resolved;	/* ast_func * -> non-NULL */
 	struct vec all_globals;	/* ast_vardecl * visible (from used files) */
@@ -105,6 +106,8 @@ int types_infer(struct elab *E);
 void opt_dead_code(struct elab *E);
 bool opt_stmt_empty(const struct stmt *st);
 void opt_autoprint(struct elab *E);
+void opt_reachable(struct elab *E, struct vec *probes, struct vec *funcs,
+		   struct map *seen);
 
 /* clone.c */
 struct stmt *clone_stmt(struct arena *A, const struct stmt *st);

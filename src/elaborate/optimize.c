@@ -33,10 +33,93 @@ bool opt_stmt_empty(const struct stmt *st)
 
 /* ---- dead code -------------------------------------------------------- */
 
-static bool pure(const struct expr *e)
-{
-	const struct builtin *bi;
+static bool func_pure(struct elab *E, struct ast_func *f);
 
+static bool builtin_pure(const struct expr *e)
+{
+	const struct builtin *bi = builtin_find(e->str);
+
+	if (!bi || bi->ret == TY_VOID)
+		return false;
+	switch (bi->id) {
+	case BI_SPRINT: case BI_SPRINTLN: case BI_SPRINTF:
+	case BI_SPRINTD: case BI_SPRINTDLN: case BI_STRLEN:
+	case BI_SUBSTR: case BI_ISINSTR: case BI_STRINGAT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* inside a function: does e change anything outside the function? */
+static bool expr_local_only(struct elab *E, const struct expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case E_CALL:
+		if (e->func ? !func_pure(E, e->func) : !builtin_pure(e))
+			return false;
+		break;
+	case E_ASSIGN: case E_INCDEC:
+		if (!e->a || !e->a->var || e->a->var->global)
+			return false;
+		break;
+	case E_EMBEDDED: case E_REGEX_MATCH:
+		return false;
+	default:
+		break;
+	}
+	if (!expr_local_only(E, e->a) || !expr_local_only(E, e->b) ||
+	    !expr_local_only(E, e->c))
+		return false;
+	vec_each(&e->args, i)
+		if (!expr_local_only(E, vec_get(&e->args, i)))
+			return false;
+	return true;
+}
+
+static bool stmt_local_only(struct elab *E, const struct stmt *st)
+{
+	if (!st)
+		return true;
+	switch (st->kind) {
+	case S_EMBEDDED: case S_TRY:
+		return false;
+	case S_DELETE:
+		if (!st->e || !st->e->var || st->e->var->global)
+			return false;
+		break;
+	case S_FOREACH:
+		return false;
+	default:
+		break;
+	}
+	if (!expr_local_only(E, st->e) || !stmt_local_only(E, st->then) ||
+	    !stmt_local_only(E, st->els) || !stmt_local_only(E, st->init) ||
+	    !stmt_local_only(E, st->incr))
+		return false;
+	vec_each(&st->body, i)
+		if (!stmt_local_only(E, vec_get(&st->body, i)))
+			return false;
+	return true;
+}
+
+static bool func_pure(struct elab *E, struct ast_func *f)
+{
+	intptr_t st = (intptr_t)map_get(&E->fpure, f);
+	bool r;
+
+	if (st)
+		return st != 3;		/* in progress (recursion) counts as pure */
+	map_put(&E->fpure, f, (void *)(intptr_t)1);
+	r = f->body && stmt_local_only(E, f->body);
+	map_put(&E->fpure, f, (void *)(intptr_t)(r ? 2 : 3));
+	return r;
+}
+
+static bool pure(struct elab *E, const struct expr *e)
+{
 	if (!e)
 		return true;
 	switch (e->kind) {
@@ -45,29 +128,25 @@ static bool pure(const struct expr *e)
 	case E_DEFINED: case E_CONST: case E_PERF:
 		break;
 	case E_CALL:
-		if (e->func)
-			return false;
-		bi = builtin_find(e->str);
-		if (!bi || bi->ret == TY_VOID)
-			return false;
-		switch (bi->id) {
-		case BI_SPRINT: case BI_SPRINTLN: case BI_SPRINTF:
-		case BI_SPRINTD: case BI_SPRINTDLN: case BI_STRLEN:
-		case BI_SUBSTR: case BI_ISINSTR: case BI_STRINGAT:
+		if (e->func) {
+			if (!func_pure(E, e->func))
+				return false;
 			break;
-		default:
-			return false;
 		}
+		if (!builtin_pure(e))
+			return false;
 		break;
+	case E_EMBEDDED:
+		return false;
 	case E_ASSIGN: case E_INCDEC: case E_REGEX_MATCH:
 		return false;
 	default:
 		break;
 	}
-	if (!pure(e->a) || !pure(e->b) || !pure(e->c))
+	if (!pure(E, e->a) || !pure(E, e->b) || !pure(E, e->c))
 		return false;
 	vec_each(&e->args, i)
-		if (!pure(vec_get(&e->args, i)))
+		if (!pure(E, vec_get(&e->args, i)))
 			return false;
 	return true;
 }
@@ -108,7 +187,7 @@ static void dead_stmt(struct elab *E, struct stmt *st)
 		break;
 	case S_EXPR:
 		dead_expr(E, st->e);
-		if (pure(st->e)) {
+		if (pure(E, st->e)) {
 			if (user_loc(&st->loc))
 				diag_warn(E->s, &st->loc,
 					  "Eliding side-effect-free expression");
@@ -143,13 +222,15 @@ static void dead_stmt(struct elab *E, struct stmt *st)
 	}
 }
 
-/* locals still referenced after elision */
+/* variables (and functions) still referenced after elision */
 static void refs_expr(struct map *seen, const struct expr *e)
 {
 	if (!e)
 		return;
 	if (e->var)
 		map_put(seen, e->var, (void *)e->var);
+	if (e->func)
+		map_put(seen, e->func, (void *)e->func);
 	refs_expr(seen, e->a);
 	refs_expr(seen, e->b);
 	refs_expr(seen, e->c);
@@ -199,6 +280,39 @@ static void prune_locals(struct vec *locals, const struct stmt *body,
 	}
 	locals->n = n;
 	map_free(&seen);
+}
+
+/* after elision: the functions still reachable from the probes (in
+ * first-resolution order) and the globals they or the probes refer to */
+void opt_reachable(struct elab *E, struct vec *probes, struct vec *funcs,
+		   struct map *seen)
+{
+	bool more = true;
+
+	vec_each(probes, i) {
+		struct elab_probe *ep = vec_get(probes, i);
+
+		refs_stmt(seen, ep->body);
+		refs_expr(seen, ep->cond);
+	}
+	while (more) {
+		more = false;
+		vec_each(&E->func_queue, i) {
+			struct ast_func *f = vec_get(&E->func_queue, i);
+
+			if (map_get(seen, f) && !map_get(seen, &f->locals)) {
+				map_put(seen, &f->locals, f);
+				refs_stmt(seen, f->body);
+				more = true;
+			}
+		}
+	}
+	vec_each(&E->func_queue, i) {
+		struct ast_func *f = vec_get(&E->func_queue, i);
+
+		if (map_get(seen, f) || E->s->unoptimized)
+			vec_push(funcs, f);
+	}
 }
 
 void opt_dead_code(struct elab *E)

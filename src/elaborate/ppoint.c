@@ -459,8 +459,16 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 	pp_expand_braces(E, pp, &pts);
 	vec_each(&pts, i) {
 		const struct probe_point *q = vec_get(&pts, i);
-		int m = 0;
+		int m = 0, longest = 0;
 
+		/* an exact match hides alias prefix matches; among prefix
+		 * matches the longest alias name wins */
+		vec_each(&E->shapes, j) {
+			const struct shape *sh = vec_get(&E->shapes, j);
+
+			if (sh->n > longest && shape_match(sh, q))
+				longest = sh->n;
+		}
 		vec_each(&E->shapes, j) {
 			const struct shape *sh = vec_get(&E->shapes, j);
 			struct vec out = { 0 };
@@ -468,7 +476,7 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 			struct group *g;
 			int r;
 
-			if (!shape_match(sh, q))
+			if (sh->n != longest || !shape_match(sh, q))
 				continue;
 			if (sh->al) {
 				r = derive_alias(E, D, sh, q, chain, nchain,

@@ -167,7 +167,7 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 		sb_putc(sb, ')');
 		break;
 	case E_HIST:
-		sb_printf(sb, "@%s(", e->str);
+		sb_printf(sb, "@hist_%s(", e->str);
 		print_expr(sb, e->a);
 		vec_each(&e->args, i) {
 			sb_puts(sb, ", ");
@@ -251,6 +251,9 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 		paren(sb, e->a);
 		sb_puts(sb, " =~ ");
 		paren(sb, e->b);
+		break;
+	case E_EMBEDDED:
+		sb_printf(sb, "%%{%s%%}", e->str ? e->str : "");
 		break;
 	}
 }

@@ -273,8 +273,12 @@ static bool defined_ok(struct scope *sc, struct expr *e)
 	}
 }
 
+/* marks an E_NUM that was @defined(): only those fold branches away */
+static const char folded_marker;
+
 static void to_num(struct expr *e, int64_t v)
 {
+	e->prov = (void *)&folded_marker;
 	e->kind = E_NUM;
 	e->num = v;
 	e->a = e->b = e->c = NULL;
@@ -313,7 +317,7 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 	case E_NUM: case E_STR: case E_STAR: case E_ARG: case E_PERF:
 	case E_REGEX_MATCH:
 		break;
-	case E_CONST:
+	case E_CONST: case E_EMBEDDED:
 		break;
 	case E_IDENT:
 		r_ident(sc, e, use);
@@ -338,7 +342,8 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 		break;
 	case E_TERNARY:
 		r_expr(sc, e->a, RD);
-		if (e->a && e->a->kind == E_NUM) {	/* folded @defined */
+		if (e->a && e->a->kind == E_NUM &&
+		    e->a->prov == &folded_marker) {	/* folded @defined */
 			struct expr *k = e->a->num ? e->b : e->c;
 
 			*e = *k;
@@ -427,7 +432,7 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 
 static bool const_cond(const struct expr *e, bool *val)
 {
-	if (e && e->kind == E_NUM) {
+	if (e && e->kind == E_NUM && e->prov == &folded_marker) {
 		*val = e->num != 0;
 		return true;
 	}
@@ -457,7 +462,7 @@ static void r_stmt(struct scope *sc, struct stmt *st)
 		r_expr(sc, st->e, RD);
 		/* @defined(...) folded to a constant: keep the live branch
 		 * only, so the dead one's $vars are not resolved */
-		if (st->e && st->e->kind == E_NUM && const_cond(st->e, &v)) {
+		if (st->e && const_cond(st->e, &v)) {
 			struct stmt *k = v ? st->then : st->els;
 
 			if (k) {

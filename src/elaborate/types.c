@@ -19,6 +19,7 @@
 struct tctx {
 	struct elab *E;
 	struct ast_func *fn;
+	const struct expr *stmt_call;	/* a call whose value is unused */
 };
 
 static enum ast_type t_expr(struct tctx *T, struct expr *e, enum ast_type want);
@@ -205,6 +206,9 @@ static void t_call(struct tctx *T, struct expr *e, enum ast_type want)
 		}
 		if (f->ret != TY_UNKNOWN)
 			settle(T, e, f->ret);
+		else if (T->E->report && e != T->stmt_call)
+			diag(T->E->s, "semantic error", &e->loc,
+			     "unresolved type : identifier '%s'", e->str);
 		(void)want;
 		return;
 	}
@@ -412,6 +416,9 @@ static enum ast_type t_expr(struct tctx *T, struct expr *e, enum ast_type want)
 	case E_REGEX_MATCH:
 		settle(T, e, TY_LONG);
 		break;
+	case E_EMBEDDED:	/* typed by its context, long by default */
+		settle(T, e, want != TY_UNKNOWN ? want : TY_LONG);
+		break;
 	}
 	if (want != TY_UNKNOWN && e->type != TY_UNKNOWN && e->type != want &&
 	    e->type != TY_VOID && e->kind != E_IDENT && e->kind != E_INDEX &&
@@ -472,7 +479,9 @@ static void t_stmt(struct tctx *T, struct stmt *st)
 			t_stmt(T, vec_get(&st->body, i));
 		break;
 	case S_EXPR:
+		T->stmt_call = st->e;
 		t_expr(T, st->e, TY_UNKNOWN);
+		T->stmt_call = NULL;
 		break;
 	case S_IF:
 		t_expr(T, st->e, TY_LONG);
