@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * guest.c - `stap --vm[=RELEASE]`: pass 5 inside a throwaway qemu guest of
+ * the target kernel.  The initramfs is the cached base (busybox, /init)
+ * plus a per-run archive: staprun, stapio, the module and /stap/run.sh.
+ * stdout and stderr are relayed as they come; -o files come back after
+ * staprun exits; so do its exit status, a module left loaded, and the
+ * kernel log of the run (checked for oopses and warnings).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "guest/guest.h"
+#include "guest/vm.h"
+#include "session.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+bool guest_host_can_load_modules(void)
+{
+	FILE *f;
+	int c = '0';
+
+	if (access("/proc/modules", F_OK) < 0)
+		return false;
+	f = fopen("/proc/sys/kernel/modules_disabled", "r");
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c != '1';
+}
+
+const char *guest_no_modules_message(void)
+{
+	return "this host's kernel cannot load modules; run the script in a "
+	       "qemu guest of the target kernel with --vm (or --vm=RELEASE).";
+}
+
+/* a directory holding both staprun and stapio for the guest, static ones
+ * first; NULL if none */
+static char *guest_find_tools(const struct session *s)
+{
+	static const char *const rel[] = { "build/static", "../libexec/stap/static",
+					   "build/bin", ".", "../libexec/stap" };
+	const char *env = getenv("STAP_GUEST_TOOLS");
+
+	if (env && *env)
+		return xstrdup(env);
+	for (size_t i = 0; s->exe_dir && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char *d = xasprintf("%s/%s", s->exe_dir, rel[i]);
+		char *a = xasprintf("%s/staprun", d), *b = xasprintf("%s/stapio", d);
+		bool ok = access(a, X_OK) == 0 && access(b, X_OK) == 0;
+
+		free(a);
+		free(b);
+		if (ok)
+			return d;
+		free(d);
+	}
+	return NULL;
+}
+
+static char *guest_module_name(const char *ko)
+{
+	const char *b = strrchr(ko, '/');
+	char *n = xstrdup(b ? b + 1 : ko);
+	size_t l = strlen(n);
+
+	if (l > 3 && !strcmp(n + l - 3, ".ko"))
+		n[l - 3] = 0;
+	for (char *p = n; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return n;
+}
+
+static void guest_opt(struct strbuf *sb, const char *opt, const char *val)
+{
+	sb_putc(sb, ' ');
+	sb_puts(sb, opt);
+	if (val) {
+		sb_putc(sb, ' ');
+		guest_sh_quote(sb, val);
+	}
+}
+
+/* the same options run_local gives staprun; -o points into /tmp/o */
+static void guest_staprun_args(const struct session *s, const char *ko,
+			       struct strbuf *sb)
+{
+	char num[32];
+
+	for (int i = 1; i < s->verbose[4] && i < 4; i++)
+		guest_opt(sb, "-v", NULL);
+	if (s->no_warnings)
+		guest_opt(sb, "-w", NULL);
+	if (s->output_file) {
+		const char *b = strrchr(s->output_file, '/');
+		char *o = xasprintf("/tmp/o/%s", b ? b + 1 : s->output_file);
+
+		guest_opt(sb, "-o", o);
+		free(o);
+	}
+	if (s->target_cmd)
+		guest_opt(sb, "-c", s->target_cmd);
+	if (s->target_pid > 0) {
+		snprintf(num, sizeof(num), "%ld", s->target_pid);
+		guest_opt(sb, "-x", num);
+	}
+	if (s->timeout_s > 0) {
+		snprintf(num, sizeof(num), "%ld", s->timeout_s);
+		guest_opt(sb, "-T", num);
+	}
+	if (s->buffer_mb > 0) {
+		snprintf(num, sizeof(num), "%ld", s->buffer_mb);
+		guest_opt(sb, "-s", num);
+	}
+	sb_putc(sb, ' ');
+	guest_sh_quote(sb, ko);
+	vec_each(&s->global_sets, i) {
+		sb_putc(sb, ' ');
+		guest_sh_quote(sb, vec_get(&s->global_sets, i));
+	}
+}
+
+static void guest_script(const struct session *s, const char *name,
+			 struct strbuf *sb)
+{
+	sb_puts(sb, "dmesg -c >/dev/null\nmkdir -p /tmp/o\nval start - ''\n"
+		"# signals from the host arrive as lines on the console\n"
+		"( while read -r sig; do p=$(pidof staprun); "
+		"[ -n \"$p\" ] || p=$(pidof stapio); "
+		"[ -n \"$p\" ] && kill -$sig $p; done < /dev/ttyS0 ) &\n"
+		"w=$!\nstaprun");
+	{
+		char *ko = xasprintf("/stap/%s.ko", name);
+
+		guest_staprun_args(s, ko, sb);
+		free(ko);
+	}
+	sb_puts(sb, " </dev/null >/dev/ttyS1 2>/dev/ttyS2\n"
+		"rc=$?\nkill $w 2>/dev/null\nval status - $rc\n");
+	sb_printf(sb, "grep -q '^%s ' /proc/modules && val left %s ''\n", name,
+		  name);
+	sb_puts(sb, "for f in /tmp/o/*; do [ -f \"$f\" ] && rec file \"${f##*/}\" \"$f\"; done\n"
+		"dmesg > /tmp/dmesg; rec dmesg - /tmp/dmesg\n");
+}
+
+static int guest_write_initrd(const struct session *s,
+			      const struct guest_kernel *k, const char *tools,
+			      const char *name, const char *path,
+			      struct strbuf *err)
+{
+	struct guest_cpio c;
+	struct strbuf sh = { 0 };
+	char *a = xasprintf("%s/staprun", tools), *b = xasprintf("%s/stapio", tools);
+	char *ko = xasprintf("stap/%s.ko", name);
+	int rc = -1;
+
+	if (guest_cpio_open(&c, path, k->base_cpio) < 0) {
+		sb_printf(err, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	guest_cpio_dir(&c, "stap");
+	if (guest_cpio_exe(&c, "stap/staprun", a) < 0 ||
+	    guest_cpio_exe(&c, "stap/stapio", b) < 0 ||
+	    guest_cpio_file(&c, ko, 0644, s->ko_file) < 0) {
+		sb_printf(err, "cannot put staprun, stapio and %s into the "
+			  "guest's initramfs: %s", s->ko_file, strerror(errno));
+		guest_cpio_close(&c);
+		goto out;
+	}
+	guest_script(s, name, &sh);
+	guest_cpio_data(&c, "stap/run.sh", 0755, sh.s, sh.len);
+	if (guest_cpio_close(&c) < 0) {
+		sb_printf(err, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	sb_free(&sh);
+	free(a);
+	free(b);
+	free(ko);
+	return rc;
+}
+
+/* -o FILE in the guest came back as records "file NAME" */
+static void guest_save_file(const struct session *s, const struct guest_rec *r)
+{
+	const char *slash = strrchr(s->output_file, '/');
+	char *path = slash ? xasprintf("%.*s/%s", (int)(slash - s->output_file),
+				       s->output_file, r->name)
+			   : xstrdup(r->name);
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(r->data, 1, r->len, f) != r->len)
+		fprintf(stderr, "stap: cannot write %s: %s\n", path,
+			strerror(errno));
+	if (f)
+		fclose(f);
+	free(path);
+}
+
+static void guest_show_tail(const char *what, const struct strbuf *log, int lines)
+{
+	const char *p = sb_str(log) + log->len;
+
+	while (p > sb_str(log) && lines > 0)
+		if (*--p == '\n')
+			lines--;
+	fprintf(stderr, "%s\n%s%s", what, p, log->len && p[strlen(p) - 1] != '\n' ? "\n" : "");
+}
+
+static int guest_report(const struct session *s, struct guest_vm *vm,
+			const char *name)
+{
+	struct guest_rec r;
+	size_t pos = 0;
+	int status = -1;
+
+	while (guest_rec_next(&vm->rec, &pos, &r)) {
+		if (!strcmp(r.key, "status")) {
+			status = atoi(r.data);
+		} else if (!strcmp(r.key, "left")) {
+			fprintf(stderr, "stap: WARNING: module %s was still loaded "
+				"after staprun exited\n", name);
+		} else if (!strcmp(r.key, "file") && s->output_file) {
+			guest_save_file(s, &r);
+		} else if (!strcmp(r.key, "dmesg")) {
+			struct strbuf bad = { 0 };
+			char *log = strndup(r.data, r.len);
+
+			if (guest_klog_problems(log, &bad))
+				fprintf(stderr, "stap: WARNING: the guest kernel "
+					"reported trouble:\n%s", bad.s);
+			if (s->verbose[4] >= 2 && r.len)
+				fprintf(stderr, "Guest kernel log of the run:\n%s", log);
+			sb_free(&bad);
+			free(log);
+		}
+	}
+	if (vm->boot_timed_out) {
+		guest_show_tail("stap: the guest did not start within its boot "
+				"timeout; its console said:", &vm->console, 40);
+		return 1;
+	}
+	if (status < 0) {
+		guest_show_tail("stap: the guest kernel crashed or stopped "
+				"before staprun finished; its console said:",
+				&vm->console, 60);
+		return 1;
+	}
+	return status;
+}
+
+int guest_run(struct session *s)
+{
+	struct guest_kernel k;
+	struct guest_vm vm = { .out_fd = 1, .err_fd = 2 };
+	struct strbuf err = { 0 };
+	char *rel = NULL, *tools = NULL, *name = NULL, *initrd = NULL;
+	int rc = 1, fd;
+
+	memset(&k, 0, sizeof(k));
+	rel = guest_kernel_release(s->vm_release ? s->vm_release
+						  : s->kernel_release);
+	if (!rel) {
+		struct utsname u;
+
+		uname(&u);
+		rel = xstrdup(u.release);
+	}
+	if (!s->ko_file) {
+		fprintf(stderr, "stap: --vm: no module to run\n");
+		goto out;
+	}
+	if (guest_kernel_prepare(&k, rel, s->verbose[4] > 0, &err) < 0) {
+		fprintf(stderr, "stap: --vm: %s\n", err.s);
+		goto out;
+	}
+	tools = guest_find_tools(s);
+	if (!tools) {
+		fprintf(stderr, "stap: --vm: cannot find staprun and stapio "
+			"to put into the guest (run `make static`)\n");
+		goto out;
+	}
+	name = guest_module_name(s->ko_file);
+	initrd = xstrdup("/tmp/stap-guest-initrd-XXXXXX");
+	fd = mkstemp(initrd);
+	if (fd < 0) {
+		fprintf(stderr, "stap: --vm: cannot create %s: %s\n", initrd,
+			strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (guest_write_initrd(s, &k, tools, name, initrd, &err) < 0) {
+		fprintf(stderr, "stap: --vm: %s\n", err.s);
+		goto out;
+	}
+	vm.image = k.image;
+	vm.initrd = initrd;
+	vm.append = s->verbose[4] >= 2 ? "loglevel=7" : NULL;
+	vm.boot_timeout_ms = 120000;
+	vm.forward_signals = true;
+	vm.echo_console = s->verbose[4] > 0;
+	if (s->verbose[4])
+		fprintf(stderr, "Booting %s in qemu with %s (tools from %s).\n",
+			k.image, initrd, tools);
+	if (guest_vm_run(&vm, &err) < 0) {
+		fprintf(stderr, "stap: --vm: %s\n", err.s);
+		goto out;
+	}
+	if (s->verbose[4])
+		fprintf(stderr, "The guest ran for %.2f s.\n", vm.seconds);
+	rc = guest_report(s, &vm, name);
+out:
+	if (initrd && !s->keep_tmp)
+		unlink(initrd);
+	guest_vm_free(&vm);
+	guest_kernel_free(&k);
+	sb_free(&err);
+	free(rel);
+	free(tools);
+	free(name);
+	free(initrd);
+	return rc;
+}
