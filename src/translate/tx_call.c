@@ -52,6 +52,12 @@ static void eval_args(struct tx *tx, struct vec *args, int from, struct args *a,
 	}
 }
 
+/* the list without its leading ", " */
+static const char *args_bare(const struct args *a)
+{
+	return a->list.len >= 2 ? a->list.s + 2 : "";
+}
+
 static void args_free(struct args *a)
 {
 	sb_free(&a->pre);
@@ -259,17 +265,17 @@ static void builtin(struct tx *tx, struct strbuf *sb, struct expr *e,
 		sb_printf(sb, "); goto %s; (void)0; })", tx->sc->errlabel);
 		break;
 	case BI_WARN:
-		sb_printf(sb, "stp_transport_warn(%s); (void)0; })", sb_str(&a.list) + 2);
+		sb_printf(sb, "stp_transport_warn(%s); (void)0; })", args_bare(&a));
 		break;
 	case BI_STRLEN:
-		sb_printf(sb, "(int64_t)strlen(%s); })", sb_str(&a.list) + 2);
+		sb_printf(sb, "(int64_t)strlen(%s); })", args_bare(&a));
 		break;
 	case BI_SUBSTR:
 		sb_printf(sb, "(const char *)stp_substr(l->_t[%d]%s); })",
 			  tx_tmp(tx), sb_str(&a.list));
 		break;
 	case BI_ISINSTR:
-		sb_printf(sb, "stp_isinstr(%s); })", sb_str(&a.list) + 2);
+		sb_printf(sb, "stp_isinstr(%s); })", args_bare(&a));
 		break;
 	case BI_STRINGAT: {
 		int v = ++tx->nvar;

@@ -16,7 +16,7 @@
 
 const char *tx_type_c(enum ast_type t)
 {
-	return t == TY_STRING ? "const char *" : "int64_t";
+	return t == TY_STRING ? "const char *" : "int64_t ";
 }
 
 void tx_check(struct tx *tx, struct strbuf *sb)
@@ -96,6 +96,51 @@ static void num(struct strbuf *sb, int64_t v)
 		sb_printf(sb, "(%" PRId64 "LL)", v);
 	else
 		sb_printf(sb, "%" PRId64 "LL", v);
+}
+
+/* the value of a constant long expression (folded with wrapping, as the
+ * kernel's -fno-strict-overflow would at run time, minus gcc's warnings) */
+static bool constant(const struct expr *e, int64_t *v)
+{
+	int64_t a, b;
+	uint64_t ua, ub;
+
+	if (!e || e->type == TY_STRING)
+		return false;
+	if (e->kind == E_NUM) {
+		*v = e->num;
+		return true;
+	}
+	if (e->kind == E_UNARY && constant(e->a, &a)) {
+		switch (e->op) {
+		case OP_NEG: *v = (int64_t)(0 - (uint64_t)a); return true;
+		case OP_BNOT: *v = ~a; return true;
+		case OP_NOT: *v = !a; return true;
+		case OP_PLUS: *v = a; return true;
+		default: return false;
+		}
+	}
+	if (e->kind != E_BINARY || !constant(e->a, &a) || !constant(e->b, &b))
+		return false;
+	ua = (uint64_t)a;
+	ub = (uint64_t)b;
+	switch (e->op) {
+	case OP_ADD: *v = (int64_t)(ua + ub); return true;
+	case OP_SUB: *v = (int64_t)(ua - ub); return true;
+	case OP_MUL: *v = (int64_t)(ua * ub); return true;
+	case OP_AND: *v = a & b; return true;
+	case OP_OR: *v = a | b; return true;
+	case OP_XOR: *v = a ^ b; return true;
+	case OP_SHL: *v = (int64_t)(ua << (b & 63)); return true;
+	case OP_SHR: *v = a >> (b & 63); return true;
+	case OP_EQ: *v = a == b; return true;
+	case OP_NE: *v = a != b; return true;
+	case OP_LT: *v = a < b; return true;
+	case OP_LE: *v = a <= b; return true;
+	case OP_GT: *v = a > b; return true;
+	case OP_GE: *v = a >= b; return true;
+	default: return false;
+	}
 }
 
 /*
@@ -336,6 +381,12 @@ static void unsupported(struct tx *tx, struct strbuf *sb, struct expr *e,
 
 void tx_expr(struct tx *tx, struct strbuf *sb, struct expr *e)
 {
+	int64_t v;
+
+	if ((e->kind == E_UNARY || e->kind == E_BINARY) && constant(e, &v)) {
+		num(sb, v);
+		return;
+	}
 	switch (e->kind) {
 	case E_NUM:
 		num(sb, e->num);

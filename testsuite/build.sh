@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Pass 4 of the translator corpus (testsuite/tx-ok/*.stp): the C of every
+# script is built as one kbuild run (-j2) against the first kernel build
+# tree found, and must compile without a warning under -Wall -Wextra; one
+# script also goes through stap -p4 itself.  SKIP without kernel headers.
+cd "$(dirname "$0")/.." || exit 1
+TOP=$PWD
+rel=
+for d in /lib/modules/*/build; do
+	[ -e "$d/Makefile" ] && { rel=$(basename "$(dirname "$d")"); break; }
+done
+if [ -z "$rel" ]; then
+	echo "SKIP: build: no kernel build tree under /lib/modules"
+	exit 0
+fi
+T=$(mktemp -d /tmp/stp-build.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+names=()
+for f in testsuite/tx-ok/*.stp; do
+	n=$(basename $f .stp)
+	if ./stap -r $rel -p3 -m tx_$n $f >$T/tx_$n.c 2>$T/$n.err; then
+		names+=($n)
+	else
+		echo "FAIL: build-$n: pass 3: $(grep -m2 error $T/$n.err)"
+	fi
+done
+{
+	printf 'obj-m :='
+	for n in "${names[@]}"; do printf ' tx_%s.o' $n; done
+	printf '\nccflags-y := -I%s/runtime -Wall -Wextra -Wno-unused-parameter' "$TOP"
+	printf ' -Wno-sign-compare -Wno-missing-field-initializers -Wno-type-limits\n'
+} >$T/Kbuild
+make -j2 -k -C /lib/modules/$rel/build M=$T modules >$T/kb 2>&1
+for n in "${names[@]}"; do
+	if [ ! -e $T/tx_$n.ko ]; then
+		echo "FAIL: build-$n: $(grep -m2 "tx_$n.c.*error" $T/kb)"
+	elif grep -q "tx_$n.c.*warning:" $T/kb; then
+		echo "FAIL: build-$n: $(grep -m2 "tx_$n.c.*warning:" $T/kb)"
+	else
+		echo "PASS: build-$n"
+	fi
+done
+# the whole of pass 4 once
+mkdir -p $T/p4
+if (cd $T/p4 && $TOP/stap -r $rel -p4 -m tx_p4 $TOP/testsuite/tx-ok/printf.stp >$T/p4.out 2>$T/p4.err) &&
+   [ -e $T/p4/tx_p4.ko ]; then
+	echo "PASS: build-stap-p4"
+else
+	echo "FAIL: build-stap-p4: $(grep -m2 -E 'error|failed' $T/p4.err)"
+fi
