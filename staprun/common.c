@@ -25,7 +25,10 @@ void sr_verbose(int level, const char *prog, const char *fmt, ...)
 
 	if (level <= 0)
 		return;
-	fprintf(stderr, "%s: ", prog);
+	if (level > 1)	/* -vv: monotonic ms, comparable across processes */
+		fprintf(stderr, "%s[%lld]: ", prog, sr_now_ms());
+	else
+		fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -10,7 +10,7 @@
 
 /* "ERROR: ..." etc. go to stderr through this; adds nothing */
 void sr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* -v messages: "PROG: ..." when level > 0 */
+/* -v messages: "PROG: ..." when level > 0, "PROG[ms]: ..." when > 1 */
 void sr_verbose(int level, const char *prog, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -40,7 +40,7 @@ struct sio {
 	pid_t child;			/* -c command, 0 if none/reaped */
 	int go;				/* write end that releases the child */
 	int started, stop_sent, done, ctl_eof, data_eof, discard;
-	int errors;
+	int errors, got_data;
 	unsigned long long dropped, ctl_dropped;
 };
 
@@ -346,6 +346,8 @@ static ssize_t sio_read_data(struct sio *s)
 		s->data_eof = 1;
 		return 0;
 	}
+	if (!s->got_data++)
+		sr_verbose(s->verbose > 1 ? s->verbose : 0, PROG, "first data");
 	if (s->discard)
 		return n;
 	if (sr_write_all(s->out, buf, (size_t)n)) {

@@ -352,6 +352,7 @@ int main(int argc, char **argv)
 
 	if (sr_parse(argc, argv, &o))
 		return 1;
+	sr_verbose(o.verbose > 1 ? o.verbose : 0, PROG, "started");
 	if (access("/proc/modules", F_OK) != 0) {
 		sr_err("ERROR: This kernel has no loadable module support "
 		       "(no /proc/modules); cannot load %s\n",
@@ -378,6 +379,7 @@ int main(int argc, char **argv)
 		return 1;
 	sr_signals(&held);
 
+	sr_verbose(o.verbose, PROG, "inserting module '%s'", o.module);
 	t0 = sr_now_ms();
 	rc = sr_insert(&m, params);
 	close(m.fd);

@@ -123,4 +123,5 @@ fi
 grep -E "^(PASS|FAIL|SKIP): " $T/console.txt
 grep -A 42 "^FAIL: " $T/console.txt | grep -v -E "^(PASS|FAIL|SKIP): " | sed 's/^/    /'
 grep "^TIME " $T/console.txt | sed 's/^/INFO: guest staprun /'
+grep "^VV " $T/console.txt | sed "s/^VV /INFO: /"
 exit 0

@@ -33,9 +33,10 @@ chk exit-from-hardirq '[ $rc = 0 ]' 'has $O "^begin hello target=0$"' \
 	'has $E "^WARNING: exit from hardirq$"' 'gone stp_test'
 grep TIME $E
 
-staprun -v stp_test.ko >$O 2>$E; rc=$?
-chk verbose '[ $rc = 0 ]' 'has $E "^staprun: inserted module"' \
-	'has $E "^stapio: probes started"' 'has $E "^staprun: removed module"'
+staprun -vv stp_test.ko >$O 2>$E; rc=$?
+grep "\[" $E | sed "s/^/VV /"
+chk verbose '[ $rc = 0 ]' 'has $E "^staprun\[[0-9]*\]: inserted module"' \
+	'has $E "^stapio\[[0-9]*\]: probes started"' 'has $E "^staprun\[[0-9]*\]: removed module"'
 
 staprun stp_test.ko exit_at=0 >$O 2>$E & p=$!
 sleep 1; kill -INT $(pidof stapio); wait $p; rc=$?
