@@ -14,7 +14,7 @@
  * The rows span the non-zero buckets plus up to two zero buckets either
  * side (a @hist_log does not reach below 0 unless a value did); a zero row
  * with no non-zero bucket within HIST_ELISION rows is left out, and each
- * run left out is marked by one "~" row.  @hist_linear's "<start" and
+ * run left out is marked by one "~" row (the "~" under the "|").  @hist_linear's "<start" and
  * ">stop" rows appear only when they counted something.  A blank line ends
  * the text.
  */
@@ -169,7 +169,7 @@ static inline int stp_hist_print(const struct stp_stat *st,
 			continue;
 		}
 		if (eliding) {
-			len = stp_hist_fill(row, vw - 1, ' ');
+			len = stp_hist_fill(row, vw + 1, ' ');
 			memcpy(row + len, "~\n", 2);
 			out(ctx, row, len + 2);
 			eliding = false;

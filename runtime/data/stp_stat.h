@@ -8,8 +8,13 @@
  * the STP_STAT_DESC_* macros.  struct stp_stat is followed by the buckets.
  *
  * @variance uses Welford's online algorithm on values scaled by 2^shift,
- * in integers, as stap documents; per-CPU parts are combined with the
- * parallel form of the same algorithm.
+ * in integers, as stap documents.  Reading combines the CPUs the way stap
+ * 4.8 does (its results, e.g. 12 for 1..5 unshifted, are what scripts
+ * see): with the overall mean m = (sum << shift) / count,
+ *   M2 = sum over CPUs of (m2_i + n_i * (mean_i - m)^2)
+ *   @variance = (M2 / (count - 1)) >> (2 * shift)
+ * An aggregate keeps sum(m2_i), sum(n_i mean_i) and sum(n_i mean_i^2);
+ * expanding the square is exact in wrapping 64-bit arithmetic.
  */
 #ifndef STP_STAT_H
 #define STP_STAT_H
@@ -46,8 +51,9 @@ struct stp_stat_desc {
 
 struct stp_stat {
 	s64 count, sum, min, max;
-	s64 avg_s;		/* running mean of v << shift */
+	s64 avg_s;		/* running mean of v << shift (per CPU) */
 	s64 m2;			/* sum of squared deviations, scaled */
+	u64 wsum, wsq;		/* aggregates: sum n_i*avg_i, n_i*avg_i^2 */
 	s64 hist[];		/* desc->buckets */
 };
 
@@ -134,7 +140,7 @@ static inline void stp_stat_add(struct stp_stat *st,
 		st->hist[stp_hist_linear_bucket(d, v)]++;
 }
 
-/* agg += st (both of shape d) */
+/* agg += st: st is one CPU's statistic, agg an aggregate (shape d) */
 static inline void stp_stat_merge(struct stp_stat *agg, const struct stp_stat *st,
 				  const struct stp_stat_desc *d)
 {
@@ -143,16 +149,13 @@ static inline void stp_stat_merge(struct stp_stat *agg, const struct stp_stat *s
 	if (st->count == 0)
 		return;
 	if (agg->count == 0) {
-		memcpy(agg, st, stp_stat_size(d));
-		return;
+		agg->min = st->min;
+		agg->max = st->max;
 	}
 	if (d->variance) {
-		s64 n = agg->count + st->count;
-		s64 delta = st->avg_s - agg->avg_s;
-
-		agg->m2 += st->m2 + div64_s64(delta * delta * agg->count, n) *
-			   st->count;
-		agg->avg_s += div64_s64(delta * st->count, n);
+		agg->m2 += st->m2;
+		agg->wsum += (u64)st->count * (u64)st->avg_s;
+		agg->wsq += (u64)st->count * (u64)st->avg_s * (u64)st->avg_s;
 	}
 	agg->count += st->count;
 	agg->sum += st->sum;
@@ -162,6 +165,20 @@ static inline void stp_stat_merge(struct stp_stat *agg, const struct stp_stat *s
 		agg->max = st->max;
 	for (i = 0; i < d->buckets; i++)
 		agg->hist[i] += st->hist[i];
+}
+
+/* @variance of an aggregate */
+static inline s64 stp_stat_variance(const struct stp_stat *st,
+				    const struct stp_stat_desc *d)
+{
+	u64 m, m2;
+
+	if (st->count < 2)
+		return 0;
+	m = (u64)div64_s64((s64)((u64)st->sum << d->shift), st->count);
+	m2 = (u64)st->m2 + st->wsq - 2 * m * st->wsum +
+	     (u64)st->count * m * m;
+	return div64_s64((s64)m2, st->count - 1) >> (2 * d->shift);
 }
 
 /*
@@ -192,8 +209,7 @@ static inline int stp_stat_get(const struct stp_stat *st,
 		*out = div64_s64(st->sum, st->count);
 		break;
 	case STP_OP_VARIANCE:
-		*out = st->count < 2 ? 0 :
-		       div64_s64(st->m2, st->count - 1) >> (2 * d->shift);
+		*out = stp_stat_variance(st, d);
 		break;
 	default:
 		*out = 0;
