@@ -68,29 +68,33 @@ static unsigned long __maybe_unused stp_kread_ptr(unsigned long addr)
 static long __maybe_unused stp_read_str(char *dst, unsigned long addr,
 					size_t len, bool user)
 {
-	long n;
+	size_t got = 0;
 
 	dst[0] = '\0';
-	if (!addr)
+	if (!addr || len == 0)
 		return -EFAULT;
-	if (user) {
-		if (!current->mm || (current->flags & PF_KTHREAD))
-			return -EFAULT;
-		n = strncpy_from_user_nofault(dst, (const void __user *)addr,
-					      len);
-	} else {
-		if (addr < PAGE_SIZE)
-			return -EFAULT;
-		n = strncpy_from_kernel_nofault(dst, (const void *)addr, len);
+	/* page by page, so that a string ending just before an unmapped
+	 * page still reads */
+	while (got < len - 1) {
+		unsigned long a = addr + got;
+		size_t chunk = PAGE_SIZE - (a & ~PAGE_MASK);
+		char *end;
+
+		if (chunk > len - 1 - got)
+			chunk = len - 1 - got;
+		if (!(user ? stp_uread_raw(dst + got, a, chunk) :
+		      stp_kread_raw(dst + got, a, chunk))) {
+			if (!got)
+				return -EFAULT;
+			break;
+		}
+		end = memchr(dst + got, '\0', chunk);
+		if (end)
+			return end - dst;
+		got += chunk;
 	}
-	if (n < 0) {
-		dst[0] = '\0';
-		return -EFAULT;
-	}
-	if ((size_t)n >= len)
-		n = len - 1;
-	dst[n] = '\0';
-	return n;
+	dst[got] = '\0';
+	return got;
 }
 
 /* like stp_read_str, with a script error on a fault */
@@ -112,7 +116,7 @@ static void __maybe_unused stp_quote_mem(char *dst, size_t dlen,
 					 unsigned long addr, size_t max,
 					 bool user)
 {
-	char raw[128];
+	char raw[256];
 	size_t i, o = 0;
 	long n;
 
