@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * procfs.c - /proc/stap/NAME/{ctl,data}: the files stapio talks to (see
- * proto.h for their semantics).  Included by transport.c only.
+ * proto.h for their semantics).  Both are streams (stream_open), so no
+ * proc_lseek: no_llseek, which 6.1 defines as NULL, is gone since 6.12.
+ * Included by transport.c only.
  */
 
 static struct proc_dir_entry *stp_proc_dir;
@@ -110,7 +112,6 @@ static const struct proc_ops stp_ctl_ops = {
 	.proc_read = stp_ctl_read,
 	.proc_write = stp_ctl_write,
 	.proc_poll = stp_ctl_poll,
-	.proc_lseek = no_llseek,
 };
 
 /* ---- data ---- */
@@ -166,7 +167,6 @@ static const struct proc_ops stp_data_ops = {
 	.proc_release = stp_data_release,
 	.proc_read = stp_data_read,
 	.proc_poll = stp_data_poll,
-	.proc_lseek = no_llseek,
 };
 
 /* ---- the directory ---- */

@@ -30,7 +30,7 @@ static int ticks;
 static struct tracepoint *stp_test_tp;
 static atomic_t switches = ATOMIC_INIT(0);
 
-static void out(const char *fmt, ...)
+static __printf(1, 2) void out(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
