@@ -33,8 +33,8 @@ extern const char stp_module_name[];	/* KBUILD_MODNAME */
  * dropped, counted, and reported by stapio at exit ("There were N transport
  * failures").  Calls longer than STP_RECORD_MAX (64 KiB) are split into
  * several records.  So flush a probe's output with one call, not per
- * fragment.  Returns 0 or -ENOSPC (also before load finished / after stop
- * when there is nowhere to write: -ENODEV).
+ * fragment.  Returns 0, -ENOSPC (dropped and counted) or -ENODEV (no
+ * buffers: outside module_init..module_exit).
  */
 int stp_transport_write(const char *data, size_t len);
 /* "WARNING: msg" / "ERROR: msg" on stapio's stderr (msg without newline). */
