@@ -32,6 +32,7 @@ struct stp_kprobe {
 	unsigned char ret;		/* kretprobe */
 	unsigned char optional;		/* failures stay quiet */
 	int maxactive;			/* kretprobe; 0 for the default */
+	unsigned short k;		/* index among its handler's points */
 	const struct stp_probe *probe;
 	const char *pp;
 	stp_kprobe_entry_fn entry;
@@ -62,6 +63,14 @@ static inline const struct stp_kprobe *stp_kprobe_current(void)
 static inline struct kretprobe_instance *stp_kretprobe_instance(void)
 {
 	return this_cpu_read(stp_kprobe_cur.ri);
+}
+
+/* the index of the firing point among its handler's (for $vars) */
+static inline int stp_kprobe_k(void)
+{
+	const struct stp_kprobe *p = this_cpu_read(stp_kprobe_cur.kp);
+
+	return p ? p->k : -1;
 }
 
 /* the probed address (entry probes) */

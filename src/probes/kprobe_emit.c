@@ -73,6 +73,9 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 		}
 		if (dp->flags & KPF_OPTIONAL)
 			sb_puts(&sb, ", .optional = 1");
+		vec_each(&dp->probe->derived, k)
+			if (k && dp->probe->derived.v[k] == dp)
+				sb_printf(&sb, ", .k = %d", k);
 		sb_printf(&sb, ",\n\t  .probe = %s, .pp = ",
 			  tx_probe_ref(tx, dp->probe));
 		tx_cstr(&sb, dp->pp);

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_deref.h - fault-safe reads of kernel memory for context variables
+ * ($var->field, @cast): a bad pointer becomes a script error ("kernel
+ * read fault at 0x..."), never an oops.
+ */
+#ifndef STP_DEREF_H
+#define STP_DEREF_H
+
+#include <linux/uaccess.h>
+
+/* size bytes (1, 2, 4, 8) at addr, sign-extended when sgn */
+static int64_t __maybe_unused stp_dw_read(struct stp_context *c, int64_t addr,
+					  int size, int sgn, const char *near)
+{
+	union { u8 b; u16 h; u32 w; u64 q; } v = { .q = 0 };
+
+	if (c->last_error)
+		return 0;
+	if (copy_from_kernel_nofault(&v, (const void *)(unsigned long)addr,
+				     size)) {
+		stp_errorf(c, near, "kernel read fault at 0x%016llx (addr)",
+			   (unsigned long long)addr);
+		return 0;
+	}
+	switch (size) {
+	case 1: return sgn ? (s8)v.b : v.b;
+	case 2: return sgn ? (s16)v.h : v.h;
+	case 4: return sgn ? (s32)v.w : v.w;
+	}
+	return (int64_t)v.q;
+}
+
+/* the NUL-terminated string at addr into dst (MAXSTRINGLEN) */
+static const char *__maybe_unused stp_dw_string(struct stp_context *c,
+						char *dst, int64_t addr,
+						const char *near)
+{
+	dst[0] = 0;
+	if (c->last_error)
+		return dst;
+	if (strncpy_from_kernel_nofault(dst, (const void *)(unsigned long)addr,
+					MAXSTRINGLEN) < 0) {
+		stp_errorf(c, near, "kernel string copy fault at 0x%016llx "
+			   "(addr)", (unsigned long long)addr);
+		dst[0] = 0;
+	}
+	dst[MAXSTRINGLEN - 1] = 0;
+	return dst;
+}
+
+#endif /* STP_DEREF_H */

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dw.h - the target kernel's DWARF (elfutils libdw): where its debuginfo
+ * is, functions by name/file globs, their parameters and locals with
+ * C types, and location expressions turned into C for the runtime.
+ */
+#ifndef STAP_DW_H
+#define STAP_DW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <elfutils/libdw.h>
+
+struct session;
+struct vec;
+struct strbuf;
+
+struct dw_sym {
+	const char *name;
+	uint64_t addr;
+};
+
+struct dw_kernel {
+	const char *path;		/* the vmlinux read */
+	int fd;
+	Elf *elf;
+	Dwarf *dw;
+	struct dw_sym *funcs;		/* FUNC symbols, by name */
+	int nfuncs;
+	uint64_t *nokprobe;		/* _kprobe_blacklist, sorted */
+	int nnokprobe;
+	struct { uint64_t lo, hi; } blocked[16];	/* sections kprobes refuse */
+	int nblocked;
+	uint64_t stext, etext;
+	const char **exports;		/* EXPORT_SYMBOL names, sorted */
+	int nexports;
+};
+
+struct dw_func {
+	const char *name;
+	const char *file;		/* declaration file, kbuild-relative */
+	int line;			/* declaration line */
+	uint64_t entry;			/* link-time entry address */
+	bool inlined;			/* an inlined instance */
+	Dwarf_Off die;			/* subprogram / inlined_subroutine */
+};
+
+/* The kernel's DWARF, opened once; NULL (and *why) when not found. */
+struct dw_kernel *dw_kernel_get(struct session *s, const char **why);
+
+/*
+ * Functions matching fglob (and, if not NULL, file glob file) appended as
+ * struct dw_func *: concrete functions, and inlined instances too when
+ * inl.  Sorted by name, file, line.
+ */
+void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
+		   const char *file, bool concrete, bool inl, struct vec *out);
+
+/* why f cannot be probed (NULL: it can) */
+const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f);
+bool dw_exported(struct dw_kernel *k, const char *name);
+
+/* ---- variables and types ---- */
+
+struct dw_var {
+	const char *name;
+	Dwarf_Off die;			/* formal_parameter / variable */
+	bool param;
+};
+
+/* parameters, then locals (each name once) of f */
+void dw_func_vars(struct dw_kernel *k, const struct dw_func *f, bool locals,
+		  struct vec *out);
+/* stap's name of a type DIE ("struct file*", "char const*"); NULL: void */
+char *dw_type_name(Dwarf_Die *type);
+/* the type of a variable / the return type of f (false: none / void) */
+bool dw_die_type(Dwarf_Die *die, Dwarf_Die *type);
+bool dw_func_die(struct dw_kernel *k, const struct dw_func *f, Dwarf_Die *out);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* dw_loc.h - context variables as C (see dw_loc.c) */
+#ifndef STAP_DW_LOC_H
+#define STAP_DW_LOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <elfutils/libdw.h>
+
+struct vec;
+
+struct dw_loc_req {
+	Dwarf_Die *func;		/* the function (frame base) */
+	Dwarf_Die *var;			/* the variable, or NULL with value_c */
+	const char *value_c;		/* $return: C for the raw value */
+	Dwarf_Die value_type;		/* ... and its type */
+	uint64_t pc;			/* link-time probe address */
+	bool at_entry;			/* pc is the function's entry */
+	const struct vec *comps;	/* struct target_comp * */
+	bool addr_of;
+};
+
+struct dw_access {
+	char *code;			/* see dw_loc.c; NULL on error */
+	bool string;
+	Dwarf_Die type;			/* of the result */
+	char *err;
+};
+
+bool dw_access(const struct dw_loc_req *rq, struct dw_access *out);
+
+#endif

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dw_open.c - find the kernel's debuginfo where stap looks for it, open it
+ * with libdw, and read what the ELF symbol table says: function addresses,
+ * the text kprobes refuse (entry/noinstr/init... sections and the
+ * _kprobe_blacklist), exported names.
+ */
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <elfutils/libdw.h>
+
+#include "dwarf/dw.h"
+#include "session.h"
+#include "symbols/kinfo.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct dw_sym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static uint64_t sym_addr(struct dw_kernel *k, struct vec *all, const char *n)
+{
+	(void)k;
+	vec_each(all, i) {
+		struct dw_sym *s = all->v[i];
+
+		if (!strcmp(s->name, n))
+			return s->addr;
+	}
+	return 0;
+}
+
+static void read_symtab(struct dw_kernel *k)
+{
+	Elf_Scn *scn = NULL;
+	struct vec marks = { 0 };
+	int cap = 0;
+	static const char *const ranges[][2] = {
+		{ "__kprobes_text_start", "__kprobes_text_end" },
+		{ "__entry_text_start", "__entry_text_end" },
+		{ "__irqentry_text_start", "__irqentry_text_end" },
+		{ "__softirqentry_text_start", "__softirqentry_text_end" },
+		{ "__noinstr_text_start", "__noinstr_text_end" },
+		{ "__cpuidle_text_start", "__cpuidle_text_end" },
+		{ "_sinittext", "_einittext" },
+	};
+
+	while ((scn = elf_nextscn(k->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		const char *sname;
+		size_t shstrndx;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		elf_getshdrstrndx(k->elf, &shstrndx);
+		sname = elf_strptr(k->elf, shstrndx, sh.sh_name);
+		if (sname && !strcmp(sname, "_kprobe_blacklist") &&
+		    sh.sh_type == SHT_PROGBITS) {
+			d = elf_getdata(scn, NULL);
+			if (d && d->d_buf) {
+				k->nnokprobe = (int)(d->d_size / 8);
+				k->nokprobe = xmalloc(d->d_size + 8);
+				memcpy(k->nokprobe, d->d_buf, d->d_size);
+				qsort(k->nokprobe, k->nnokprobe, 8, cmp_u64);
+			}
+			continue;
+		}
+		if (sh.sh_type != SHT_SYMTAB)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (!gelf_getsym(d, (int)i, &sym))
+				continue;
+			n = elf_strptr(k->elf, sh.sh_link, sym.st_name);
+			if (!n || !*n)
+				continue;
+			if (!strncmp(n, "__ksymtab_", 10)) {
+				if (k->nexports % 4096 == 0)
+					k->exports = xrealloc(k->exports,
+						(k->nexports + 4096) * sizeof(char *));
+				k->exports[k->nexports++] = n + 10;
+				continue;
+			}
+			if (GELF_ST_TYPE(sym.st_info) == STT_FUNC) {
+				if (k->nfuncs == cap) {
+					cap = cap ? 2 * cap : 65536;
+					k->funcs = xrealloc(k->funcs,
+						cap * sizeof(*k->funcs));
+				}
+				k->funcs[k->nfuncs].name = n;
+				k->funcs[k->nfuncs].addr = sym.st_value;
+				k->nfuncs++;
+			} else if (n[0] == '_' && (strstr(n, "text_") ||
+				   strstr(n, "inittext") || !strcmp(n, "_stext") ||
+				   !strcmp(n, "_etext"))) {
+				struct dw_sym *m = xmalloc(sizeof(*m));
+
+				m->name = n;
+				m->addr = sym.st_value;
+				vec_push(&marks, m);
+			}
+		}
+	}
+	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_sym);
+	qsort(k->exports, k->nexports, sizeof(char *), cmp_str);
+	k->stext = sym_addr(k, &marks, "_stext");
+	k->etext = sym_addr(k, &marks, "_etext");
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		uint64_t lo = sym_addr(k, &marks, ranges[i][0]);
+		uint64_t hi = sym_addr(k, &marks, ranges[i][1]);
+
+		if (lo && hi > lo && k->nblocked < 16) {
+			k->blocked[k->nblocked].lo = lo;
+			k->blocked[k->nblocked].hi = hi;
+			k->nblocked++;
+		}
+	}
+	vec_each(&marks, i)
+		free(marks.v[i]);
+	vec_free(&marks);
+}
+
+static bool has_debug_info(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (gelf_getshdr(scn, &sh) &&
+		    (n = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+		    !strcmp(n, ".debug_info") && sh.sh_type != SHT_NOBITS)
+			return true;
+	}
+	return false;
+}
+
+struct dw_kernel *dw_kernel_get(struct session *s, const char **why)
+{
+	struct kinfo *ki = kinfo_get(s);
+	struct vec cands = { 0 }, dirs = { 0 };
+	const char *env = getenv("STAP_VMLINUX");
+	struct dw_kernel *k;
+
+	*why = NULL;
+	if (ki->dwarf_tried) {
+		if (!ki->dwarf)
+			*why = "missing";
+		return ki->dwarf;
+	}
+	ki->dwarf_tried = true;
+	if (env && *env)
+		vec_push(&cands, (void *)env);
+	vec_push(&cands, xasprintf("%s/vmlinux", ki->build_dir));
+	vec_push(&cands, xasprintf("%s/.debug/vmlinux", ki->build_dir));
+	vec_push(&cands, xasprintf("/usr/lib/debug/boot/vmlinux-%s", ki->release));
+	vec_push(&cands, xasprintf("/usr/lib/debug/lib/modules/%s/vmlinux",
+				   ki->release));
+	vec_push(&cands, xasprintf("/boot/vmlinux-%s", ki->release));
+	vec_push(&cands, xasprintf("/lib/modules/%s/vmlinux", ki->release));
+	kinfo_cache_dirs(s, &dirs);
+	vec_each(&dirs, i)
+		vec_push(&cands, xasprintf("%s/vmlinux", (char *)dirs.v[i]));
+	elf_version(EV_CURRENT);
+	vec_each(&cands, i) {
+		const char *p = cands.v[i];
+		int fd = open(p, O_RDONLY);
+		Elf *elf;
+		Dwarf *dw;
+
+		if (fd < 0)
+			continue;
+		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+		if (!elf || !has_debug_info(elf)) {
+			if (elf)
+				elf_end(elf);
+			close(fd);
+			continue;
+		}
+		dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+		if (!dw) {
+			elf_end(elf);
+			close(fd);
+			continue;
+		}
+		k = xcalloc(1, sizeof(*k));
+		k->path = xstrdup(p);
+		k->fd = fd;
+		k->elf = elf;
+		k->dw = dw;
+		read_symtab(k);
+		ki->dwarf = k;
+		break;
+	}
+	vec_free(&cands);
+	vec_free(&dirs);
+	if (!ki->dwarf)
+		*why = "missing";
+	return ki->dwarf;
+}
+
+const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f)
+{
+	int lo = 0, hi = k->nnokprobe;
+
+	if (k->stext && k->etext && (f->entry < k->stext || f->entry >= k->etext))
+		return "outside kernel text";
+	for (int i = 0; i < k->nblocked; i++)
+		if (f->entry >= k->blocked[i].lo && f->entry < k->blocked[i].hi)
+			return "in a section kprobes cannot probe";
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (k->nokprobe[mid] == f->entry)
+			return "on the kernel's kprobe blacklist";
+		if (k->nokprobe[mid] < f->entry)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+bool dw_exported(struct dw_kernel *k, const char *name)
+{
+	return k->nexports && bsearch(&name, k->exports, k->nexports,
+				      sizeof(char *), cmp_str) != NULL;
+}

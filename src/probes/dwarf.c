@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dwarf.c - pass 2 of the DWARF family:
+ *   kernel.function("func[@file[:line]]")[.call|.return[.maxactive(N)]|
+ *                   .inline|.exported]
+ * Functions come from the kernel's debuginfo (src/dwarf/), context
+ * variables ($param, $local, $var->a->b, $return, $$parms ...) from the
+ * DIEs of each probed function.  Registration is a kprobe per function
+ * (probes/kprobe.h layout), emitted by dwarf_emit.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "dwarf/dw.h"
+#include "elaborate/elab.h"
+#include "probes/dwarf.h"
+#include "probes/emit.h"
+#include "probes/kprobe.h"
+#include "probes/provider.h"
+#include "session.h"
+#include "symbols/kinfo.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+extern const struct provider dwarf_provider;
+
+static const char *const dwarf_patterns[] = {
+	"kernel.function(string)",
+	"kernel.function(string).call",
+	"kernel.function(string).exported",
+	"kernel.function(string).inline",
+	"kernel.function(string).return",
+	"kernel.function(string).return.maxactive(number)",
+	NULL,
+};
+
+enum { DWK_PLAIN, DWK_CALL, DWK_RETURN, DWK_INLINE, DWK_EXPORTED };
+
+struct dw_req {
+	char *func, *file;
+	int line_lo, line_hi;		/* 0: any */
+	int kind;
+	int64_t maxactive;
+};
+
+static int parse_req(const struct probe_point *pp, struct dw_req *r)
+{
+	const struct pp_comp *c1 = pp_comp_at(pp, 1), *c2 = pp_comp_at(pp, 2);
+	const struct pp_comp *c3 = pp_comp_at(pp, 3);
+	char *at, *colon;
+
+	memset(r, 0, sizeof(*r));
+	r->maxactive = -1;
+	if (!c1 || strcmp(c1->name, "function") || !c1->arg ||
+	    c1->arg->kind != E_STR)
+		return 0;
+	r->func = xstrdup(c1->arg->str);
+	at = strchr(r->func, '@');
+	if (at) {
+		*at = 0;
+		r->file = at + 1;
+		colon = strchr(r->file, ':');
+		if (colon) {
+			*colon = 0;
+			r->line_lo = r->line_hi = atoi(colon + 1);
+			if (strchr(colon + 1, '-'))
+				r->line_hi = atoi(strchr(colon + 1, '-') + 1);
+		}
+		if (!*r->file)
+			r->file = NULL;
+	}
+	if (!c2) {
+		r->kind = DWK_PLAIN;
+	} else if (!strcmp(c2->name, "call")) {
+		r->kind = DWK_CALL;
+	} else if (!strcmp(c2->name, "return")) {
+		r->kind = DWK_RETURN;
+		if (c3 && !strcmp(c3->name, "maxactive") && c3->arg)
+			r->maxactive = c3->arg->num;
+	} else if (!strcmp(c2->name, "inline")) {
+		r->kind = DWK_INLINE;
+	} else if (!strcmp(c2->name, "exported")) {
+		r->kind = DWK_EXPORTED;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static const char *suffix(const struct dw_req *r)
+{
+	static const char *const s[] = { "", ".call", ".return", ".inline",
+					  ".exported" };
+
+	return s[r->kind];
+}
+
+static void missing(struct session *s, const struct probe_point *pp)
+{
+	struct kinfo *k = kinfo_get(s);
+
+	pp_error(s, pp, "missing x86_64 kernel/module debuginfo "
+		 "[man warning::debuginfo] under '%s' (tools/fetch-debuginfo "
+		 "%s gets the reference kernel's)", k->build_dir, k->release);
+}
+
+static int resolve(struct session *s, const struct probe_point *pp,
+		   struct vec *out, bool quiet)
+{
+	const struct pp_comp *c0 = pp_comp_at(pp, 0);
+	struct dw_kernel *k;
+	struct dw_req r;
+	struct vec fs = { 0 };
+	const char *why;
+	int n = 0;
+
+	if (!c0 || strcmp(c0->name, "kernel") || !parse_req(pp, &r))
+		return 0;
+	k = dw_kernel_get(s, &why);
+	if (!k) {
+		if (!quiet)
+			missing(s, pp);
+		return -1;
+	}
+	dw_find_funcs(s, k, r.func, r.file,
+		      r.kind != DWK_INLINE,
+		      r.kind == DWK_PLAIN || r.kind == DWK_INLINE, &fs);
+	vec_each(&fs, i) {
+		struct dw_func *f = fs.v[i];
+		struct derived_probe *dp;
+		struct dwarf_point *dpp;
+		char *txt;
+
+		if (r.line_lo && (f->line < r.line_lo || f->line > r.line_hi))
+			continue;
+		if (r.kind == DWK_EXPORTED && !dw_exported(k, f->name))
+			continue;
+		if (dw_blocked(k, f))
+			continue;
+		dp = dp_new(s, &dwarf_provider, pp);
+		txt = xasprintf("kernel.function(\"%s@%s:%d\")%s", f->name,
+				f->file, f->line, suffix(&r));
+		dp->pp = arena_strdup(&s->arena, txt);
+		free(txt);
+		dpp = arena_new(&s->arena, struct dwarf_point);
+		dpp->func = f;
+		dpp->kernel = k;
+		dp->priv = dpp;
+		dp->is_return = r.kind == DWK_RETURN;
+		dp->num[0] = r.maxactive > 0 ? r.maxactive : 0;
+		dp->num[1] = (int64_t)f->entry;
+		if (!f->inlined && dwarf_symbol_unique(k, f))
+			dp->sym = f->name;
+		if (pp->optional)
+			dp->flags |= KPF_OPTIONAL;
+		vec_push(out, dp);
+		n++;
+	}
+	vec_free(&fs);
+	if (!n) {
+		if (!quiet && !pp->optional)
+			pp_error(s, pp, "no match");
+		return pp->optional ? 0 : -1;
+	}
+	return 1;
+}
+
+bool dwarf_symbol_unique(struct dw_kernel *k, const struct dw_func *f)
+{
+	int lo = 0, hi = k->nfuncs, n = 0;
+	bool at = false;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (strcmp(k->funcs[mid].name, f->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < k->nfuncs && !strcmp(k->funcs[lo].name, f->name); lo++) {
+		if (!n || k->funcs[lo].addr != k->funcs[lo - 1].addr)
+			n++;
+		at |= k->funcs[lo].addr == f->entry;
+	}
+	return n == 1 && at;
+}
+
+static int dwarf_match(struct session *s, const struct probe_point *pp,
+		       struct vec *out)
+{
+	return resolve(s, pp, out, false);
+}
+
+static void append_vars(struct dw_kernel *k, const struct dw_func *f,
+			bool ret, struct strbuf *sb)
+{
+	struct vec vars = { 0 };
+	Dwarf_Die d, t;
+
+	if (ret && dw_func_die(k, f, &d) && dw_die_type(&d, &t)) {
+		char *tn = dw_type_name(&t);
+
+		sb_printf(sb, " $return:%s", tn);
+		free(tn);
+	}
+	dw_func_vars(k, f, true, &vars);
+	vec_each(&vars, i) {
+		struct dw_var *v = vars.v[i];
+		Dwarf_Die vd;
+		char *tn = NULL;
+
+		if (dwarf_offdie(k->dw, v->die, &vd) && dw_die_type(&vd, &t))
+			tn = dw_type_name(&t);
+		sb_printf(sb, " $%s:%s", v->name, tn ? tn : "void");
+		free(tn);
+		free(v);
+	}
+	vec_free(&vars);
+}
+
+static void dwarf_list(struct session *s, const struct probe_point *pp,
+		       struct vec *out)
+{
+	struct vec dps = { 0 };
+
+	if (resolve(s, pp, &dps, true) <= 0)
+		return;
+	vec_each(&dps, i) {
+		struct derived_probe *dp = dps.v[i];
+		struct dwarf_point *dpp = dp->priv;
+		struct strbuf sb = { 0 };
+
+		sb_puts(&sb, dp->pp);
+		if (s->list_vars)
+			append_vars(dpp->kernel, dpp->func, dp->is_return, &sb);
+		vec_push(out, arena_strdup(&s->arena, sb_str(&sb)));
+		sb_free(&sb);
+	}
+	vec_free(&dps);
+}
+
+const struct provider dwarf_provider = {
+	.name = "dwarf",
+	.patterns = dwarf_patterns,
+	.match = dwarf_match,
+	.list = dwarf_list,
+	.target_var = dwarf_target_var,
+	.emit = dwarf_emit,
+};

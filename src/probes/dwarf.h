@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dwarf.h - kernel.function() between pass 2 (dwarf.c, dwarf_var.c) and
+ * pass 3 (dwarf_emit.c).  derived_probe uses the probes/kprobe.h layout
+ * (sym when the name is a unique symbol, num[1] the link-time address)
+ * and priv = struct dwarf_point.
+ */
+#ifndef STAP_PROBES_DWARF_H
+#define STAP_PROBES_DWARF_H
+
+#include <stdbool.h>
+
+#include "probes/provider.h"
+
+struct dw_kernel;
+struct dw_func;
+struct elab_probe;
+
+struct dwarf_point {
+	struct dw_func *func;
+	struct dw_kernel *kernel;
+};
+
+/* a resolved $var / $$parms: C per point of the handler (dw_loc.c form) */
+struct dwarf_target {
+	struct target_ref ref;
+	struct elab_probe *probe;
+	int n;
+	char **code;		/* [n]; NULL where not resolved */
+	bool string;
+	struct vec idx;		/* struct expr *: the [index] expressions */
+};
+
+bool dwarf_symbol_unique(struct dw_kernel *k, const struct dw_func *f);
+int dwarf_target_var(struct session *s, struct derived_probe *dp,
+		     struct expr *e);
+void dwarf_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e);
+
+#endif

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dwarf_var.c - pass 2 of kernel.function() context variables: $param,
+ * $local, $var->a[2]->b, &$var, $return, $$parms, $$locals, $$vars,
+ * $$return, one C reading per derived probe of the handler (dw_loc.c).
+ */
+#include <dwarf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dwarf/dw.h"
+#include "dwarf/dw_loc.h"
+#include "elaborate/elab.h"
+#include "probes/dwarf.h"
+#include "probes/provider.h"
+#include "session.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+static const char ret_c[] = "((int64_t)regs_return_value(c->regs))";
+
+/* one variable of f by name (params first) */
+static bool find_var(struct dw_kernel *k, const struct dw_func *f,
+		     const char *name, Dwarf_Die *out)
+{
+	struct vec vars = { 0 };
+	bool ok = false;
+
+	dw_func_vars(k, f, true, &vars);
+	vec_each(&vars, i) {
+		struct dw_var *v = vars.v[i];
+
+		if (!ok && !strcmp(v->name, name))
+			ok = dwarf_offdie(k->dw, v->die, out) != NULL;
+		free(v);
+	}
+	vec_free(&vars);
+	return ok;
+}
+
+static char *one_var(struct dw_kernel *k, const struct dw_func *f,
+		     const struct derived_probe *dp, struct expr *e,
+		     bool *string)
+{
+	struct dw_loc_req rq = { 0 };
+	struct dw_access acc;
+	Dwarf_Die fd, vd;
+
+	if (!dw_func_die(k, f, &fd))
+		return NULL;
+	rq.func = &fd;
+	rq.pc = f->entry;
+	rq.at_entry = !dp->is_return;
+	rq.comps = &e->comps;
+	rq.addr_of = e->addr_of;
+	if (!strcmp(e->str, "return")) {
+		if (!dp->is_return || !dw_die_type(&fd, &rq.value_type))
+			return NULL;
+		rq.value_c = ret_c;
+	} else {
+		if (dp->is_return)
+			return NULL;	/* needs @entry: not yet */
+		if (!find_var(k, f, e->str, &vd))
+			return NULL;
+		rq.var = &vd;
+	}
+	if (!dw_access(&rq, &acc))
+		return NULL;
+	*string = acc.string;
+	return acc.code;
+}
+
+/* "a=%#x b=%#x" over the parameters / locals / return value */
+static char *sym_vars(struct dw_kernel *k, const struct dw_func *f,
+		      const struct derived_probe *dp, const char *which)
+{
+	bool parms = !strcmp(which, "parms") || !strcmp(which, "vars");
+	bool locals = !strcmp(which, "locals") || !strcmp(which, "vars");
+	struct vec vars = { 0 };
+	struct strbuf fmt = { 0 }, args = { 0 }, out = { 0 };
+	Dwarf_Die fd;
+
+	if (!dw_func_die(k, f, &fd))
+		return NULL;
+	if (!strcmp(which, "return")) {
+		Dwarf_Die t;
+
+		if (!dp->is_return || !dw_die_type(&fd, &t))
+			return NULL;
+		sb_puts(&fmt, "return=%#x");
+		sb_printf(&args, ", %s", ret_c);
+	}
+	dw_func_vars(k, f, locals, &vars);
+	vec_each(&vars, i) {
+		struct dw_var *v = vars.v[i];
+		struct dw_loc_req rq = { 0 };
+		struct dw_access acc;
+		Dwarf_Die vd;
+
+		if ((v->param && !parms) || (!v->param && !locals) ||
+		    !dwarf_offdie(k->dw, v->die, &vd)) {
+			free(v);
+			continue;
+		}
+		rq.func = &fd;
+		rq.var = &vd;
+		rq.pc = f->entry;
+		rq.at_entry = !dp->is_return;
+		if (fmt.len)
+			sb_putc(&fmt, ' ');
+		if (!dp->is_return && dw_access(&rq, &acc) && !acc.string) {
+			sb_printf(&fmt, "%s=%%#x", v->name);
+			sb_printf(&args, ", (int64_t)%s", acc.code);
+		} else {
+			sb_printf(&fmt, "%s=?", v->name);
+		}
+		free(v);
+	}
+	vec_free(&vars);
+	sb_puts(&out, "stp_sprintf(c, @@BUF@@, NEAR, \"");
+	for (const char *p = sb_str(&fmt); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_putc(&out, '\\');
+		sb_putc(&out, *p);
+	}
+	sb_printf(&out, "\"%s)", sb_str(&args));
+	sb_free(&fmt);
+	sb_free(&args);
+	return out.s;
+}
+
+int dwarf_target_var(struct session *s, struct derived_probe *dp,
+		     struct expr *e)
+{
+	const struct dwarf_point *pt = dp->priv;
+	struct elab_probe *ep = dp->probe;
+	struct dwarf_target *dt = e->prov;
+	bool string = false;
+	char *code;
+	int k = -1;
+
+	if (!ep || (e->kind != E_TARGET && e->kind != E_TARGET_SYM) ||
+	    e->pretty)
+		return 0;
+	vec_each(&ep->derived, i)
+		if (ep->derived.v[i] == dp)
+			k = i;
+	if (k < 0)
+		return 0;
+	if (e->kind == E_TARGET_SYM) {
+		code = sym_vars(pt->kernel, pt->func, dp, e->str);
+		string = true;
+	} else {
+		code = one_var(pt->kernel, pt->func, dp, e, &string);
+	}
+	if (!code)
+		return 0;
+	if (!dt) {
+		dt = arena_new(&s->arena, struct dwarf_target);
+		dt->ref.emit = dwarf_target_emit;
+		dt->probe = ep;
+		dt->n = ep->derived.n;
+		dt->code = arena_alloc(&s->arena, dt->n * sizeof(char *));
+		dt->string = string;
+		vec_each(&e->comps, i) {
+			struct target_comp *c = e->comps.v[i];
+
+			if (c->kind == COMP_INDEX)
+				vec_push(&dt->idx, c->index);
+		}
+		e->prov = dt;
+	} else if (dt->string != string) {
+		return 0;	/* a string here, a number there */
+	}
+	dt->code[k] = code;
+	e->type = string ? TY_STRING : TY_LONG;
+	return 1;
+}
