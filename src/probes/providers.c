@@ -15,12 +15,14 @@ extern const struct provider begin_provider;
 extern const struct provider timer_provider;
 extern const struct provider kprobe_provider;
 extern const struct provider tracepoint_provider;
+extern const struct provider dwarf_provider;
 
 const struct provider *const providers[] = {
 	&begin_provider,
 	&timer_provider,
 	&kprobe_provider,
 	&tracepoint_provider,
+	&dwarf_provider,
 	NULL,
 };
 
