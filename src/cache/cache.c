@@ -315,6 +315,9 @@ void cache_store(struct session *s)
 		if (s->verbose[3])
 			fprintf(stderr, "Pass 4: copied \"%s\" to cache\n", ko);
 		trim(root);
+		/* the temporary directory goes away; the cached copy stays */
+		s->ko_file = ko;
+		ko = NULL;
 	}
 out:
 	free(root);

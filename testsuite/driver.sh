@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The stap driver without a kernel: options, pass failures, -p stops, the
+# module cache (hit skips passes 1-4, key follows every input), -k, -m,
+# --clean-cache, the no-module-support sentence.  Prints PASS:/FAIL: lines.
+cd "$(dirname "$0")/.." || exit 1
+T=$(mktemp -d /tmp/stp-driver.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export SYSTEMTAP_DIR=$T/sysdir
+STAP=$PWD/stap
+HELLO='probe begin { println("hi") exit() }'
+
+ok() { echo "PASS: driver-$1"; }
+ko() { echo "FAIL: driver-$1: $2"; }
+check() { # name, then a command that must succeed
+	local n=$1; shift
+	if "$@" >$T/out 2>$T/err; then ok "$n"; else ko "$n" "$(head -c 300 $T/err)"; fi
+}
+
+check version sh -c "$STAP -V 2>&1 | grep -q 'Systemtap translator/driver'"
+check help sh -c "$STAP --help | grep -q -- '-p NUM'"
+check bad-option sh -c "! $STAP --bogus-option 2>$T/e; grep -q \"Try 'stap --help'\" $T/e"
+check no-script sh -c "! $STAP 2>$T/e; grep -q 'A script must be specified' $T/e"
+check bad-pass sh -c "! $STAP -p 9 -e '$HELLO' 2>$T/e; grep -q 'invalid pass number' $T/e"
+check pass1-failed sh -c "! $STAP -p1 -e 'probe begin {' 2>$T/e; grep -q 'Pass 1: parse failed.  \[man error::pass1\]' $T/e"
+check pass2-failed sh -c "! $STAP -p2 -e 'probe nosuchprobe { }' 2>$T/e; grep -q 'Pass 2: analysis failed.  \[man error::pass2\]' $T/e"
+check verbose-lines sh -c "$STAP -v -p2 -e '$HELLO' 2>&1 >/dev/null | grep -Eq '^Pass 2: analyzed script: 1 probes?, .* in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$'"
+check rc-options sh -c "mkdir -p $SYSTEMTAP_DIR && echo '-p1' > $SYSTEMTAP_DIR/rc && $STAP -e '$HELLO' | grep -q println; rc=\$?; rm $SYSTEMTAP_DIR/rc; exit \$rc"
+
+# pass 4 needs kernel headers
+if ! ls -d /lib/modules/*/build >/dev/null 2>&1; then
+	echo "SKIP: driver-cache: no kernel build tree"
+	exit 0
+fi
+# cold build fills the cache; the second run is a hit that skips passes 1-4
+ko1=$($STAP -p4 -e "$HELLO" 2>$T/e1)
+if [ -f "$ko1" ] && [[ $ko1 == $SYSTEMTAP_DIR/cache/* ]]; then ok cache-store; else ko cache-store "$ko1 $(head -c 300 $T/e1)"; fi
+ko2=$($STAP -v -p4 -e "$HELLO" 2>$T/e2)
+if [ "$ko1" = "$ko2" ] && grep -q 'Pass 1: skipped (cache hit)' $T/e2 && ! grep -q 'Pass 2: analyzed' $T/e2; then
+	ok cache-hit
+else
+	ko cache-hit "$ko2 $(head -c 300 $T/e2)"
+fi
+# the key follows the script, its arguments and -D
+ko3=$($STAP -p4 -e "$HELLO" -D MAXACTION=5 2>/dev/null)
+if [ -f "$ko3" ] && [ "$ko3" != "$ko1" ]; then ok cache-key-define; else ko cache-key-define "$ko3"; fi
+# the key follows the tapset library: a new tapset file means a miss
+mkdir -p $T/tapsets && echo 'function mine() { return 1 }' > $T/tapsets/mine.stp
+ko4=$($STAP -p4 -I $T/tapsets -e "$HELLO" 2>/dev/null)
+echo 'function mine() { return 2 }' > $T/tapsets/mine.stp
+ko5=$($STAP -p4 -I $T/tapsets -e "$HELLO" 2>/dev/null)
+if [ -f "$ko5" ] && [ "$ko4" != "$ko5" ]; then ok cache-key-tapset; else ko cache-key-tapset "$ko4 $ko5"; fi
+# --disable-cache builds in a temporary directory that goes away
+ko6=$($STAP -p4 --disable-cache -e "$HELLO" 2>/dev/null)
+if [[ $ko6 == /tmp/stap* ]] && [ ! -e "$ko6" ]; then ok disable-cache; else ko disable-cache "$ko6"; fi
+# -k keeps it and says so
+$STAP -p4 -k -e "$HELLO" >$T/k.out 2>$T/k.err
+kdir=$(sed -n 's/^Keeping temporary directory "\(.*\)"$/\1/p' $T/k.err)
+if [ -n "$kdir" ] && [ -f "$(cat $T/k.out)" ]; then ok keep-tmp; rm -rf "$kdir"; else ko keep-tmp "$(cat $T/k.err)"; fi
+# -m names the module and copies it to the current directory
+(cd $T && $STAP -p4 -m drvtest -e "$HELLO" >$T/m.out 2>$T/m.err)
+if [ -f $T/drvtest.ko ] && grep -q 'drvtest.ko' $T/m.out; then ok module-name; else ko module-name "$(cat $T/m.out $T/m.err)"; fi
+# a compile error in embedded C fails pass 4 with the compiler's message
+$STAP -g -p4 -e 'probe begin { %{ this is not C; %} }' >$T/c.out 2>$T/c.err
+if grep -q 'Pass 4: compilation failed.  \[man error::pass4\]' $T/c.err && grep -q 'error' $T/c.err; then
+	ok pass4-failed
+else
+	ko pass4-failed "$(head -c 300 $T/c.err)"
+fi
+$STAP --clean-cache
+if [ ! -e $SYSTEMTAP_DIR/cache ]; then ok clean-cache; else ko clean-cache "cache still there"; fi
+# pass 5 on a host that cannot load modules: one sentence naming --vm
+if [ ! -e /proc/modules ]; then
+	$STAP -e "$HELLO" >$T/n.out 2>$T/n.err
+	if grep -q -- '--vm' $T/n.err && grep -q 'Pass 5: run failed' $T/n.err; then ok no-modules; else ko no-modules "$(cat $T/n.err)"; fi
+fi
