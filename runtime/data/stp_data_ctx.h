@@ -96,8 +96,11 @@ static inline int64_t stp_d_bucket(struct stp_context *c,
 {
 	s64 v;
 
-	if (unlikely(stp_stat_bucket(st, d, i, &v)))
-		stp_error(c, "histogram index out of range", near);
+	int rc = stp_stat_bucket(st, d, i, &v);
+
+	if (unlikely(rc))
+		stp_error(c, rc == -ENODATA ? "empty aggregate" :
+			  "histogram index out of range", near);
 	return v;
 }
 

@@ -95,6 +95,21 @@ static inline struct stp_mentry *stp_map_entry(const struct stp_map *m, u32 i)
 	return (struct stp_mentry *)(m->pool + (size_t)i * m->esize);
 }
 
+/* the keys of entry e as the generated code passes them */
+static inline void stp_map_entry_keys(const struct stp_map *m,
+				      const struct stp_mentry *e,
+				      union stp_kv *k)
+{
+	int i;
+
+	for (i = 0; i < m->d->nkeys; i++) {
+		if (m->d->ktype[i] == STP_T_STR)
+			k[i].s = stp_me_str(m, e, i);
+		else
+			k[i].n = stp_me_long(m, e, i);
+	}
+}
+
 /* bytes preallocated for this array (for stap -v) */
 static inline size_t stp_map_memsize(const struct stp_map *m)
 {

@@ -212,30 +212,41 @@ static inline void stp_pmap_clear(struct stp_pmap *pm)
 
 /*
  * Rebuild the aggregate map (for foreach and sorting): every key of every
- * CPU, statistics merged, in the order the keys first appear walking the
- * CPUs.  Returns the map, or NULL when the union overflows it.
+ * CPU, statistics merged.  Keys already there keep their place (so the
+ * order a sorted foreach left stays, as in stap), new ones are appended
+ * in the order they appear walking the CPUs, keys gone from every CPU are
+ * dropped.  Returns the map, or NULL when the union overflows it.
  */
 static inline struct stp_map *stp_pmap_aggregate(struct stp_pmap *pm)
 {
 	const struct stp_stat_desc *sd = pm->d->stat;
 	union stp_kv k[STP_MAP_MAXKEYS];
+	struct stp_mentry *e, *n;
 	unsigned int c;
-	int i;
 
-	stp_map_clear(&pm->agg);
+	/* keep what is still somewhere, emptied; drop the rest */
+	for (e = pm->agg.first; e; e = n) {
+		bool found = false;
+
+		n = e->next;
+		stp_map_entry_keys(&pm->agg, e, k);
+		for_each_possible_cpu(c)
+			if (stp_map_lookup(pm->cpu[c], k)) {
+				found = true;
+				break;
+			}
+		if (found)
+			stp_stat_clear(stp_me_val(&pm->agg, e), sd);
+		else
+			stp_map_unlink(&pm->agg, e);
+	}
 	for_each_possible_cpu(c) {
 		struct stp_map *m = pm->cpu[c];
-		struct stp_mentry *e;
 
 		for (e = m->first; e; e = e->next) {
 			struct stp_stat *st;
 
-			for (i = 0; i < pm->d->nkeys; i++) {
-				if (pm->d->ktype[i] == STP_T_STR)
-					k[i].s = stp_me_str(m, e, i);
-				else
-					k[i].n = stp_me_long(m, e, i);
-			}
+			stp_map_entry_keys(m, e, k);
 			st = stp_map_slot(&pm->agg, k);
 			if (!st)
 				return NULL;

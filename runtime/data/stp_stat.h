@@ -217,15 +217,19 @@ static inline int stp_stat_get(const struct stp_stat *st,
 	return 0;
 }
 
-/* @hist_*(x)[i]: 0, or -ERANGE for a bucket that does not exist */
+/*
+ * @hist_*(x)[i]: 0, -ENODATA for an empty statistic ("empty aggregate",
+ * checked first, as stap does) or -ERANGE for a bucket that does not exist
+ */
 static inline int stp_stat_bucket(const struct stp_stat *st,
 				  const struct stp_stat_desc *d, s64 i, s64 *out)
 {
 	*out = 0;
+	if (!st || st->count == 0)
+		return -ENODATA;
 	if (i < 0 || i >= d->buckets)
 		return -ERANGE;
-	if (st)
-		*out = st->hist[i];
+	*out = st->hist[i];
 	return 0;
 }
 

@@ -171,7 +171,7 @@ static void print_family(struct tx *tx, struct strbuf *sb, struct expr *e,
 		from = 1;
 	} else if (!(bi->flags & BI_DELIM) && e->args.n == 1 &&
 		   ((struct expr *)vec_get(&e->args, 0))->kind == E_HIST) {
-		tx_data_print_hist(tx, sb, vec_get(&e->args, 0), to_str);
+		tx_data_print_hist(tx, sb, e, vec_get(&e->args, 0), to_str);
 		return;
 	} else {
 		if (bi->flags & BI_DELIM) {

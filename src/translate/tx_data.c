@@ -905,8 +905,8 @@ void tx_data_foreach(struct tx *tx, struct stmt *st)
 
 /* ---- printing ----------------------------------------------------------- */
 
-void tx_data_print_hist(struct tx *tx, struct strbuf *sb, struct expr *h,
-			bool to_str)
+void tx_data_print_hist(struct tx *tx, struct strbuf *sb, struct expr *call,
+			struct expr *h, bool to_str)
 {
 	struct strbuf pre = { 0 }, st = { 0 };
 	struct ast_vardecl *v;
@@ -923,7 +923,7 @@ void tx_data_print_hist(struct tx *tx, struct strbuf *sb, struct expr *h,
 	else
 		sb_printf(sb, "({ %sstp_d_hist_print(c, ", sb_str(&pre));
 	sb_printf(sb, "%s, &%s_sd, ", sb_str(&st), gname(v));
-	near_op(tx, sb, h, "hist_");
+	near_ident(tx, sb, call, call->str ? call->str : "print");
 	sb_puts(sb, "); ");
 	tx_check(tx, sb);
 	if (to_str)

@@ -38,7 +38,8 @@ bool tx_data_incdec(struct tx *tx, struct strbuf *sb, struct expr *e);
 
 void tx_data_delete(struct tx *tx, struct stmt *st);
 void tx_data_foreach(struct tx *tx, struct stmt *st);
-void tx_data_print_hist(struct tx *tx, struct strbuf *sb, struct expr *h,
-			bool to_str);
+/* call is print(h)/println(h)/sprint(h)... (errors are reported near it) */
+void tx_data_print_hist(struct tx *tx, struct strbuf *sb, struct expr *call,
+			struct expr *h, bool to_str);
 
 #endif

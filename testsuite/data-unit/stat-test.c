@@ -137,6 +137,10 @@ static void test_buckets(void)
 		CHECK("hist index over", stp_stat_bucket(stp_pstat_get(&ps), &sd_lin, 12, &v) == 0 && v == 1);
 		CHECK("hist index out of range", stp_stat_bucket(stp_pstat_get(&ps), &sd_lin, 13, &v) == -ERANGE &&
 		      stp_stat_bucket(stp_pstat_get(&ps), &sd_lin, -1, &v) == -ERANGE);
+		stp_pstat_clear(&ps);
+		CHECK("hist index of empty: empty aggregate first",
+		      stp_stat_bucket(stp_pstat_get(&ps), &sd_lin, 13, &v) == -ENODATA &&
+		      stp_stat_bucket(stp_pstat_get(&ps), &sd_lin, 2, &v) == -ENODATA);
 		stp_pstat_free(&ps);
 	}
 }
@@ -181,9 +185,17 @@ static void test_pmap(void)
 	stp_map_sort(agg, 0, 1, STP_OP_SUM);
 	e = stp_map_first(agg);
 	CHECK("pmap sort @sum+", e && !strcmp(stp_me_str(agg, e, 0), "close"));
+	/* a sorted order stays for the next (unsorted) aggregate, as in stap */
+	stp_map_sort(agg, 1, -1, 0);
+	stp_pmap_add(&pm, K({ .s = "new" }), 1);
+	agg = stp_pmap_aggregate(&pm);
+	n = 0;
+	for (e = stp_map_first(agg); e; e = stp_map_next(e))
+		n += snprintf(buf + n, sizeof(buf) - n, "%s ", stp_me_str(agg, e, 0));
+	CHECK("pmap aggregate keeps sorted order", !strcmp(buf, "write read open close new "));
 	stp_pmap_del(&pm, K({ .s = "read" }), 0);
 	CHECK("pmap delete", !stp_pmap_get(&pm, K({ .s = "read" })) &&
-	      stp_pmap_aggregate(&pm)->count == 3);
+	      stp_pmap_aggregate(&pm)->count == 4);
 	/* 8 entries per CPU: a 9th key on one CPU overflows */
 	shim_cpu = 1;
 	for (i = 0; i < 8; i++) {
