@@ -39,6 +39,7 @@ struct stp_kprobe {
 	size_t entry_size;
 	/* runtime state */
 	bool registered;
+	struct stp_probe self;		/* *probe with this point's pp */
 	union {
 		struct kprobe kp;
 		struct kretprobe rp;
@@ -87,7 +88,7 @@ static void stp_kprobe_fire(const struct stp_kprobe *p, struct pt_regs *regs,
 
 	this_cpu_write(stp_kprobe_cur.kp, p);
 	this_cpu_write(stp_kprobe_cur.ri, ri);
-	stp_probe_run(p->probe, regs, STP_SS_RUNNING);
+	stp_probe_run(&p->self, regs, STP_SS_RUNNING);
 	this_cpu_write(stp_kprobe_cur.kp, old.kp);
 	this_cpu_write(stp_kprobe_cur.ri, old.ri);
 }
@@ -134,6 +135,8 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 
 	memset(&p->u, 0, sizeof(p->u));
 	p->registered = false;
+	p->self = *p->probe;
+	p->self.pp = p->pp;
 	if (p->symbol) {
 		kp->symbol_name = p->symbol;
 		kp->offset = p->offset;

@@ -25,6 +25,7 @@ struct stp_tracepoint {
 	/* runtime state */
 	struct tracepoint *tp;
 	bool registered;
+	struct stp_probe self;		/* *probe with this point's pp */
 };
 
 struct stp_tracepoint_cur {
@@ -41,7 +42,7 @@ static void __maybe_unused stp_tracepoint_fire(void *data,
 
 	this_cpu_write(stp_tracepoint_cur.tp, t);
 	this_cpu_write(stp_tracepoint_cur.args, args);
-	stp_probe_run(t->probe, NULL, STP_SS_RUNNING);
+	stp_probe_run(&t->self, NULL, STP_SS_RUNNING);
 	this_cpu_write(stp_tracepoint_cur.tp, old.tp);
 	this_cpu_write(stp_tracepoint_cur.args, old.args);
 }
@@ -189,7 +190,11 @@ static int __maybe_unused stp_tracepoints_register(struct stp_tracepoint *tps,
 
 	stp_tracepoints_lookup(tps, n);
 	for (i = 0; i < n; i++) {
-		int rc = tps[i].tp ? tracepoint_probe_register(tps[i].tp,
+		int rc;
+
+		tps[i].self = *tps[i].probe;
+		tps[i].self.pp = tps[i].pp;
+		rc = tps[i].tp ? tracepoint_probe_register(tps[i].tp,
 							       tps[i].cb,
 							       &tps[i])
 				   : -ENOENT;

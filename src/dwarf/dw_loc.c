@@ -389,7 +389,7 @@ bool dw_access(const struct dw_loc_req *rq, struct dw_access *out)
 		}
 	}
 	/* components */
-	vec_each(rq->comps, i) {
+	for (int i = 0; rq->comps && i < rq->comps->n; i++) {
 		const struct target_comp *cp = rq->comps->v[i];
 		Dwarf_Die u = t;
 		int tag;
