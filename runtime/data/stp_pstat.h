@@ -212,34 +212,18 @@ static inline void stp_pmap_clear(struct stp_pmap *pm)
 
 /*
  * Rebuild the aggregate map (for foreach and sorting): every key of every
- * CPU, statistics merged.  Keys already there keep their place (so the
- * order a sorted foreach left stays, as in stap), new ones are appended
- * in the order they appear walking the CPUs, keys gone from every CPU are
- * dropped.  Returns the map, or NULL when the union overflows it.
+ * CPU, statistics merged, in the order keys first appear walking the CPUs
+ * (stap's own unsorted order for statistics arrays is its hash order, which
+ * nothing can rely on).  Returns the map, or NULL when the union overflows.
  */
 static inline struct stp_map *stp_pmap_aggregate(struct stp_pmap *pm)
 {
 	const struct stp_stat_desc *sd = pm->d->stat;
 	union stp_kv k[STP_MAP_MAXKEYS];
-	struct stp_mentry *e, *n;
+	struct stp_mentry *e;
 	unsigned int c;
 
-	/* keep what is still somewhere, emptied; drop the rest */
-	for (e = pm->agg.first; e; e = n) {
-		bool found = false;
-
-		n = e->next;
-		stp_map_entry_keys(&pm->agg, e, k);
-		for_each_possible_cpu(c)
-			if (stp_map_lookup(pm->cpu[c], k)) {
-				found = true;
-				break;
-			}
-		if (found)
-			stp_stat_clear(stp_me_val(&pm->agg, e), sd);
-		else
-			stp_map_unlink(&pm->agg, e);
-	}
+	stp_map_clear(&pm->agg);
 	for_each_possible_cpu(c) {
 		struct stp_map *m = pm->cpu[c];
 
