@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,9 +373,23 @@ int guest_kernel_prepare(struct guest_kernel *k, const char *release,
 		free(bkey);
 		k->base_cpio = xasprintf("%s/base-%016llx.cpio", root,
 					 (unsigned long long)h);
-		if (access(k->base_cpio, R_OK) < 0 &&
-		    kernel_make_base(k->base_cpio, busybox, err) < 0)
-			goto out;
+		if (access(k->base_cpio, R_OK) < 0) {
+			char *pat = xasprintf("%s/base-*.cpio", root);
+			glob_t g;
+
+			if (kernel_make_base(k->base_cpio, busybox, err) < 0) {
+				free(pat);
+				goto out;
+			}
+			/* older bases are stale */
+			if (glob(pat, 0, NULL, &g) == 0) {
+				for (size_t i = 0; i < g.gl_pathc; i++)
+					if (strcmp(g.gl_pathv[i], k->base_cpio))
+						unlink(g.gl_pathv[i]);
+				globfree(&g);
+			}
+			free(pat);
+		}
 	}
 	rc = 0;
 out:

@@ -277,6 +277,32 @@ static void h_build_all(const struct h_opts *o, struct vec *cases)
 	free(pids);
 }
 
+/* stap run-time options in stap: that staprun must see too: -G NAME=VAL
+ * goes after the module, -T/-s/-x before it */
+static void h_run_opts(const char *opts, bool after_ko, struct strbuf *sh)
+{
+	char *s = xstrdup(opts ? opts : ""), *save = NULL;
+
+	for (char *t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		char *v = NULL, opt = 0;
+
+		if (t[0] == '-' && strchr("GTsx", t[1]) && t[1]) {
+			opt = t[1];
+			v = t[2] ? t + 2 : strtok_r(NULL, " \t", &save);
+		}
+		if (!v || (opt == 'G') != after_ko)
+			continue;
+		if (opt == 'G') {
+			sb_putc(sh, ' ');
+			guest_sh_quote(sh, v);
+		} else {
+			sb_printf(sh, " -%c ", opt);
+			guest_sh_quote(sh, v);
+		}
+	}
+	free(s);
+}
+
 /* the guest's part of one case */
 static void h_guest_case(const struct rc_case *c, struct strbuf *sh)
 {
@@ -288,6 +314,7 @@ static void h_guest_case(const struct rc_case *c, struct strbuf *sh)
 		guest_sh_quote(sh, c->shell);
 	} else {
 		sb_puts(sh, "staprun");
+		h_run_opts(c->stap_opts, false, sh);
 		if (c->staprun_opts)
 			sb_printf(sh, " %s", c->staprun_opts);
 		if (c->cmd) {
@@ -295,6 +322,7 @@ static void h_guest_case(const struct rc_case *c, struct strbuf *sh)
 			guest_sh_quote(sh, c->cmd);
 		}
 		sb_printf(sh, " /stap/%s.ko", c->mod);
+		h_run_opts(c->stap_opts, true, sh);
 	}
 	sb_printf(sh, " </dev/null >/tmp/out 2>/tmp/err &\np=$!\n"
 		  "( sleep %ld; kill -TERM $p 2>/dev/null && echo >/tmp/to; "
