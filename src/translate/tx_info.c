@@ -42,7 +42,11 @@ static void walk_expr(struct expr *e, visit_fn fn, void *data)
 		return;
 	switch (e->kind) {
 	case E_ASSIGN:
-		target(e->a, fn, data);
+		/* x <<< v only touches this CPU's copy: a shared lock is enough */
+		if (e->op == OP_STATS_ADD)
+			walk_expr(e->a, fn, data);
+		else
+			target(e->a, fn, data);
 		walk_expr(e->b, fn, data);
 		return;
 	case E_INCDEC:
