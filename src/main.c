@@ -263,6 +263,7 @@ int main(int argc, char **argv)
 	find_dirs(&s, argv[0]);
 	rc = run_passes(&s);
 	cleanup(&s);
+	parse_release(&s);
 	arena_free(&s.arena);
 	return rc;
 }

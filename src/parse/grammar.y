@@ -95,6 +95,23 @@ static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
 %type <tc> tcomp
 %type <i> assign_op cmp_op opt_type pp_flags opt_pretty sort_dir opt_wrap opt_private
 
+/* free the heap parts of values dropped by error recovery */
+%destructor { rel_expr($$); } <e>
+%destructor { rel_stmt($$); } <st>
+%destructor { rel_fe($$); } <fe>
+%destructor { rel_pp($$); } <pp>
+%destructor { if ($$) rel_expr($$->arg); } <comp>
+%destructor { if ($$) rel_expr($$->index); } <tc>
+%destructor { if ($$) rel_expr($$->init); } <var>
+%destructor { vec_each($$, i) rel_expr(vec_get($$, i)); vec_free($$); } args opt_args index_list
+%destructor { rel_points($$); } pp_list
+%destructor { vec_each($$, i) rel_stmt(vec_get($$, i)); vec_free($$); } stmts
+%destructor { vec_each($$, i) rel_fe(vec_get($$, i)); vec_free($$); } fe_keys
+%destructor { vec_each($$, i) { struct pp_comp *c = vec_get($$, i); rel_expr(c->arg); } vec_free($$); } comps
+%destructor { vec_each($$, i) { struct target_comp *c = vec_get($$, i); rel_expr(c->index); } vec_free($$); } tcomps
+%destructor { vec_each($$, i) { struct ast_vardecl *v = vec_get($$, i); rel_expr(v->init); } vec_free($$); } gvars
+%destructor { vec_free($$); } params brace_list
+
 %%
 
 file:	  %empty

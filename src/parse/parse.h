@@ -20,5 +20,8 @@ int parse_user(struct session *s);
 int parse_tapsets(struct session *s);
 /* The canonical, re-parseable form of a file (-p1 output). */
 void parse_print(FILE *out, const struct ast_file *f);
+/* Free the heap arrays of every AST vector in s->files and the preprocessor
+ * state; call once at exit, before arena_free(&s->arena). */
+void parse_release(struct session *s);
 
 #endif

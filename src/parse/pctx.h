@@ -97,4 +97,11 @@ struct expr *mk_stat(struct pctx *ctx, struct tok *t, struct expr *a);
 struct expr *mk_hist(struct pctx *ctx, struct tok *t, struct vec *args);
 struct expr *mk_embedded_expr(struct pctx *ctx, struct tok *t);
 
+/* release.c: free the heap parts of a subtree (also used by %destructor) */
+void rel_expr(struct expr *e);
+void rel_stmt(struct stmt *s);
+void rel_fe(struct foreach_info *fe);
+void rel_pp(struct probe_point *pp);
+void rel_points(struct vec *pts);
+
 #endif
