@@ -22,4 +22,61 @@ if [ $need = 1 ] &&
 	echo "FAIL: run-harness: does not compile: $(head -n 3 $B/run-harness.err)"
 	exit 1
 fi
-exec $B/run-harness -d testsuite/run "$@"
+# names vm-stap* are the stap --vm tests below, the rest harness cases
+opts=() names=() vm_names=()
+for a in "$@"; do
+	case $a in -*) opts+=("$a") ;; vm-stap*) vm_names+=("$a") ;; *) names+=("$a") ;; esac
+done
+if [ ${#names[@]} -gt 0 ] || [ ${#vm_names[@]} -eq 0 ]; then
+	$B/run-harness -d testsuite/run "${opts[@]}" "${names[@]}"
+fi
+
+# ---- stap --vm itself (src/guest/guest.c): one boot each ----
+[ ${#vm_names[@]} -gt 0 ] || [ ${#names[@]} -eq 0 ] || exit 0
+pass() { echo "PASS: run-$1"; }
+fail() { echo "FAIL: run-$1${2:+: $2}"; }
+if ! [ -x ./stap ] || ! command -v qemu-system-x86_64 >/dev/null ||
+   ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
+	for t in vm-stap-relay vm-stap-o-c vm-stap-sigint; do
+		echo "SKIP: run-$t: needs ./stap, qemu and a /boot/vmlinuz-*"
+	done
+	exit 0
+fi
+T=$(mktemp -d /tmp/stap-vm-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+# stdout and stderr relayed apart, exit status back
+./stap --vm -e 'probe begin { println("out") printf("%s\n", "x") error("bad") }' \
+	>$T/out 2>$T/err; rc=$?
+if [ $rc = 1 ] && [ "$(cat $T/out)" = "$(printf 'out\nx')" ] &&
+   grep -q '^ERROR: bad' $T/err; then
+	pass vm-stap-relay
+else
+	fail vm-stap-relay "rc=$rc out=$(head -c 200 $T/out | tr '\n' '|') err=$(head -c 300 $T/err | tr '\n' '|')"
+fi
+
+# -o FILE comes back to the host; -c CMD runs in the guest
+./stap --vm -o $T/o.txt -c 'echo from-target' \
+	-e 'probe begin { println("to-file") }' >$T/out 2>$T/err; rc=$?
+if [ $rc = 0 ] && [ "$(cat $T/out)" = from-target ] &&
+   [ "$(cat $T/o.txt 2>/dev/null)" = to-file ]; then
+	pass vm-stap-o-c
+else
+	fail vm-stap-o-c "rc=$rc out=$(head -c 200 $T/out | tr '\n' '|') file=$(head -c 100 $T/o.txt 2>&1) err=$(head -c 300 $T/err | tr '\n' '|')"
+fi
+
+# SIGINT to stap reaches staprun in the guest: end probes run, status 0
+./stap --vm -e 'probe begin { println("started") } probe end { println("ended") }' \
+	>$T/out 2>$T/err &
+pid=$!
+for _ in $(seq 1 600); do
+	grep -q started $T/out 2>/dev/null && break
+	sleep 0.2
+done
+kill -INT $pid
+wait $pid; rc=$?
+if [ $rc = 0 ] && [ "$(cat $T/out)" = "$(printf 'started\nended')" ]; then
+	pass vm-stap-sigint
+else
+	fail vm-stap-sigint "rc=$rc out=$(head -c 200 $T/out | tr '\n' '|') err=$(head -c 300 $T/err | tr '\n' '|')"
+fi
