@@ -222,10 +222,9 @@ static void finish(struct elab *E)
 	}
 }
 
-int elab_program(struct session *s)
+struct elab *elab_new(struct session *s)
 {
 	struct elab *E = xcalloc(1, sizeof(*E));
-	int before = s->errors;
 
 	E->s = s;
 	E->A = &s->arena;
@@ -238,8 +237,20 @@ int elab_program(struct session *s)
 	E->func_resolved.ptr_keys = true;
 	E->fpure.ptr_keys = true;
 	s->elab = E->prog;
-
 	index_files(E);
+	return E;
+}
+
+void elab_resolve_all(struct elab *E)
+{
+	resolve_all(E);
+}
+
+int elab_program(struct session *s)
+{
+	struct elab *E = elab_new(s);
+	int before = s->errors;
+
 	for (int i = 0; i < s->n_user_files && i < E->nfiles; i++)
 		elab_use_file(E, i);
 	if (!s->n_user_files && E->nfiles)

@@ -42,6 +42,7 @@ struct var_info {
 	bool type_set, arity_set, ref_set;
 	struct src_loc type_loc, arity_loc, ref_loc;
 	bool reported;		/* an error was already given for it */
+	bool value_read;	/* read other than by ++ / op= (autoprint) */
 };
 
 /* one alias name (an alias may have several: probe a, b = ...) */
@@ -94,6 +95,17 @@ bool pp_name_match(const char *pat, const char *name);
 /* brace expansion of one point; appends struct probe_point * to out */
 void pp_expand_braces(struct elab *E, const struct probe_point *pp,
 		      struct vec *out);
+
+/* one -l/-L line to be: the name, and for aliases their handlers */
+struct pp_listed {
+	const char *name;
+	struct vec probes;	/* struct elab_probe * (aliases) */
+};
+void pp_list(struct elab *E, const struct probe_point *pp, struct vec *out);
+
+/* elab.c */
+struct elab *elab_new(struct session *s);
+void elab_resolve_all(struct elab *E);
 
 /* resolve.c */
 void res_probe(struct elab *E, struct elab_probe *ep);

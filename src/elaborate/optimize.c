@@ -113,7 +113,10 @@ static bool func_pure(struct elab *E, struct ast_func *f)
 	if (st)
 		return st != 3;		/* in progress (recursion) counts as pure */
 	map_put(&E->fpure, f, (void *)(intptr_t)1);
-	r = f->body && stmt_local_only(E, f->body);
+	if (f->body && f->body->kind == S_EMBEDDED)
+		r = f->body->code && strstr(f->body->code, "/* pure */");
+	else
+		r = f->body && stmt_local_only(E, f->body);
 	map_put(&E->fpure, f, (void *)(intptr_t)(r ? 2 : 3));
 	return r;
 }
@@ -518,7 +521,8 @@ void opt_autoprint(struct elab *E)
 		struct ast_vardecl *v = vec_get(&P->globals, i);
 		struct src_loc loc = v->loc;
 
-		if (!v->written || v->read || (v->file && v->file->is_tapset))
+		if (!v->written || elab_vinfo(E, v)->value_read ||
+		    (v->file && v->file->is_tapset))
 			continue;
 		if (!ep) {
 			struct ast_probe *p = arena_new(E->A, struct ast_probe);

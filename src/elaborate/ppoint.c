@@ -425,14 +425,12 @@ static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 		T2->cond = T->cond ? T->cond : NULL;
 		/* "alias = target <- origin" */
 		pp_to_sb(&sb, sh->al->name);
-		for (int k = sh->n; k < q->comps.n; k++) {
-			const struct pp_comp *c = vec_get(&q->comps, k);
-
-			sb_putc(&sb, '.');
-			sb_puts(&sb, c->name);
+		sb_puts(&sb, A->epilogue ? " += " : " = ");
+		vec_each(&A->points, k) {
+			if (k)
+				sb_puts(&sb, ", ");
+			pp_to_sb(&sb, vec_get(&A->points, k));
 		}
-		sb_puts(&sb, " = ");
-		pp_to_sb(&sb, T2);
 		sb_puts(&sb, " <- ");
 		sb_puts(&sb, origin);
 		org = arena_strdup(E->A, sb_str(&sb));
@@ -498,6 +496,7 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 
 					dp->probe = g->ep;
 					dp->origin = origin;
+					dp->point = q;
 					vec_push(&g->ep->derived, dp);
 				}
 				m += out.n;
@@ -525,9 +524,15 @@ void pp_derive_probe(struct elab *E, struct ast_probe *p)
 	D.p = p;
 	D.out = &E->user_probes;
 	vec_each(&p->points, i) {
-		if (i)
-			sb_putc(&sb, ',');
-		pp_to_sb(&sb, vec_get(&p->points, i));
+		struct vec pts = { 0 };
+
+		pp_expand_braces(E, vec_get(&p->points, i), &pts);
+		vec_each(&pts, k) {
+			if (sb.len)
+				sb_putc(&sb, ',');
+			pp_to_sb(&sb, vec_get(&pts, k));
+		}
+		vec_free(&pts);
 	}
 	D.written = arena_strdup(E->A, sb_str(&sb));
 	sb_free(&sb);
@@ -539,4 +544,77 @@ void pp_derive_probe(struct elab *E, struct ast_probe *p)
 			break;
 	}
 	vec_free(&D.groups);
+}
+
+/* ---- listing (-l / -L) ------------------------------------------------ */
+
+/*
+ * Names for -l: provider points through their list() hooks, aliases by
+ * name (plus the suffix given) when their expansion resolves.  For each
+ * alias name, the handlers derived for it are appended to *probes (an
+ * entry per name: struct pp_listed *) so that -L can type their locals.
+ */
+void pp_list(struct elab *E, const struct probe_point *pp, struct vec *out)
+{
+	struct vec pts = { 0 };
+
+	build_shapes(E);
+	pp_expand_braces(E, pp, &pts);
+	vec_each(&pts, i) {
+		const struct probe_point *q = vec_get(&pts, i);
+		int longest = 0;
+
+		vec_each(&E->shapes, j) {
+			const struct shape *sh = vec_get(&E->shapes, j);
+
+			if (sh->n > longest && shape_match(sh, q))
+				longest = sh->n;
+		}
+		vec_each(&E->shapes, j) {
+			const struct shape *sh = vec_get(&E->shapes, j);
+			struct probe_point *cq;
+			struct vec names = { 0 }, dps = { 0 };
+
+			if (sh->n != longest || !shape_match(sh, q))
+				continue;
+			cq = concretize(E, sh, q);
+			if (sh->prov) {
+				if (sh->prov->list) {
+					sh->prov->list(E->s, cq, &names);
+				} else if (sh->prov->match(E->s, cq, &dps) > 0) {
+					vec_each(&dps, k)
+						vec_push(&names, (void *)((struct derived_probe *)vec_get(&dps, k))->pp);
+				}
+				vec_each(&names, k) {
+					struct pp_listed *l = arena_new(E->A, struct pp_listed);
+
+					l->name = vec_get(&names, k);
+					vec_push(out, l);
+				}
+			} else {
+				struct dctx D = { 0 };
+				struct ast_probe *p = arena_new(E->A, struct ast_probe);
+				struct pp_listed *l = arena_new(E->A, struct pp_listed);
+				struct probe_point *nq = pp_copy(E, cq);
+
+				p->body = block_of(E, NULL, NULL, q->loc);
+				p->loc = q->loc;
+				p->file = q->loc.file;
+				vec_push(&p->points, nq);
+				D.p = p;
+				D.written = "";
+				D.out = &l->probes;
+				nq->optional = nq->sufficient = false;
+				nq->cond = NULL;
+				if (derive_alias(E, &D, sh, cq, NULL, 0, "", NULL) > 0) {
+					l->name = pp_text(E, nq);
+					vec_push(out, l);
+				}
+				vec_free(&D.groups);
+			}
+			vec_free(&names);
+			vec_free(&dps);
+		}
+	}
+	vec_free(&pts);
 }

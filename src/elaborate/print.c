@@ -446,6 +446,13 @@ void elab_print(struct session *s, FILE *out)
 		for (int i = 0; i < P->funcs.n; i++) {
 			elab_func_sig(&sb, fs[i]);
 			sb_putc(&sb, '\n');
+			if (fs[i]->locals.n > fs[i]->params.n)
+				sb_puts(&sb, "  # locals\n");
+			for (int k = fs[i]->params.n; k < fs[i]->locals.n; k++) {
+				sb_puts(&sb, "  ");
+				put_var(&sb, vec_get(&fs[i]->locals, k));
+				sb_putc(&sb, '\n');
+			}
 			if (verbose && fs[i]->body) {
 				print_stmt(&sb, fs[i]->body, 0);
 				sb_putc(&sb, '\n');
@@ -461,7 +468,14 @@ void elab_print(struct session *s, FILE *out)
 			vec_each(&ep->derived, k) {
 				struct derived_probe *dp = vec_get(&ep->derived, k);
 
-				sb_printf(&sb, "%s /* <- %s */\n", dp->pp,
+				const struct probe_point *q = dp->point;
+
+				sb_puts(&sb, dp->pp);
+				if (q && q->sufficient)
+					sb_putc(&sb, '!');
+				else if (q && q->optional)
+					sb_putc(&sb, '?');
+				sb_printf(&sb, " /* <- %s */\n",
 					  dp->origin ? dp->origin : ep->pp);
 				if (ep->locals.n) {
 					sb_puts(&sb, "  # locals\n");

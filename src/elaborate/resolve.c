@@ -20,7 +20,7 @@ struct scope {
 	struct ast_func *fn;
 };
 
-enum { RD = 1, WR = 2 };
+enum { RD = 1, WR = 2, CMP = 4 };
 
 static void r_expr(struct scope *sc, struct expr *e, int use);
 static void r_stmt(struct scope *sc, struct stmt *st);
@@ -110,8 +110,10 @@ static void set_arity(struct scope *sc, struct ast_vardecl *v, int n,
 	}
 }
 
-static void mark(struct ast_vardecl *v, int use)
+static void mark(struct elab *E, struct ast_vardecl *v, int use)
 {
+	if ((use & RD) && !(use & CMP))
+		elab_vinfo(E, v)->value_read = true;
 	if (use & RD)
 		v->read = true;
 	if (use & WR)
@@ -129,7 +131,7 @@ static void r_ident(struct scope *sc, struct expr *e, int use)
 		v = new_local(sc, e->str, e->loc);
 	e->var = v;
 	note_ref(sc->E, v, &e->loc);
-	mark(v, use);
+	mark(sc->E, v, use);
 	set_arity(sc, v, 0, e);
 }
 
@@ -154,7 +156,7 @@ static void r_array(struct scope *sc, struct expr *e, int nkeys, int use)
 	}
 	e->var = v;
 	note_ref(sc->E, v, &e->loc);
-	mark(v, use);
+	mark(sc->E, v, use);
 	if (nkeys >= 0)
 		set_arity(sc, v, nkeys, e);
 }
@@ -354,11 +356,13 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 		r_expr(sc, e->c, RD);
 		break;
 	case E_ASSIGN:
+		/* compound assignments and ++ read the variable, but a global
+		 * only ever incremented is still printed at the end (CMP) */
+		r_lvalue(sc, e->a, e->op == OP_ASSIGN ? WR : RD | WR | CMP);
 		r_expr(sc, e->b, RD);
-		r_lvalue(sc, e->a, e->op == OP_ASSIGN ? WR : RD | WR);
 		break;
 	case E_INCDEC:
-		r_lvalue(sc, e->a, RD | WR);
+		r_lvalue(sc, e->a, RD | WR | CMP);
 		break;
 	case E_IN:
 		r_keys(sc, &e->args);
@@ -513,12 +517,12 @@ static void r_stmt(struct scope *sc, struct stmt *st)
 			if (g && g->global) {
 				e->var = g;
 				note_ref(sc->E, g, &e->loc);
-				mark(g, WR);
+				mark(sc->E, g, RD | WR);
 			} else {
-				r_ident(sc, e, WR);
+				r_ident(sc, e, RD | WR);
 			}
 		} else {
-			r_lvalue(sc, e, WR);
+			r_lvalue(sc, e, RD | WR);
 		}
 		break;
 	}

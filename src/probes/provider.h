@@ -40,6 +40,8 @@ struct derived_probe {
 	/* pass 2: how the point was reached, for -p2's comment:
 	 * "a = begin <- a,a.b" (alias chain, then the probe as written) */
 	const char *origin;
+	/* pass 2: the concrete point it came from (its ?/! flags, if-cond) */
+	const struct probe_point *point;
 };
 
 struct provider {
