@@ -77,5 +77,7 @@ char *dw_type_name(Dwarf_Die *type);
 /* the type of a variable / the return type of f (false: none / void) */
 bool dw_die_type(Dwarf_Die *die, Dwarf_Die *type);
 bool dw_func_die(struct dw_kernel *k, const struct dw_func *f, Dwarf_Die *out);
+/* the variable has a location (or a constant value) at pc */
+bool dw_var_at(Dwarf_Die *var, uint64_t pc);
 
 #endif

@@ -256,7 +256,7 @@ static bool seen(struct vec *out, const char *n)
 }
 
 static void collect(Dwarf_Die *d, bool params, bool locals, struct vec *out,
-		    int depth)
+		    int depth, uint64_t pc)
 {
 	Dwarf_Die ch;
 
@@ -277,8 +277,10 @@ static void collect(Dwarf_Die *d, bool params, bool locals, struct vec *out,
 				v->param = tag == DW_TAG_formal_parameter;
 				vec_push(out, v);
 			}
-		} else if (tag == DW_TAG_lexical_block && locals) {
-			collect(&ch, false, locals, out, depth + 1);
+		} else if (tag == DW_TAG_lexical_block && locals &&
+			   dwarf_haspc(&ch, pc) == 1) {
+			/* only the blocks in scope at the probe */
+			collect(&ch, false, locals, out, depth + 1, pc);
 		}
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 }
@@ -290,9 +292,9 @@ void dw_func_vars(struct dw_kernel *k, const struct dw_func *f, bool locals,
 
 	if (!dw_func_die(k, f, &d))
 		return;
-	collect(&d, true, false, out, 0);
+	collect(&d, true, false, out, 0, f->entry);
 	if (locals)
-		collect(&d, false, true, out, 0);
+		collect(&d, false, true, out, 0, f->entry);
 }
 
 /* ---- types -------------------------------------------------------------- */
@@ -417,4 +419,17 @@ char *dw_type_name(Dwarf_Die *type)
 		return NULL;
 	type_name(type, &sb);
 	return xstrdup(sb.buf);
+}
+
+bool dw_var_at(Dwarf_Die *var, uint64_t pc)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (dwarf_attr_integrate(var, DW_AT_const_value, &a))
+		return true;
+	if (!dwarf_attr_integrate(var, DW_AT_location, &a))
+		return false;
+	return dwarf_getlocation_addr(&a, pc, &ops, &n, 1) > 0 && n > 0;
 }

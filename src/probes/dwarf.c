@@ -197,8 +197,10 @@ static int dwarf_match(struct session *s, const struct probe_point *pp,
 	return resolve(s, pp, out, false);
 }
 
-static void append_vars(struct dw_kernel *k, const struct dw_func *f,
-			bool ret, struct strbuf *sb)
+/* " $name:type" strings of the variables -L shows at f's probe: those
+ * with a location there */
+static void list_vars(struct dw_kernel *k, const struct dw_func *f, bool ret,
+		      struct vec *out)
 {
 	struct vec vars = { 0 };
 	Dwarf_Die d, t;
@@ -206,7 +208,7 @@ static void append_vars(struct dw_kernel *k, const struct dw_func *f,
 	if (ret && dw_func_die(k, f, &d) && dw_die_type(&d, &t)) {
 		char *tn = dw_type_name(&t);
 
-		sb_printf(sb, " $return:%s", tn);
+		vec_push(out, xasprintf(" $return:%s", tn));
 		free(tn);
 	}
 	dw_func_vars(k, f, true, &vars);
@@ -215,13 +217,26 @@ static void append_vars(struct dw_kernel *k, const struct dw_func *f,
 		Dwarf_Die vd;
 		char *tn = NULL;
 
-		if (dwarf_offdie(k->dw, v->die, &vd) && dw_die_type(&vd, &t))
+		if (!dwarf_offdie(k->dw, v->die, &vd) ||
+		    !dw_var_at(&vd, f->entry)) {
+			free(v);
+			continue;	/* not live at the probe: stap omits it */
+		}
+		if (dw_die_type(&vd, &t))
 			tn = dw_type_name(&t);
-		sb_printf(sb, " $%s:%s", v->name, tn ? tn : "void");
+		vec_push(out, xasprintf(" $%s:%s", v->name, tn ? tn : "void"));
 		free(tn);
 		free(v);
 	}
 	vec_free(&vars);
+}
+
+static bool has_str(const struct vec *v, const char *s)
+{
+	vec_each(v, i)
+		if (!strcmp(v->v[i], s))
+			return true;
+	return false;
 }
 
 static void dwarf_list(struct session *s, const struct probe_point *pp,
@@ -233,12 +248,47 @@ static void dwarf_list(struct session *s, const struct probe_point *pp,
 		return;
 	vec_each(&dps, i) {
 		struct derived_probe *dp = dps.v[i];
-		struct dwarf_point *dpp = dp->priv;
 		struct strbuf sb = { 0 };
+		struct vec vars = { 0 };
+		bool dup = false;
 
+		for (int j = 0; j < i && !dup; j++)
+			dup = !strcmp(((struct derived_probe *)dps.v[j])->pp,
+				      dp->pp);
+		if (dup)
+			continue;
 		sb_puts(&sb, dp->pp);
-		if (s->list_vars)
-			append_vars(dpp->kernel, dpp->func, dp->is_return, &sb);
+		if (s->list_vars) {
+			/* several places of one name (inlined copies): only
+			 * the variables all of them have, as stap prints */
+			for (int j = i; j < dps.n; j++) {
+				struct derived_probe *q = dps.v[j];
+				struct dwarf_point *qp = q->priv;
+				struct vec these = { 0 };
+
+				if (strcmp(q->pp, dp->pp))
+					continue;
+				list_vars(qp->kernel, qp->func, q->is_return,
+					  &these);
+				if (j == i) {
+					vars = these;
+					continue;
+				}
+				for (int k = 0; k < vars.n; k++) {
+					if (!has_str(&these, vars.v[k])) {
+						memmove(&vars.v[k], &vars.v[k + 1],
+							(vars.n - k - 1) *
+							sizeof(void *));
+						vars.n--;
+						k--;
+					}
+				}
+				vec_free(&these);
+			}
+			vec_each(&vars, k)
+				sb_puts(&sb, vars.v[k]);
+			vec_free(&vars);
+		}
 		vec_push(out, arena_strdup(&s->arena, sb_str(&sb)));
 		sb_free(&sb);
 	}

@@ -5,6 +5,7 @@
  * target's trace event headers (src/symbols/tracepoints.c), so no
  * debuginfo is needed; the arguments are $name context variables.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"

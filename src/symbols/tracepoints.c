@@ -844,6 +844,12 @@ void tp_scan_text(const char *text, const char *header, struct vec *out)
 	scan_text(text, header, NULL, out);
 }
 
+void tp_scan_text_config(const char *text, const char *header,
+			 const struct vec *config, struct vec *out)
+{
+	scan_text(text, header, config, out);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static char *slurp(const char *path)

@@ -44,5 +44,8 @@ void tp_match(const struct tp_table *t, const char *pat, struct vec *out);
 
 /* parse one header's text (for tests): appends struct tp_event * */
 void tp_scan_text(const char *text, const char *header, struct vec *out);
+/* ... with the enabled CONFIG_ names (sorted char *) */
+void tp_scan_text_config(const char *text, const char *header,
+			 const struct vec *config, struct vec *out);
 
 #endif
