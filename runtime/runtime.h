@@ -27,10 +27,17 @@
 #include <linux/smp.h>
 #include <asm/irq_regs.h>
 #include <linux/stdarg.h>
+#include <linux/uaccess.h>
+#include <linux/timex.h>
 
 #include "transport/transport.c"
 
 #include "stp_limits.h"
+
+/* %m / %M read kernel memory without faulting */
+#define STP_FMT_READMEM(dst, addr, n) \
+	(copy_from_kernel_nofault((dst), (const void *)(unsigned long)(addr), \
+				  (n)) ? -EFAULT : 0)
 #include "stp_fmt.h"
 #include "stp_context.h"
 #include "stp_arith.h"

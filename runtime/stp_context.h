@@ -44,6 +44,7 @@ struct stp_context {
 	const char *last_error;		/* message, or NULL */
 	const char *error_near;		/* "operator '/' at file:1:2" */
 	void *frames;			/* union stp_frame[MAXNESTING + 1] */
+	u64 ol_start, ol_used;		/* overload check: window start, cycles used */
 	unsigned int print_len;
 	char print_buf[STP_PRINT_BUFSIZE];
 	char error_buf[MAXSTRINGLEN];	/* dynamic error messages */
@@ -68,6 +69,7 @@ struct stp_runtime {
 	atomic_t skipped_lock;
 	atomic_t too_many_skipped;
 	atomic_t aborted;		/* abort(): no end probes */
+	atomic_t overloaded;
 	struct stp_context **ctx;	/* [nr_cpu_ids] */
 };
 
@@ -253,6 +255,25 @@ static void __maybe_unused stp_print_flush(struct stp_context *c)
 
 /* ---- running a probe ---------------------------------------------------- */
 
+#ifndef STP_NO_OVERLOAD
+/* too much of this CPU's time in probes ends the session */
+static void stp_overload(struct stp_context *c, u64 t0)
+{
+	u64 now = get_cycles();
+
+	c->ol_used += now - t0;
+	if (now - c->ol_start < STP_OVERLOAD_INTERVAL)
+		return;
+	if (c->ol_used > STP_OVERLOAD_THRESHOLD &&
+	    !atomic_xchg(&stp_rt.overloaded, 1)) {
+		stp_transport_error("probe overhead exceeded threshold");
+		stp_count_error();
+	}
+	c->ol_start = now;
+	c->ol_used = 0;
+}
+#endif
+
 /*
  * Run probe p on this CPU if the session is in state `state`; any context.
  * Interrupts stay off for the whole handler: a second probe hit on this CPU
@@ -286,6 +307,14 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 	c->fatal = false;
 	c->last_error = NULL;
 	c->error_near = NULL;
+#ifndef STP_NO_OVERLOAD
+	if (state == STP_SS_RUNNING) {
+		u64 t0 = get_cycles();
+
+		p->fn(c);
+		stp_overload(c, t0);
+	} else
+#endif
 	p->fn(c);
 	stp_unlock_n(p->locks, p->nlocks);
 	stp_print_flush(c);
@@ -311,6 +340,7 @@ static int __maybe_unused stp_rt_start(size_t frames_size)
 	atomic_set(&stp_rt.skipped_lock, 0);
 	atomic_set(&stp_rt.too_many_skipped, 0);
 	atomic_set(&stp_rt.aborted, 0);
+	atomic_set(&stp_rt.overloaded, 0);
 	rc = stp_contexts_alloc(frames_size);
 	if (rc)
 		return rc;

@@ -19,8 +19,9 @@
 #define CONTEXT c
 #define THIS l
 #define STAP_RETURN(v) do { STAP_RETVALUE = (v); goto out; } while (0)
+/* STAP_NEAR: "identifier 'f' at file:line:col" of the function */
 #define STAP_ERROR(...) do {						\
-	stp_errorf(c, NULL, __VA_ARGS__);				\
+	stp_errorf(c, STAP_NEAR, __VA_ARGS__);				\
 	goto out;							\
 } while (0)
 #define STAP_PRINTF(fmt, ...) stp_printf_c(c, fmt, ##__VA_ARGS__)

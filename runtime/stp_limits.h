@@ -47,6 +47,16 @@
 #define MAXSKIPPED 100
 #endif
 
+/* LIMIT: STP_OVERLOAD_THRESHOLD 500000000 - cycles a CPU may spend in probes per STP_OVERLOAD_INTERVAL (error "probe overhead exceeded threshold"; -DSTP_NO_OVERLOAD disables) */
+#ifndef STP_OVERLOAD_THRESHOLD
+#define STP_OVERLOAD_THRESHOLD 500000000ULL
+#endif
+
+/* LIMIT: STP_OVERLOAD_INTERVAL 1000000000 - cycles over which the overload check adds up probe time */
+#ifndef STP_OVERLOAD_INTERVAL
+#define STP_OVERLOAD_INTERVAL 1000000000ULL
+#endif
+
 /* LIMIT: STP_PRINT_BUFSIZE 8192 - bytes of output one probe hit buffers before flushing */
 #ifndef STP_PRINT_BUFSIZE
 #define STP_PRINT_BUFSIZE 8192

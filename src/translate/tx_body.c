@@ -404,8 +404,9 @@ void tx_function_proto(struct tx *tx, struct strbuf *sb, struct ast_func *f)
 	sb_puts(sb, ")");
 }
 
-static void embedded_body(struct tx *tx, struct ast_func *f)
+static void embedded_body(struct tx *tx, struct ast_func *f, const char *near)
 {
+	tx_line(tx, "#define STAP_NEAR %s", near);
 	vec_each(&f->params, i) {
 		struct ast_param *p = vec_get(&f->params, i);
 
@@ -423,6 +424,7 @@ static void embedded_body(struct tx *tx, struct ast_func *f)
 	}
 	if (f->ret != TY_VOID)
 		tx_line(tx, "#undef STAP_RETVALUE");
+	tx_line(tx, "#undef STAP_NEAR");
 }
 
 void tx_function(struct tx *tx, struct ast_func *f)
@@ -457,8 +459,10 @@ void tx_function(struct tx *tx, struct ast_func *f)
 		tx_line(tx, "l->__retvalue[0] = '\\0';");
 	else if (embedded && f->ret == TY_LONG)
 		tx_line(tx, "l->__retvalue = 0;");
+	snprintf(what, sizeof(what), "identifier '%s'", f->name);
+	tx_near(tx, &near, what, &f->loc);
 	if (embedded)
-		embedded_body(tx, f);
+		embedded_body(tx, f, sb_str(&near));
 	else if (f->body && f->body->kind == S_BLOCK)
 		block(tx, &f->body->body, &f->body->loc);
 	else if (f->body)
@@ -470,8 +474,6 @@ void tx_function(struct tx *tx, struct ast_func *f)
 	sb_printf(&tx->code, "\tstruct %s *l;\n", sb_str(&tag));
 	if (f->ret == TY_LONG)
 		sb_puts(&tx->code, "\tint64_t rv = 0;\n");
-	snprintf(what, sizeof(what), "identifier '%s'", f->name);
-	tx_near(tx, &near, what, &f->loc);
 	sb_printf(&tx->code, "\n\tif (unlikely(c->nesting >= MAXNESTING)) {\n"
 		  "\t\tstp_error_fatal(c, \"MAXNESTING exceeded\", %s);\n"
 		  "\t\treturn%s;\n\t}\n", sb_str(&near),

@@ -426,6 +426,7 @@ void tx_expr(struct tx *tx, struct strbuf *sb, struct expr *e)
 		tx_call(tx, sb, e);
 		break;
 	case E_EMBEDDED:
+	case E_CONST:	/* @const("C expression"), guru mode */
 		sb_printf(sb, "((%s)(%s))", tx_type_c(e->type), e->str);
 		break;
 	case E_INDEX:
