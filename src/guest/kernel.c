@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guest/vm.h"
@@ -42,10 +43,11 @@ static const char kernel_init_sh[] =
 	"# 33 means /init ran to its end\n"
 	"guest_exit() {\n"
 	"\tprintf \"\\\\$(printf %o \"$1\")\" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null\n"
-	"\tpoweroff -f\n"
+	"\treboot -f\n"
 	"}\n"
 	"cd /tmp\n"
 	"if [ -f /stap/run.sh ]; then . /stap/run.sh; fi\n"
+	"val bye - \"$(cut -d' ' -f1 /proc/uptime)\"\n"
 	"guest_exit 33\n";
 
 static char *kernel_cache_root(void)
@@ -381,11 +383,17 @@ int guest_kernel_prepare(struct guest_kernel *k, const char *release,
 				free(pat);
 				goto out;
 			}
-			/* older bases are stale */
+			/* other bases are stale once nobody made one for
+			 * an hour (another stap binary may still use one) */
 			if (glob(pat, 0, NULL, &g) == 0) {
-				for (size_t i = 0; i < g.gl_pathc; i++)
-					if (strcmp(g.gl_pathv[i], k->base_cpio))
+				for (size_t i = 0; i < g.gl_pathc; i++) {
+					struct stat st;
+
+					if (strcmp(g.gl_pathv[i], k->base_cpio) &&
+					    stat(g.gl_pathv[i], &st) == 0 &&
+					    st.st_mtime < time(NULL) - 3600)
 						unlink(g.gl_pathv[i]);
+				}
 				globfree(&g);
 			}
 			free(pat);

@@ -78,6 +78,7 @@ struct guest_vm {
 					 * GUEST_DONE: /init ran to its end */
 	bool timed_out, boot_timed_out;
 	double seconds;			/* qemu start to exit */
+	double last_rec_s;		/* qemu start to the last record */
 };
 
 /* Boot and wait.  Returns 0 when qemu ran (see guest_code), -1 when it

@@ -402,7 +402,8 @@ static struct rc_case *h_find(struct vec *cases, const char *name)
 
 /* hand the records to their cases; the case that began without an end is
  * where the guest stopped */
-static struct rc_case *h_collect(struct vec *todo, const struct strbuf *rec)
+static struct rc_case *h_collect(struct vec *todo, const struct strbuf *rec,
+				 int verbose)
 {
 	struct guest_rec r;
 	struct rc_case *cur = NULL;
@@ -411,6 +412,9 @@ static struct rc_case *h_collect(struct vec *todo, const struct strbuf *rec)
 	while (guest_rec_next(rec, &pos, &r)) {
 		struct rc_case *c = h_find(todo, r.name);
 
+		if (verbose > 1)
+			printf("# record %s %s: %.*s\n", r.key, r.name,
+			       (int)(r.len > 60 ? 60 : r.len), r.data);
 		if (!strcmp(r.key, "case") && c) {
 			c->started = true;
 			cur = c;
@@ -440,8 +444,12 @@ static struct rc_case *h_collect(struct vec *todo, const struct strbuf *rec)
 	return cur;
 }
 
-static void h_judge(struct rc_case *c)
+static void h_judge(const struct h_opts *o, struct rc_case *c)
 {
+	double t0 = 0, t1 = 0;
+
+	if (o->verbose && c->time && sscanf(c->time, "%lf %lf", &t0, &t1) == 2)
+		printf("# %s: ran %.2f s in the guest\n", c->name, t1 - t0);
 	struct strbuf why = { 0 };
 	char *r = rc_judge(c, &why);
 
@@ -486,12 +494,17 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 			return;
 		}
 		*guest_s += vm.seconds;
-		dead = h_collect(todo, &vm.rec);
+		dead = h_collect(todo, &vm.rec, o->verbose);
+		if (todo->n && ((struct rc_case *)vec_get(todo, 0))->time)
+			printf("# boot %d: qemu ran %.2f s (last record at %.2f s), "
+			       "first case began at guest uptime %.2f s\n",
+			       *boots, vm.seconds, vm.last_rec_s,
+			       atof(((struct rc_case *)vec_get(todo, 0))->time));
 		vec_each(todo, i) {
 			struct rc_case *c = vec_get(todo, i);
 
 			if (c->ended) {
-				h_judge(c);
+				h_judge(o, c);
 			} else if (c == dead || (!dead && c->started)) {
 				struct strbuf why = { 0 };
 				const char *con = sb_str(&vm.console);
