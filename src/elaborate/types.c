@@ -386,7 +386,8 @@ static enum ast_type t_expr(struct tctx *T, struct expr *e, enum ast_type want)
 			if (c->kind == COMP_INDEX)
 				t_expr(T, c->index, TY_LONG);
 		}
-		settle(T, e, e->pretty ? TY_STRING : TY_LONG);
+		/* a provider may resolve it to a string (char arrays) */
+		settle(T, e, e->pretty || e->type == TY_STRING ? TY_STRING : TY_LONG);
 		break;
 	case E_TARGET_SYM:
 		settle(T, e, TY_STRING);
