@@ -141,6 +141,8 @@ int rc_parse_file(const char *path, struct vec *cases)
 			vec_push(&c->klog_allow, xstrdup(val));
 		} else if (!strcmp(key, "status")) {
 			c->status = atoi(val);
+		} else if (!strcmp(key, "crashes")) {
+			c->want_crash = !strcmp(val, "yes");
 		} else if (!strcmp(key, "klog-bad")) {
 			c->want_klog_bad = !strcmp(val, "yes");
 		} else if (!strcmp(key, "timed-out")) {
@@ -272,6 +274,8 @@ char *rc_judge(struct rc_case *c, struct strbuf *why)
 
 	if (!c->ended)
 		return xstrdup("the guest stopped during this case");
+	if (c->want_crash)
+		return xstrdup("the guest kernel did not crash");
 	if (c->timed_out != c->want_timeout)
 		sb_printf(&r, c->timed_out ? "timed out after %ld s; "
 			  : "did not time out after %ld s; ", c->timeout_s);

@@ -28,6 +28,7 @@ struct rc_case {
 	long timeout_s;
 	bool want_timeout;		/* timed-out: yes */
 	bool want_klog_bad;		/* klog-bad: yes */
+	bool want_crash;		/* crashes: yes */
 
 	/* filled by the harness */
 	char *ko;			/* host path of the module */

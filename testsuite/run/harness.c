@@ -505,6 +505,17 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 
 			if (c->ended) {
 				h_judge(o, c);
+			} else if ((c == dead || (!dead && c->started)) &&
+				   c->want_crash && !vm.timed_out) {
+				struct strbuf lines = { 0 };
+				bool oops = guest_klog_problems(sb_str(&vm.console),
+								&lines) > 0;
+
+				sb_free(&lines);
+
+				h_result(c, oops ? "PASS" : "FAIL", oops ? NULL :
+					 "the guest died without an oops on its console",
+					 NULL);
 			} else if (c == dead || (!dead && c->started)) {
 				struct strbuf why = { 0 };
 				const char *con = sb_str(&vm.console);
