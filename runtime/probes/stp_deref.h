@@ -36,16 +36,25 @@ static const char *__maybe_unused stp_dw_string(struct stp_context *c,
 						char *dst, int64_t addr,
 						const char *near)
 {
+	int i;
+
 	dst[0] = 0;
 	if (c->last_error)
 		return dst;
-	if (strncpy_from_kernel_nofault(dst, (const void *)(unsigned long)addr,
-					MAXSTRINGLEN) < 0) {
-		stp_errorf(c, near, "kernel string copy fault at 0x%016llx "
-			   "(addr)", (unsigned long long)addr);
-		dst[0] = 0;
+	/* strncpy_from_kernel_nofault() is not exported: byte by byte */
+	for (i = 0; i < MAXSTRINGLEN - 1; i++) {
+		const char *p = (const char *)(unsigned long)addr + i;
+
+		if (copy_from_kernel_nofault(&dst[i], p, 1)) {
+			stp_errorf(c, near, "kernel string copy fault at "
+				   "0x%016llx (addr)", (unsigned long long)addr);
+			dst[0] = 0;
+			return dst;
+		}
+		if (!dst[i])
+			return dst;
 	}
-	dst[MAXSTRINGLEN - 1] = 0;
+	dst[i] = 0;
 	return dst;
 }
 
