@@ -27,6 +27,7 @@ check pass2-failed sh -c "! $STAP -p2 -e 'probe nosuchprobe { }' 2>$T/e; grep -q
 check verbose-lines sh -c "$STAP -v -p2 -e '$HELLO' 2>&1 >/dev/null | grep -Eq '^Pass 2: analyzed script: 1 probes?, .* in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$'"
 check rc-options sh -c "mkdir -p $SYSTEMTAP_DIR && echo '-p1' > $SYSTEMTAP_DIR/rc && $STAP -e '$HELLO' | grep -q println; rc=\$?; rm $SYSTEMTAP_DIR/rc; exit \$rc"
 
+rm -rf "$SYSTEMTAP_DIR"   # the cache must create its own directories
 # pass 4 needs kernel headers
 if ! ls -d /lib/modules/*/build >/dev/null 2>&1; then
 	echo "SKIP: driver-cache: no kernel build tree"

@@ -297,6 +297,26 @@ static void trim(const char *root)
 	vec_free(&files);
 }
 
+/* mkdir -p */
+static int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *q = p + 1; *q && !rc; q++) {
+		if (*q != '/')
+			continue;
+		*q = 0;
+		if (mkdir(p, 0755) && errno != EEXIST)
+			rc = -1;
+		*q = '/';
+	}
+	if (!rc && mkdir(p, 0755) && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 void cache_store(struct session *s)
 {
 	char *root, *dir, *ko, *c;
@@ -307,9 +327,7 @@ void cache_store(struct session *s)
 	dir = xasprintf("%s/%.2s", root, s->cache_key);
 	ko = entry_path(s->cache_key, ".ko");
 	c = entry_path(s->cache_key, ".c");
-	if (mkdir(root, 0755) && errno != EEXIST)
-		goto out;
-	if (mkdir(dir, 0755) && errno != EEXIST)
+	if (mkdir_p(dir) < 0)
 		goto out;
 	if (copy(s->c_file, c) == 0 && copy(s->ko_file, ko) == 0) {
 		if (s->verbose[3])
