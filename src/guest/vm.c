@@ -30,7 +30,7 @@
 
 static const char vm_cmdline[] =
 	"console=ttyS0 nokaslr mitigations=off quiet oops=panic panic=-1 "
-	"acpi=off cryptomgr.notests 8250.nr_uarts=4 rdinit=/init";
+	"cryptomgr.notests 8250.nr_uarts=4 rdinit=/init";
 
 static double vm_now(void)
 {
