@@ -68,6 +68,7 @@ enum expr_kind {
 	E_ARG,		/* $N (num) or @N (str) command-line argument, or $#/@# */
 	E_REGEX_MATCH,	/* internal: never produced by the parser */
 	E_EMBEDDED,	/* %{ C expression %} (tapsets / -g); code in str */
+	E_AUTOCAST,	/* a->f[i] on a non-target value (a in a): comps, pretty */
 };
 
 /*
@@ -82,8 +83,13 @@ enum expr_kind {
  *   parameters (start, stop, step).  A histogram indexed by a bucket is an
  *   E_INDEX whose a is the E_HIST; a bare E_HIST only appears as the only
  *   argument of print/println and as a foreach array.
- * - E_TARGET: str = name without '$'; E_TARGET_SYM str = "vars", "parms",
- *   "locals" or "return" (no '$$'), pretty = 1/2 for a '$'/'$$' suffix.
+ * - E_TARGET: str = name without '$' ("" for a lone '$'); E_TARGET_SYM str =
+ *   "vars", "parms", "locals", "return" (no '$$'; any name is accepted at
+ *   pass 1), pretty = 1/2 for a '$'/'$$' suffix.  E_TARGET_SYM may carry comps
+ *   too ($$vars->x).  Components after any other value (f()->a, a[1][2],
+ *   (p)->x$) make an E_AUTOCAST around it (stap's autocast).
+ * - E_IN: a is the array (E_IDENT) or an E_HIST (k in @hist_log(s)).
+ * - A bracketed single expression "[e]" is just e ("[e] in a" is E_IN).
  * - E_UNARY with OP_ADDR: '&' applied to something other than a target
  *   ($var/@cast/@var get addr_of instead); pass 2 rejects it.
  * - E_CALL args may hold a bare E_HIST only for print/println.

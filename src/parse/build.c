@@ -614,6 +614,51 @@ struct target_comp *mk_tcomp(struct pctx *ctx, enum comp_kind k, struct tok *t,
 	return c;
 }
 
+static bool has_comps(const struct expr *e)
+{
+	return (e->kind == E_TARGET || e->kind == E_CAST || e->kind == E_ATVAR ||
+		e->kind == E_TARGET_SYM || e->kind == E_AUTOCAST) && !e->addr_of;
+}
+
+struct expr *mk_postfix(struct pctx *ctx, struct expr *base, struct target_comp *c)
+{
+	if (base->pretty)
+		perr(ctx, &c->loc, "-> and [ are not accepted for a pretty-printing variable");
+	if (!has_comps(base)) {
+		struct expr *w = mk_expr(ctx, E_AUTOCAST, &base->loc);
+
+		w->a = base;
+		base = w;
+	}
+	vec_push(&base->comps, c);
+	return base;
+}
+
+struct expr *mk_pretty(struct pctx *ctx, struct expr *base, int pretty)
+{
+	if (!has_comps(base) || base->pretty) {
+		struct expr *w = mk_expr(ctx, E_AUTOCAST, &base->loc);
+
+		w->a = base;
+		base = w;
+	}
+	base->pretty = pretty;
+	return base;
+}
+
+struct expr *mk_in_hist(struct pctx *ctx, struct vec *keys, struct expr *key,
+			struct expr *hist, const struct src_loc *loc)
+{
+	struct expr *e = mk_expr(ctx, E_IN, loc);
+
+	e->a = hist;
+	if (keys)
+		e->args = *keys;
+	else
+		vec_push(&e->args, key);
+	return e;
+}
+
 struct expr *mk_const(struct pctx *ctx, struct tok *t, struct expr *str)
 {
 	struct expr *e = mk_expr(ctx, E_CONST, &t->loc);

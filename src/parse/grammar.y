@@ -13,7 +13,7 @@
 %define parse.error custom
 %locations
 %param {struct pctx *ctx}
-%expect 47
+%expect 52
 
 %code requires {
 #include "ast.h"
@@ -83,8 +83,8 @@ static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
 
 %type <e> expr opt_expr assign ternary lor land bor bxor band inexpr cmp shift
 %type <e> concat additive mult unary crement value literal comp_arg glob_init
-%type <e> strings target_base index_item hist
-%type <v> args opt_args index_list pp_list comps tcomps fe_keys params gvars
+%type <e> strings target_base index_item hist primary
+%type <v> args opt_args index_list pp_list comps fe_keys params gvars
 %type <v> stmts brace_list
 %type <st> stmt block opt_expr_stmt fbody
 %type <pp> pp
@@ -92,8 +92,7 @@ static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
 %type <tok> probe_kw func_kw comp_name keyword fieldname brace_group brace_item
 %type <var> gvar
 %type <fe> fe_head fe_key
-%type <tc> tcomp
-%type <i> assign_op cmp_op opt_type pp_flags opt_pretty sort_dir opt_wrap opt_private
+%type <i> assign_op cmp_op opt_type pp_flags sort_dir opt_wrap opt_private
 
 /* free the heap parts of values dropped by error recovery */
 %destructor { rel_expr($$); } <e>
@@ -101,14 +100,12 @@ static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
 %destructor { rel_fe($$); } <fe>
 %destructor { rel_pp($$); } <pp>
 %destructor { if ($$) rel_expr($$->arg); } <comp>
-%destructor { if ($$) rel_expr($$->index); } <tc>
 %destructor { if ($$) rel_expr($$->init); } <var>
 %destructor { vec_each($$, i) rel_expr(vec_get($$, i)); vec_free($$); } args opt_args index_list
 %destructor { rel_points($$); } pp_list
 %destructor { vec_each($$, i) rel_stmt(vec_get($$, i)); vec_free($$); } stmts
 %destructor { vec_each($$, i) rel_fe(vec_get($$, i)); vec_free($$); } fe_keys
 %destructor { vec_each($$, i) { struct pp_comp *c = vec_get($$, i); rel_expr(c->arg); } vec_free($$); } comps
-%destructor { vec_each($$, i) { struct target_comp *c = vec_get($$, i); rel_expr(c->index); } vec_free($$); } tcomps
 %destructor { vec_each($$, i) { struct ast_vardecl *v = vec_get($$, i); rel_expr(v->init); } vec_free($$); } gvars
 %destructor { vec_free($$); } params brace_list
 
@@ -368,6 +365,9 @@ inexpr:	  cmp
 	| cmp IN IDENT		{ $$ = mk_in(ctx, NULL, $1, $3, &$1->loc); }
 	| '[' index_list ']' IN IDENT
 				{ $$ = mk_in(ctx, $2, NULL, $5, &$1->loc); }
+	| cmp IN hist		{ $$ = mk_in_hist(ctx, NULL, $1, $3, &$1->loc); }
+	| '[' index_list ']' IN hist
+				{ $$ = mk_in_hist(ctx, $2, NULL, $5, &$1->loc); }
 	;
 
 cmp:	  shift
@@ -414,16 +414,24 @@ crement:  value
 	| value DEC		{ $$ = mk_incdec(ctx, $2, OP_DEC, $1, true); }
 	;
 
-value:	  literal
+/* postfix components apply to any value: $p->a[1], f()->x (autocast) */
+value:	  primary
+	| value ARROW fieldname	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_FIELD, $3, NULL)); }
+	| value '[' expr ']'	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_INDEX, $2, $3)); }
+	| value '$'		{ $$ = mk_pretty(ctx, $1, 1); }
+	| value '$' '$'		{ $$ = mk_pretty(ctx, $1, 2); }
+	;
+
+primary:  literal
 	| '(' expr ')'		{ $$ = $2; }
+	| '[' expr ']'		{ $$ = $2; }
 	| IDENT			{ $$ = mk_ident(ctx, $1); }
 	| IDENT '[' index_list ']'
 		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = mk_ident(ctx, $1); $$->args = *$3; }
 	| IDENT '(' opt_args ')'
 		{ $$ = mk_call(ctx, $1, $3); }
 	| IDENT '(' hist ')'	{ $$ = mk_print_hist(ctx, $1, $3); }
-	| target_base tcomps opt_pretty
-		{ $$ = $1; $$->comps = *$2; $$->pretty = $3; }
+	| target_base
 	| TARGET_SYM		{ $$ = mk_target_sym(ctx, $1); }
 	| '$'			{ $$ = mk_target(ctx, $1); $$->str = ""; }
 	| AT_DEFINED '(' expr ')'
@@ -463,20 +471,7 @@ target_base: TARGET		{ $$ = mk_target(ctx, $1); }
 		{ $$ = mk_atvar(ctx, $1, $3, $5); }
 	;
 
-tcomps:	  %empty		{ $$ = pvec(ctx); }
-	| tcomps tcomp		{ $$ = $1; vec_push($$, $2); }
-	;
-
-tcomp:	  ARROW fieldname	{ $$ = mk_tcomp(ctx, COMP_FIELD, $2, NULL); }
-	| '[' expr ']'		{ $$ = mk_tcomp(ctx, COMP_INDEX, $1, $2); }
-	;
-
 fieldname: IDENT | keyword ;
-
-opt_pretty: %empty		{ $$ = 0; }
-	| '$'			{ $$ = 1; }
-	| '$' '$'		{ $$ = 2; }
-	;
 
 opt_args: %empty		{ $$ = pvec(ctx); }
 	| args

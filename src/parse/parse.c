@@ -70,8 +70,11 @@ struct ast_file *parse_file(struct session *s, const struct src_file *src)
 
 	file->src = src;
 	lex_file(s, src, &raw);
-	if (raw.n == 1 && !src->is_tapset)
-		diag_plain(s, "error", "input file '%s' is empty", src->name);
+	if (raw.n == 1 && !src->is_tapset) {
+		struct src_loc at = { .file = src, .line = 1, .col = 1 };
+
+		diag(s, "parse error", &at, "input file '%s' is empty", src->name);
+	}
 	pp_run(s, src, &raw, &toks, false);
 	vec_free(&raw);
 	ctx.s = s;

@@ -92,6 +92,10 @@ struct expr *mk_atvar(struct pctx *ctx, struct tok *t, struct expr *name,
 		      struct expr *module);
 struct target_comp *mk_tcomp(struct pctx *ctx, enum comp_kind k, struct tok *t,
 			     struct expr *index);
+struct expr *mk_postfix(struct pctx *ctx, struct expr *base, struct target_comp *c);
+struct expr *mk_pretty(struct pctx *ctx, struct expr *base, int pretty);
+struct expr *mk_in_hist(struct pctx *ctx, struct vec *keys, struct expr *key,
+			struct expr *hist, const struct src_loc *loc);
 struct expr *mk_const(struct pctx *ctx, struct tok *t, struct expr *str);
 struct expr *mk_stat(struct pctx *ctx, struct tok *t, struct expr *a);
 struct expr *mk_hist(struct pctx *ctx, struct tok *t, struct vec *args);

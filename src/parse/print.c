@@ -256,8 +256,11 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		break;
 	case E_TARGET_SYM:
 		sb_printf(sb, "$$%s", e->str);
-		if (e->pretty)
-			sb_puts(sb, e->pretty == 2 ? "$$" : "$");
+		pr_comps(sb, e);
+		break;
+	case E_AUTOCAST:
+		pr_expr(sb, e->a, P_VALUE);
+		pr_comps(sb, e);
 		break;
 	case E_CAST:
 		if (e->addr_of)
