@@ -32,10 +32,27 @@ struct txd_stat {
 	bool variance;
 };
 
+/*
+ * A foreach being emitted.  Inside it, a[k1, k2] with exactly the loop's
+ * keys reads the current entry instead of looking it up again (for a
+ * statistics array: the aggregate the loop built, as stap does), unless
+ * the body may change the array or the keys.
+ */
+struct txd_loop {
+	struct ast_vardecl *arr;
+	struct foreach_info *fe;
+	char *m, *e;			/* C names of the map and the entry */
+	bool safe;
+};
+
 struct txd {
 	struct vec stats;		/* struct txd_stat * */
+	struct vec loops;		/* struct txd_loop *, innermost last */
 	bool any;			/* any data global: include the runtime */
 };
+
+static struct txd_loop *loop_entry(struct tx *tx, struct expr *ix,
+				   struct ast_vardecl *v);
 
 static struct txd *txd(struct tx *tx)
 {
@@ -53,6 +70,7 @@ void tx_data_free(struct tx *tx)
 	vec_each(&d->stats, i)
 		free(vec_get(&d->stats, i));
 	vec_free(&d->stats);
+	vec_free(&d->loops);
 	free(d);
 	tx->data = NULL;
 }
@@ -418,6 +436,13 @@ static bool stat_expr(struct tx *tx, struct expr *a, struct strbuf *pre,
 	}
 	if (a->kind == E_INDEX && v->arity > 0) {
 		struct strbuf lit = { 0 };
+		struct txd_loop *lp = loop_entry(tx, a, v);
+
+		if (lp) {
+			sb_printf(out, "((const struct stp_stat *)stp_me_val(%s, %s))",
+				  lp->m, lp->e);
+			return true;
+		}
 
 		if (keys(tx, &a->args, pre, &lit))
 			tx_error(tx, &a->loc, "a wildcard cannot name one statistic");
@@ -427,6 +452,101 @@ static bool stat_expr(struct tx *tx, struct expr *a, struct strbuf *pre,
 	}
 	tx_error(tx, &a->loc, "'%s' is a statistics array: index it", v->name);
 	return false;
+}
+
+/* ---- reading the current foreach entry ------------------------------------ */
+
+struct txd_scan {
+	struct ast_vardecl *arr;
+	struct foreach_info *fe;
+	bool unsafe;
+};
+
+static bool is_key_var(struct foreach_info *fe, struct ast_vardecl *v)
+{
+	vec_each(&fe->keys, i)
+		if (((struct expr *)vec_get(&fe->keys, i))->var == v)
+			return true;
+	return false;
+}
+
+static void scan_target(struct txd_scan *sc, struct expr *t)
+{
+	if (!t)
+		return;
+	if (t->kind == E_IDENT && t->var && (t->var == sc->arr ||
+					     is_key_var(sc->fe, t->var)))
+		sc->unsafe = true;
+	if (t->kind == E_INDEX && arr_var(t) == sc->arr)
+		sc->unsafe = true;
+}
+
+static void scan_loop_expr(struct txd_scan *sc, struct expr *e)
+{
+	if (!e || sc->unsafe)
+		return;
+	if (e->kind == E_ASSIGN && e->op != OP_STATS_ADD)
+		scan_target(sc, e->a);
+	if (e->kind == E_INCDEC)
+		scan_target(sc, e->a);
+	/* a script function of the user's may change anything */
+	if (e->kind == E_CALL && e->func && e->func->body &&
+	    e->func->body->kind != S_EMBEDDED &&
+	    !(e->func->file && e->func->file->is_tapset))
+		sc->unsafe = true;
+	scan_loop_expr(sc, e->a);
+	scan_loop_expr(sc, e->b);
+	scan_loop_expr(sc, e->c);
+	vec_each(&e->args, i)
+		scan_loop_expr(sc, vec_get(&e->args, i));
+}
+
+static void scan_loop_stmt(struct txd_scan *sc, struct stmt *s)
+{
+	if (!s || sc->unsafe)
+		return;
+	if (s->kind == S_DELETE)
+		scan_target(sc, s->e);
+	scan_loop_expr(sc, s->e);
+	scan_loop_stmt(sc, s->then);
+	scan_loop_stmt(sc, s->els);
+	scan_loop_stmt(sc, s->init);
+	scan_loop_stmt(sc, s->incr);
+	vec_each(&s->body, i)
+		scan_loop_stmt(sc, vec_get(&s->body, i));
+	if (s->fe) {
+		vec_each(&s->fe->keys, i)
+			scan_target(sc, vec_get(&s->fe->keys, i));
+		scan_target(sc, s->fe->value);
+		scan_loop_expr(sc, s->fe->limit);
+	}
+	if (s->catch_var)
+		scan_target(sc, s->catch_var);
+}
+
+/* the loop whose current entry is ix (an E_INDEX of v), or NULL */
+static struct txd_loop *loop_entry(struct tx *tx, struct expr *ix,
+				   struct ast_vardecl *v)
+{
+	struct txd *d = txd(tx);
+
+	for (int i = d->loops.n - 1; i >= 0; i--) {
+		struct txd_loop *l = vec_get(&d->loops, i);
+
+		if (l->arr != v)
+			continue;
+		if (!l->safe || ix->args.n != l->fe->keys.n)
+			return NULL;
+		vec_each(&ix->args, k) {
+			struct expr *a = vec_get(&ix->args, k);
+			struct expr *key = vec_get(&l->fe->keys, k);
+
+			if (a->kind != E_IDENT || !a->var || a->var != key->var)
+				return NULL;
+		}
+		return l;
+	}
+	return NULL;
 }
 
 /* ---- expressions -------------------------------------------------------- */
@@ -508,6 +628,15 @@ static void e_index(struct tx *tx, struct strbuf *sb, struct expr *e)
 		tx_error(tx, &e->loc, v ? "a statistics array element is read "
 			 "with @count, @sum, ... or @hist_*" : "indexing needs an array");
 		sb_puts(sb, e->type == TY_STRING ? "\"\"" : "0LL");
+		return;
+	}
+	struct txd_loop *lp = loop_entry(tx, e, v);
+
+	if (lp) {
+		if (v->type == TY_STRING)
+			sb_printf(sb, "((const char *)stp_me_val(%s, %s))", lp->m, lp->e);
+		else
+			sb_printf(sb, "(*(int64_t *)stp_me_val(%s, %s))", lp->m, lp->e);
 		return;
 	}
 	if (keys(tx, &e->args, &pre, &lit))
@@ -891,7 +1020,17 @@ void tx_data_foreach(struct tx *tx, struct stmt *st)
 		tx_error(tx, &fe->value->loc, "foreach cannot take the value of a "
 			 "statistics array; use @count(a[k]) ...");
 	}
-	tx_loop_body(tx, st->then);
+	{
+		struct txd_scan sc = { .arr = v, .fe = fe };
+		struct txd_loop lp = { .arr = v, .fe = fe, .m = m, .e = e };
+		struct txd *d = txd(tx);
+
+		scan_loop_stmt(&sc, st->then);
+		lp.safe = !sc.unsafe;
+		vec_push(&d->loops, &lp);
+		tx_loop_body(tx, st->then);
+		d->loops.n--;
+	}
 	tx->indent--;
 	tx_line(tx, "}");
 	tx->indent--;
