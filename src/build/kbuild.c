@@ -176,6 +176,21 @@ static int copy_file(const char *from, const char *to)
 	return rc == 0 ? 0 : -1;
 }
 
+/* The DWARF of the module itself is never used at run time and makes up
+ * ~90% of the file: drop it, as `make modules_install INSTALL_MOD_STRIP=1`
+ * does (kept with -k for debugging the generated code). */
+static void strip_debug(const struct session *s, const char *ko)
+{
+	char *cmd;
+
+	if (s->keep_tmp)
+		return;
+	cmd = xasprintf("strip --strip-debug '%s' 2>/dev/null", ko);
+	if (system(cmd) != 0 && s->verbose[3])
+		fprintf(stderr, "stap: could not strip %s\n", ko);
+	free(cmd);
+}
+
 int kbuild_build(struct session *s)
 {
 	char *mod, *log = NULL, *ko;
@@ -202,6 +217,7 @@ int kbuild_build(struct session *s)
 		free(mod);
 		return -1;
 	}
+	strip_debug(s, ko);
 	s->ko_file = ko;
 	if (s->module_named) {
 		char *here = xasprintf("%s.ko", mod);
