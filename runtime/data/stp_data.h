@@ -36,6 +36,7 @@
 #include <linux/smp.h>
 #include <linux/math64.h>
 #include <linux/bitops.h>
+#include <asm/barrier.h>
 #endif
 
 #ifndef MAXSTRINGLEN

@@ -322,6 +322,7 @@ static inline void *stp_map_slot(struct stp_map *m, const union stp_kv *k)
 	}
 	e->hash = h;
 	e->live = 1;
+	smp_wmb();	/* the entry is whole before a reader can reach it */
 	e->hnext = m->heads[h & m->mask];
 	m->heads[h & m->mask] = e;
 	e->next = NULL;

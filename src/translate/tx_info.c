@@ -198,6 +198,13 @@ static void locks_visit(struct expr *e, bool write, void *data)
 		if (k >= 0 && (write || !lk->use[k]))
 			lk->use[k] = write ? 'w' : 'r';
 	}
+	if (e->kind == E_IN && e->var && e->var->global && e->var->type == TY_STATS) {
+		/* looks into every CPU's copy, which <<< (shared lock) changes */
+		int k = global_index(lk->tx, e->var);
+
+		if (k >= 0)
+			lk->use[k] = 'w';
+	}
 	if (e->kind == E_HIST || e->kind == E_STAT) {
 		/* reading an aggregate folds per-CPU data: a write */
 		if (e->a && e->a->var && e->a->var->global) {

@@ -45,6 +45,7 @@ static inline void vfree(const void *p)
 	free((void *)p);
 }
 
+#define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define kzalloc(n, f) vzalloc(n)
 #define kcalloc(n, s, f) vzalloc((n) * (s))
 #define kfree(p) vfree(p)
