@@ -24,7 +24,7 @@ STAPIO_OBJS  := $(STAPIO_SRCS:%.c=$(BUILD)/%.o)
 # (run_local looks there next to stap; staprun finds stapio next to itself)
 PROGS := stap $(if $(STAPRUN_SRCS),$(BUILD)/bin/staprun) $(if $(STAPIO_SRCS),$(BUILD)/bin/stapio)
 
-all: $(PROGS)
+all: $(PROGS) $(if $(STAPRUN_SRCS),static)
 
 stap: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
