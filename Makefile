@@ -6,7 +6,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild/parse -MMD -MP
-LDLIBS  += -ldw -lelf -lxxhash
+LDLIBS  += -ldw -lelf -lxxhash -lpthread
 
 BUILD   := build
 SRCS    := $(shell find src -name '*.c' | sort)

@@ -16,6 +16,7 @@
 
 #include "build/kbuild.h"
 #include "session.h"
+#include "util/progress.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -205,7 +206,10 @@ int kbuild_build(struct session *s)
 	mod = module_base(s);
 	if (write_kbuild(s, mod) < 0)
 		return -1;
+	struct progress *pr = progress_start("Pass 4: building the module", s->verbose[3]);
+
 	rc = run_make(s, &log);
+	progress_stop(pr);
 	ko = xasprintf("%s/%s.ko", s->tmpdir, mod);
 	if (rc == 0 && stat(ko, &st) != 0)
 		rc = -1;
