@@ -123,6 +123,8 @@ int rc_parse_file(const char *path, struct vec *cases)
 			rc_set(&c->staprun_opts, val);
 		} else if (!strcmp(key, "shell")) {
 			rc_set(&c->shell, val);
+		} else if (!strcmp(key, "prog")) {
+			rc_set(&c->prog, val);
 		} else if (!strcmp(key, "kmod")) {
 			rc_set(&c->kmod, val);
 		} else if (!strcmp(key, "skip")) {

@@ -22,6 +22,8 @@ struct rc_case {
 	struct strbuf script;		/* script: lines */
 	char *file;			/* file: (relative to dir) */
 	char *stap_opts, *args, *cmd, *staprun_opts, *shell, *kmod, *skip;
+	char *prog;			/* C source of a test program */
+	char *prog_path;		/* its binary: same path on host and guest */
 	struct vec out, err;		/* struct rc_line * */
 	struct vec out_has, err_has, klog_has, klog_allow;	/* char * (ERE) */
 	int status;

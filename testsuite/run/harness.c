@@ -131,6 +131,20 @@ static char *h_build_cmd(const struct h_opts *o, struct rc_case *c, bool with_m)
 
 	sb_puts(&sb, "cd ");
 	guest_sh_quote(&sb, d);
+	if (c->prog) {
+		char *src = xasprintf("%s/%s", c->dir, c->prog);
+
+		sb_puts(&sb, " && gcc -g -O0 -static -o ");
+		guest_sh_quote(&sb, c->prog_path);
+		sb_putc(&sb, ' ');
+		guest_sh_quote(&sb, src);
+		sb_puts(&sb, " 2>err");
+		free(src);
+		if (c->shell && !c->kmod) {
+			free(d);
+			return sb.s;
+		}
+	}
 	if (c->kmod) {
 		const char *b = strrchr(c->kmod, '/');
 		char *src = xasprintf("%s/%s", c->dir, c->kmod);
@@ -180,12 +194,19 @@ static void h_find_ko(const struct h_opts *o, struct rc_case *c, int status)
 	char *d = h_case_dir(o, c);
 	char *out = xasprintf("%s/out", d), *err = xasprintf("%s/err", d);
 
-	if (status != 0) {
+	if (c->prog && !h_exists(c->prog_path)) {
+		char *l = h_first_line(err, "no message");
+
+		c->fail = xasprintf("cannot compile %s: %s", c->prog, l);
+		free(l);
+	} else if (status != 0) {
 		char *l = h_first_line(err, "no message");
 
 		c->fail = xasprintf("%s failed (status %d): %s",
 				    c->kmod ? "kbuild" : "stap -p4", status, l);
 		free(l);
+	} else if (c->shell && !c->kmod) {
+		/* only a program to build */
 	} else if (!c->kmod) {
 		char *s = h_slurp(out), *last = NULL;
 
@@ -226,7 +247,7 @@ static void h_build_all(const struct h_opts *o, struct vec *cases)
 			char *d = h_case_dir(o, c), *cmd;
 
 			next++;
-			if (c->skip || (c->shell && !c->kmod))
+			if (c->skip || (c->shell && !c->kmod && !c->prog))
 				continue;
 			mkdir(d, 0755);
 			free(d);
@@ -257,7 +278,8 @@ static void h_build_all(const struct h_opts *o, struct vec *cases)
 				/* a first build may name a temporary file:
 				 * once more (a cache hit), then with -m */
 				for (int again = 0; again < 2 && c->fail && code == 0 &&
-				     !c->kmod; again++) {
+				     !c->kmod && !c->shell && !(c->prog &&
+				     !h_exists(c->prog_path)); again++) {
 					char *cmd;
 
 					free(c->fail);
@@ -368,6 +390,14 @@ static int h_write_initrd(const struct h_opts *o, const struct guest_kernel *k,
 	vec_each(todo, i) {
 		struct rc_case *c = vec_get(todo, i);
 
+		if (c->prog_path) {
+			guest_cpio_parents(&cp, c->prog_path + 1);
+			if (guest_cpio_file(&cp, c->prog_path + 1, 0755,
+					    c->prog_path) < 0) {
+				sb_printf(err, "cannot add %s", c->prog_path);
+				rc = -1;
+			}
+		}
 		if (c->ko) {
 			const char *b = strrchr(c->ko, '/');
 			char *name = xasprintf("stap/%s", b ? b + 1 : c->ko);
@@ -552,6 +582,23 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 	}
 }
 
+/* replace every @PROG@ in *s */
+static void h_subst(char **s, const char *prog)
+{
+	struct strbuf sb = { 0 };
+	const char *p, *at;
+
+	if (!*s || !strstr(*s, "@PROG@"))
+		return;
+	for (p = *s; (at = strstr(p, "@PROG@")); p = at + 6) {
+		sb_add(&sb, p, (size_t)(at - p));
+		sb_puts(&sb, prog);
+	}
+	sb_puts(&sb, p);
+	free(*s);
+	*s = sb.s;
+}
+
 static char *h_find_tools(const char *top)
 {
 	static const char *const rel[] = { "build/static", "build/bin" };
@@ -684,6 +731,32 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		o.work = w;
+	}
+
+	/* @PROG@ is the test program's path, the same on host and guest */
+	vec_each(&todo, i) {
+		struct rc_case *c = vec_get(&todo, i);
+		char **fields[] = { &c->args, &c->cmd, &c->shell, &c->stap_opts,
+				    &c->staprun_opts };
+		const char *b;
+
+		if (!c->prog)
+			continue;
+		b = strrchr(c->prog, '/');
+		c->prog_path = xasprintf("%s/%s/%s", o.work, c->name,
+					 b ? b + 1 : c->prog);
+		c->prog_path[strlen(c->prog_path) -
+			     (strstr(c->prog_path, ".c") ? 2 : 0)] = 0;
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+			h_subst(fields[f], c->prog_path);
+		if (c->script.len) {
+			char *t = xstrdup(c->script.s);
+
+			h_subst(&t, c->prog_path);
+			sb_free(&c->script);
+			sb_puts(&c->script, t);
+			free(t);
+		}
 	}
 
 	/* skipped and unbuildable cases are settled on the host */
