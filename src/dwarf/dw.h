@@ -35,6 +35,8 @@ struct dw_kernel {
 	uint64_t stext, etext;
 	const char **exports;		/* EXPORT_SYMBOL names, sorted */
 	int nexports;
+	struct { const char *name; Dwarf_Off die; } *types;	/* @cast cache */
+	int ntypes;
 };
 
 struct dw_func {
@@ -77,6 +79,8 @@ char *dw_type_name(Dwarf_Die *type);
 /* the type of a variable / the return type of f (false: none / void) */
 bool dw_die_type(Dwarf_Die *die, Dwarf_Die *type);
 bool dw_func_die(struct dw_kernel *k, const struct dw_func *f, Dwarf_Die *out);
+/* the type named spec ("struct sk_buff", "sk_buff", "pid_t") */
+bool dw_find_type(struct dw_kernel *k, const char *spec, Dwarf_Die *out);
 /* the variable has a location (or a constant value) at pc */
 bool dw_var_at(Dwarf_Die *var, uint64_t pc);
 

@@ -355,7 +355,11 @@ bool dw_access(const struct dw_loc_req *rq, struct dw_access *out)
 	int nidx = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (rq->value_c) {		/* $return: a value of the function's type */
+	if (rq->addr_c) {		/* @cast: an object at an address */
+		l.kind = LK_MEM;
+		l.c = xstrdup(rq->addr_c);
+		t = rq->value_type;
+	} else if (rq->value_c) {	/* $return: a value of the function's type */
 		l.kind = LK_VALUE;
 		l.c = xstrdup(rq->value_c);
 		t = rq->value_type;
@@ -435,6 +439,17 @@ bool dw_access(const struct dw_loc_req *rq, struct dw_access *out)
 		}
 		if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type)
 			return fail(out, fmt("'->%s' on a non-struct", cp->name));
+		if (dwarf_hasattr(&u, DW_AT_declaration) && rq->k &&
+		    dwarf_diename(&u)) {
+			/* only declared in this CU: the definition elsewhere */
+			char *spec = fmt("%s %s", tag == DW_TAG_union_type ?
+					 "union" : "struct", dwarf_diename(&u));
+			Dwarf_Die def;
+
+			if (dw_find_type(rq->k, spec, &def))
+				u = def;
+			free(spec);
+		}
 		{
 			int64_t off;
 			Dwarf_Die mt;

@@ -10,11 +10,15 @@
 
 struct vec;
 
+struct dw_kernel;
+
 struct dw_loc_req {
+	struct dw_kernel *k;		/* to complete declared-only structs */
 	Dwarf_Die *func;		/* the function (frame base) */
 	Dwarf_Die *var;			/* the variable, or NULL with value_c */
 	const char *value_c;		/* $return: C for the raw value */
-	Dwarf_Die value_type;		/* ... and its type */
+	const char *addr_c;		/* @cast: C for the object's address */
+	Dwarf_Die value_type;		/* ... and its (object's) type */
 	uint64_t pc;			/* link-time probe address */
 	bool at_entry;			/* pc is the function's entry */
 	const struct vec *comps;	/* struct target_comp * */

@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "elaborate/builtins.h"
 #include "elaborate/elab_int.h"
+#include "probes/dwarf.h"
 #include "session.h"
 #include "util/arena.h"
 
@@ -265,7 +266,11 @@ static bool defined_ok(struct scope *sc, struct expr *e)
 	case E_TARGET:
 	case E_TARGET_SYM:
 		return target_ok(sc, e);
-	case E_CAST:
+	case E_CAST: {
+		const char *why;
+
+		return dwarf_cast_resolve(sc->E->s, e, &why) > 0;
+	}
 	case E_ATVAR:
 		return false;	/* no debuginfo in this translator yet */
 	case E_ENTRY:
@@ -402,6 +407,14 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 
 			if (c->kind == COMP_INDEX)
 				r_expr(sc, c->index, RD);
+		}
+		if (e->kind == E_CAST) {	/* probes/dwarf_var.c */
+			const char *why;
+
+			if (!dwarf_cast_resolve(sc->E->s, e, &why))
+				diag(sc->E->s, "semantic error", &e->loc,
+				     "@cast(..., \"%s\"): %s", e->str ? e->str : "",
+				     why ? why : "cannot be resolved");
 		}
 		break;
 	case E_DEFINED:

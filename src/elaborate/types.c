@@ -400,7 +400,7 @@ static enum ast_type t_expr(struct tctx *T, struct expr *e, enum ast_type want)
 			if (c->kind == COMP_INDEX)
 				t_expr(T, c->index, TY_LONG);
 		}
-		settle(T, e, e->pretty ? TY_STRING : TY_LONG);
+		settle(T, e, e->pretty || e->type == TY_STRING ? TY_STRING : TY_LONG);
 		break;
 	case E_ENTRY:
 		settle(T, e, t_expr(T, e->a, want));

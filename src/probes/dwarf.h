@@ -29,11 +29,15 @@ struct dwarf_target {
 	char **code;		/* [n]; NULL where not resolved */
 	bool string;
 	struct vec idx;		/* struct expr *: the [index] expressions */
+	struct expr *base;	/* @cast: the address expression */
 };
 
 bool dwarf_symbol_unique(struct dw_kernel *k, const struct dw_func *f);
 int dwarf_target_var(struct session *s, struct derived_probe *dp,
 		     struct expr *e);
 void dwarf_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e);
+/* @cast(addr, "type")->...: 1 resolved (e->prov, e->type set), 0 not,
+ * with *why set (quiet: no diagnostics are printed here) */
+int dwarf_cast_resolve(struct session *s, struct expr *e, const char **why);
 
 #endif

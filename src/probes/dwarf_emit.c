@@ -34,7 +34,8 @@ static void need(struct tx *tx, const char *hdr)
 
 /* tmpl with NEAR, @@BUF@@ and @@IDXn@@ replaced */
 static void fill(struct tx *tx, struct strbuf *sb, const char *tmpl,
-		 const char *near, const char *buf, const struct vec *idx)
+		 const char *near, const char *buf, const struct vec *idx,
+		 struct expr *base)
 {
 	const char *p = tmpl;
 
@@ -42,6 +43,11 @@ static void fill(struct tx *tx, struct strbuf *sb, const char *tmpl,
 		if (!strncmp(p, "NEAR", 4)) {
 			sb_puts(sb, near);
 			p += 4;
+		} else if (!strncmp(p, "@@BASE@@", 8) && base) {
+			sb_puts(sb, "(int64_t)(");
+			tx_expr(tx, sb, base);
+			sb_puts(sb, ")");
+			p += 8;
 		} else if (!strncmp(p, "@@BUF@@", 7)) {
 			sb_puts(sb, buf);
 			p += 7;
@@ -69,14 +75,17 @@ void dwarf_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e)
 
 	need(tx, "probes/stp_kprobes.h");
 	need(tx, "probes/stp_deref.h");
-	snprintf(what, sizeof(what), "identifier '$%s%s'",
-		 e->kind == E_TARGET_SYM ? "$" : "", e->str);
+	if (e->kind == E_CAST)
+		snprintf(what, sizeof(what), "operator '@cast'");
+	else
+		snprintf(what, sizeof(what), "identifier '$%s%s'",
+			 e->kind == E_TARGET_SYM ? "$" : "", e->str);
 	tx_near(tx, &near, what, &e->loc);
 	if (dt->string)
 		sb_printf(&buf, "l->_t[%d]", tx_tmp(tx));
 	if (one && dt->code[0]) {
 		sb_puts(sb, dt->string ? "((const char *)" : "((int64_t)");
-		fill(tx, sb, dt->code[0], sb_str(&near), sb_str(&buf), &dt->idx);
+		fill(tx, sb, dt->code[0], sb_str(&near), sb_str(&buf), &dt->idx, dt->base);
 		sb_puts(sb, ")");
 		goto out;
 	}
@@ -87,7 +96,7 @@ void dwarf_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e)
 		if (!dt->code[k])
 			continue;
 		sb_printf(sb, "case %d: _r = ", k);
-		fill(tx, sb, dt->code[k], sb_str(&near), sb_str(&buf), &dt->idx);
+		fill(tx, sb, dt->code[k], sb_str(&near), sb_str(&buf), &dt->idx, dt->base);
 		sb_puts(sb, "; break; ");
 	}
 	sb_printf(sb, "default: stp_error(c, \"context variable not available "

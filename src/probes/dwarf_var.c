@@ -51,6 +51,7 @@ static char *one_var(struct dw_kernel *k, const struct dw_func *f,
 
 	if (!dw_func_die(k, f, &fd))
 		return NULL;
+	rq.k = k;
 	rq.func = &fd;
 	rq.pc = f->entry;
 	rq.at_entry = !dp->is_return;
@@ -177,5 +178,56 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 	}
 	dt->code[k] = code;
 	e->type = string ? TY_STRING : TY_LONG;
+	return 1;
+}
+
+int dwarf_cast_resolve(struct session *s, struct expr *e, const char **why)
+{
+	struct dwarf_target *dt;
+	struct dw_kernel *k;
+	struct dw_loc_req rq = { 0 };
+	struct dw_access acc;
+	const char *w;
+
+	*why = NULL;
+	if (e->kind != E_CAST || !e->str || e->pretty)
+		return 0;
+	if (e->module && strcmp(e->module, "kernel") &&
+	    strncmp(e->module, "kernel<", 7)) {
+		*why = "module debuginfo for @cast is not supported";
+		return 0;
+	}
+	k = dw_kernel_get(s, &w);
+	if (!k) {
+		*why = "missing x86_64 kernel/module debuginfo";
+		return 0;
+	}
+	if (!dw_find_type(k, e->str, &rq.value_type)) {
+		*why = "type definition not found";
+		return 0;
+	}
+	rq.k = k;
+	rq.addr_c = "@@BASE@@";
+	rq.comps = &e->comps;
+	rq.addr_of = e->addr_of;
+	if (!dw_access(&rq, &acc)) {
+		*why = acc.err;
+		return 0;
+	}
+	dt = arena_new(&s->arena, struct dwarf_target);
+	dt->ref.emit = dwarf_target_emit;
+	dt->n = 1;
+	dt->code = arena_alloc(&s->arena, sizeof(char *));
+	dt->code[0] = acc.code;
+	dt->string = acc.string;
+	dt->base = e->a;
+	vec_each(&e->comps, i) {
+		struct target_comp *c = e->comps.v[i];
+
+		if (c->kind == COMP_INDEX)
+			vec_push(&dt->idx, c->index);
+	}
+	e->prov = dt;
+	e->type = acc.string ? TY_STRING : TY_LONG;
 	return 1;
 }
