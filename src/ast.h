@@ -69,6 +69,7 @@ enum expr_kind {
 	E_REGEX_MATCH,	/* internal: never produced by the parser */
 	E_EMBEDDED,	/* %{ C expression %} (tapsets / -g); code in str */
 	E_AUTOCAST,	/* a->f[i] on a non-target value (a in a): comps, pretty */
+	E_PROBEWRITE,	/* @probewrite(var): a is the E_IDENT */
 };
 
 /*
@@ -248,6 +249,7 @@ struct ast_alias {
 	struct vec points;	/* struct probe_point * (what it expands to) */
 	bool epilogue;		/* += */
 	struct stmt *body;
+	struct stmt *epilogue_body;	/* "= pp { prologue }, { epilogue }" or NULL */
 	struct src_loc loc;
 	const struct src_file *file;
 };

@@ -198,7 +198,7 @@ void parse_add_probe(struct pctx *ctx, struct tok *kw, int priv, struct vec *pts
 	vec_push(&ctx->file->probes, p);
 }
 
-void parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
+struct ast_alias *parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
 		     struct vec *pts, bool epilogue, struct stmt *body)
 {
 	struct ast_alias *a = NEW(ctx, struct ast_alias);
@@ -220,6 +220,7 @@ void parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
 	a->loc = kw->loc;
 	a->file = ctx->src;
 	vec_push(&ctx->file->aliases, a);
+	return a;
 }
 
 void parse_add_func(struct pctx *ctx, struct tok *kw, int priv, struct tok *name,
@@ -563,20 +564,17 @@ struct expr *mk_target(struct pctx *ctx, struct tok *t)
 	struct expr *e = mk_expr(ctx, E_TARGET, &t->loc);
 
 	e->str = t->text;
+	e->pretty = t->kind == TARGET ? (int)t->num : 0;
 	return e;
 }
 
 struct expr *mk_target_sym(struct pctx *ctx, struct tok *t)
 {
 	struct expr *e = mk_expr(ctx, E_TARGET_SYM, &t->loc);
-	size_t n = strlen(t->text);
 
-	while (n && t->text[n - 1] == '$') {
-		n--;
-		e->pretty++;
-	}
 	/* stap accepts any $$name at pass 1; pass 2 rejects unknown ones */
-	e->str = arena_strndup(&ctx->s->arena, t->text, n);
+	e->str = t->text;
+	e->pretty = (int)t->num;
 	return e;
 }
 
@@ -622,6 +620,19 @@ static bool has_comps(const struct expr *e)
 
 struct expr *mk_postfix(struct pctx *ctx, struct expr *base, struct target_comp *c)
 {
+	int pretty = 0;
+
+	/* "->field$": identifiers may end in '$', which is pretty printing here */
+	if (c->kind == COMP_FIELD) {
+		size_t n = strlen(c->name);
+
+		while (n > 1 && c->name[n - 1] == '$' && pretty < 2) {
+			n--;
+			pretty++;
+		}
+		if (pretty)
+			c->name = arena_strndup(&ctx->s->arena, c->name, n);
+	}
 	if (base->pretty)
 		perr(ctx, &c->loc, "-> and [ are not accepted for a pretty-printing variable");
 	if (!has_comps(base)) {
@@ -631,6 +642,7 @@ struct expr *mk_postfix(struct pctx *ctx, struct expr *base, struct target_comp 
 		base = w;
 	}
 	vec_push(&base->comps, c);
+	base->pretty = pretty;
 	return base;
 }
 

@@ -13,7 +13,7 @@
 %define parse.error custom
 %locations
 %param {struct pctx *ctx}
-%expect 52
+%expect 53
 
 %code requires {
 #include "ast.h"
@@ -64,6 +64,7 @@ static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
 %token <tok> AT_IDENT "macro"
 %token <tok> AT_CAST "'@cast'" AT_VAR "'@var'" AT_DEFINED "'@defined'"
 %token <tok> AT_ENTRY "'@entry'" AT_CHOOSE "'@choose_defined'" AT_PERF "'@perf'"
+%token <tok> AT_PROBEWRITE "'@probewrite'"
 %token <tok> AT_CONST "'@const'" AT_STAT "statistic operator" AT_HIST "histogram operator"
 %token <tok> PP_IF "'%('" PP_THEN "'%?'" PP_ELSE "'%:'" PP_END "'%)'"
 
@@ -119,6 +120,12 @@ decl:	  opt_private probe_kw pp_list block
 		{ parse_add_probe(ctx, $2, $1, $3, $4); }
 	| opt_private probe_kw pp_list '=' pp_list block
 		{ parse_add_alias(ctx, $2, $3, $5, false, $6); }
+	| opt_private probe_kw pp_list '=' pp_list block ',' block
+		{ parse_add_alias(ctx, $2, $3, $5, false, $6)->epilogue_body = $8; }
+	| opt_private probe_kw pp_list ADD_EQ pp_list block ',' block
+		{ parse_add_alias(ctx, $2, $3, $5, true, $6)->epilogue_body = $8;
+		  diag(ctx->s, "parse error", &$7->loc,
+		       "combined prologue and epilogue cannot be defined with '+='"); }
 	| opt_private probe_kw pp_list ADD_EQ pp_list block
 		{ parse_add_alias(ctx, $2, $3, $5, true, $6); }
 	| opt_private func_kw IDENT opt_type '(' params ')' fbody
@@ -444,6 +451,8 @@ primary:  literal
 	| AT_CONST '(' strings ')'
 		{ $$ = mk_const(ctx, $1, $3); }
 	| AT_STAT '(' expr ')'	{ $$ = mk_stat(ctx, $1, $3); }
+	| AT_PROBEWRITE '(' IDENT ')'
+		{ $$ = mk_expr(ctx, E_PROBEWRITE, &$1->loc); $$->a = mk_ident(ctx, $3); }
 	| hist '[' expr ']'
 		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = $1; vec_push(&$$->args, $3); }
 	| EMBEDDED		{ $$ = mk_embedded_expr(ctx, $1); }

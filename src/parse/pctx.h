@@ -44,7 +44,7 @@ struct tok *brace_text(struct pctx *ctx, struct tok *open, struct vec *items);
 
 void parse_add_probe(struct pctx *ctx, struct tok *kw, int priv, struct vec *pts,
 		     struct stmt *body);
-void parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
+struct ast_alias *parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
 		     struct vec *pts, bool epilogue, struct stmt *body);
 void parse_add_func(struct pctx *ctx, struct tok *kw, int priv, struct tok *name,
 		    int type, struct vec *params, struct stmt *body);

@@ -111,6 +111,7 @@ const char *tok_describe(struct session *s, const struct tok *t)
 		return arena_strdup(&s->arena, buf);
 	case AT_IDENT: case AT_CAST: case AT_VAR: case AT_DEFINED: case AT_ENTRY:
 	case AT_CHOOSE: case AT_PERF: case AT_CONST: case AT_STAT: case AT_HIST:
+	case AT_PROBEWRITE:
 		snprintf(buf, sizeof(buf), "'@%.80s'", t->text);
 		return arena_strdup(&s->arena, buf);
 	default:
@@ -420,7 +421,7 @@ static int at_kind(const char *name)
 		{ "count", AT_STAT }, { "sum", AT_STAT }, { "min", AT_STAT },
 		{ "max", AT_STAT }, { "avg", AT_STAT }, { "variance", AT_STAT },
 		{ "hist_log", AT_HIST }, { "hist_linear", AT_HIST },
-		{ "choose_defined", AT_CHOOSE },
+		{ "choose_defined", AT_CHOOSE }, { "probewrite", AT_PROBEWRITE },
 	};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)

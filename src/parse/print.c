@@ -301,6 +301,11 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		pr_expr(sb, e->b, P_ASSIGN);
 		sb_putc(sb, ')');
 		break;
+	case E_PROBEWRITE:
+		sb_puts(sb, "@probewrite(");
+		pr_expr(sb, e->a, P_ASSIGN);
+		sb_putc(sb, ')');
+		break;
 	case E_PERF:
 	case E_CONST:
 		sb_puts(sb, e->kind == E_PERF ? "@perf(" : "@const(");
@@ -567,6 +572,10 @@ void parse_print(FILE *out, const struct ast_file *f)
 		pr_points(&sb, &a->points);
 		sb_putc(&sb, ' ');
 		pr_stmt(&sb, a->body, 0);
+		if (a->epilogue_body) {
+			sb_puts(&sb, ", ");
+			pr_stmt(&sb, a->epilogue_body, 0);
+		}
 		sb_putc(&sb, '\n');
 	}
 	vec_each(&f->probes, i) {

@@ -103,6 +103,7 @@ static void rel_file(struct ast_file *f)
 		rel_points(&a->names);
 		rel_points(&a->points);
 		rel_stmt(a->body);
+		rel_stmt(a->epilogue_body);
 	}
 	vec_each(&f->funcs, i) {
 		struct ast_func *fn = vec_get(&f->funcs, i);
