@@ -58,4 +58,42 @@ static const char *__maybe_unused stp_dw_string(struct stp_context *c,
 	return dst;
 }
 
+/* stp_dw_read() in a kretprobe entry handler: no context, a flag */
+static int64_t __maybe_unused stp_dw_read_entry(int *fault, int64_t addr,
+						int size, int sgn)
+{
+	union { u8 b; u16 h; u32 w; u64 q; } v = { .q = 0 };
+
+	if (copy_from_kernel_nofault(&v, (const void *)(unsigned long)addr,
+				     size)) {
+		*fault = 1;
+		return 0;
+	}
+	switch (size) {
+	case 1: return sgn ? (s8)v.b : v.b;
+	case 2: return sgn ? (s16)v.h : v.h;
+	case 4: return sgn ? (s32)v.w : v.w;
+	}
+	return (int64_t)v.q;
+}
+
+/* slot of the values saved at this return probe's function entry */
+static int64_t __maybe_unused stp_dw_entry_get(struct stp_context *c,
+					       int slot, const char *near)
+{
+	struct kretprobe_instance *ri = stp_kretprobe_instance();
+	const int64_t *d;
+
+	if (!ri) {
+		stp_error(c, "@entry value not available here", near);
+		return 0;
+	}
+	d = (const int64_t *)ri->data;
+	if (d[0] & (1ULL << slot)) {
+		stp_error(c, "kernel read fault at function entry", near);
+		return 0;
+	}
+	return d[slot + 1];
+}
+
 #endif /* STP_DEREF_H */

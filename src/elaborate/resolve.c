@@ -440,6 +440,10 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 			diag(sc->E->s, "semantic error", &e->loc,
 			     "@entry is only valid in .return probes");
 		r_expr(sc, e->a, RD);
+		/* the provider saves a target operand at entry anyway
+		 * (probes/dwarf_var.c): emit it as the operand */
+		if (e->a && e->a->prov && !e->prov)
+			e->prov = e->a->prov;
 		break;
 	}
 	}

@@ -30,7 +30,25 @@ struct dwarf_target {
 	bool string;
 	struct vec idx;		/* struct expr *: the [index] expressions */
 	struct expr *base;	/* @cast: the address expression */
+	int slot;		/* @entry slot + 1 in return probes; 0 none */
 };
+
+/*
+ * Values a .return probe's handler reads as they were at the function's
+ * entry ($param, @entry(...)): saved by a kretprobe entry handler in
+ * per-instance slots.  code[k][slot]: C evaluated at entry for the k-th
+ * point of the handler (dw_loc.c form), NULL where not needed.
+ */
+struct dwarf_entry_set {
+	struct elab_probe *probe;
+	int nslots;
+	struct vec codes;	/* per slot: char *[n] */
+	int n;
+};
+
+/* the set of handler p, or NULL */
+struct dwarf_entry_set *dwarf_entry_set_of(struct session *s,
+					   const struct elab_probe *p);
 
 bool dwarf_symbol_unique(struct dw_kernel *k, const struct dw_func *f);
 int dwarf_target_var(struct session *s, struct derived_probe *dp,

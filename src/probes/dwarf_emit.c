@@ -13,13 +13,76 @@
 #include "probes/emit.h"
 #include "probes/kprobe.h"
 #include "probes/provider.h"
+#include "session.h"
 #include "translate/tx_emit.h"
 #include "translate/tx_int.h"
 #include "util/strbuf.h"
 #include "util/vec.h"
 
+static void fill(struct tx *tx, struct strbuf *sb, const char *tmpl,
+		 const char *near, const char *buf, const struct vec *idx,
+		 struct expr *base);
+
+/* the kretprobe entry handler saving handler ep's @entry slots */
+static void entry_fn(struct tx *tx, const struct dwarf_entry_set *es)
+{
+	struct strbuf sb = { 0 };
+	struct vec none = { 0 };
+
+	sb_printf(&sb, "static void stp_dw_entry_%d(const struct stp_kprobe *kp, "
+		  "struct pt_regs *regs, void *data)\n{\n"
+		  "\tint64_t *d = data;\n\tu64 f = 0;\n\tint _fault = 0;\n"
+		  "\tstruct { struct pt_regs *regs; } _c = { regs }, *c = &_c;\n\n"
+		  "#define stp_dw_read(c, a, n, s, near) "
+		  "stp_dw_read_entry(&_fault, a, n, s)\n"
+		  "\tswitch (kp->k) {\n", es->probe->index);
+	for (int k = 0; k < es->n; k++) {
+		sb_printf(&sb, "\tcase %d:\n", k);
+		for (int i = 0; i < es->nslots; i++) {
+			const char *code = ((char **)es->codes.v[i])[k];
+
+			if (!code)
+				continue;
+			sb_printf(&sb, "\t\td[%d] = ", i + 1);
+			fill(tx, &sb, code, "NULL", "NULL", &none, NULL);
+			sb_printf(&sb, ";\n\t\tif (_fault) f |= 1ULL << %d;\n"
+				  "\t\t_fault = 0;\n", i);
+		}
+		sb_puts(&sb, "\t\tbreak;\n");
+	}
+	sb_puts(&sb, "\t}\n#undef stp_dw_read\n\t(void)c;\n\td[0] = f;\n}\n\n");
+	tx_printf(tx, "%s", sb_str(&sb));
+	sb_free(&sb);
+}
+
 void dwarf_emit(struct tx *tx, struct vec *derived)
 {
+	struct session *s = tx_session(tx);
+	struct vec done = { 0 };
+
+	tx_printf(tx, "#include \"probes/stp_kprobes.h\"\n"
+		  "#include \"probes/stp_deref.h\"\n\n");
+	vec_each(derived, i) {
+		struct derived_probe *dp = derived->v[i];
+		const struct dwarf_entry_set *es;
+		bool seen = false;
+
+		if (!dp->num[3])
+			continue;
+		es = dwarf_entry_set_of(s, dp->probe);
+		if (!es) {
+			dp->num[3] = 0;
+			continue;
+		}
+		dp->num[3] = 8 * (es->nslots + 1);
+		vec_each(&done, j)
+			seen |= done.v[j] == es;
+		if (!seen) {
+			entry_fn(tx, es);
+			vec_push(&done, (void *)es);
+		}
+	}
+	vec_free(&done);
 	kprobe_emit_points(tx, derived);
 }
 
@@ -69,6 +132,9 @@ static void fill(struct tx *tx, struct strbuf *sb, const char *tmpl,
 void dwarf_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e)
 {
 	const struct dwarf_target *dt = e->prov;
+
+	if (e->kind == E_ENTRY && e->a)		/* @entry($x): $x is saved */
+		e = e->a;
 	struct strbuf near = { 0 }, buf = { 0 };
 	char what[160];
 	bool one = dt->n == 1;

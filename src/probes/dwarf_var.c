@@ -15,6 +15,7 @@
 #include "probes/dwarf.h"
 #include "probes/provider.h"
 #include "session.h"
+#include "symbols/kinfo.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 #include "util/vec.h"
@@ -43,7 +44,7 @@ static bool find_var(struct dw_kernel *k, const struct dw_func *f,
 
 static char *one_var(struct dw_kernel *k, const struct dw_func *f,
 		     const struct derived_probe *dp, struct expr *e,
-		     bool *string)
+		     bool *string, bool *at_entry)
 {
 	struct dw_loc_req rq = { 0 };
 	struct dw_access acc;
@@ -62,16 +63,64 @@ static char *one_var(struct dw_kernel *k, const struct dw_func *f,
 			return NULL;
 		rq.value_c = ret_c;
 	} else {
-		if (dp->is_return)
-			return NULL;	/* needs @entry: not yet */
 		if (!find_var(k, f, e->str, &vd))
 			return NULL;
 		rq.var = &vd;
+		if (dp->is_return) {
+			/* read at the entry, saved for the return (@entry) */
+			rq.at_entry = true;
+			*at_entry = true;
+			vec_each(&e->comps, i) {
+				struct target_comp *c = e->comps.v[i];
+
+				if (c->kind == COMP_INDEX &&
+				    c->index->kind != E_NUM)
+					return NULL;
+			}
+		}
 	}
 	if (!dw_access(&rq, &acc))
 		return NULL;
+	if (*at_entry && acc.string)
+		return NULL;	/* strings are not saved at entry */
 	*string = acc.string;
 	return acc.code;
+}
+
+struct dwarf_entry_set *dwarf_entry_set_of(struct session *s,
+					   const struct elab_probe *p)
+{
+	struct kinfo *ki = kinfo_get(s);
+
+	if (!ki->dw_entry_sets)
+		return NULL;
+	vec_each(ki->dw_entry_sets, i) {
+		struct dwarf_entry_set *es = ki->dw_entry_sets->v[i];
+
+		if (es->probe == p)
+			return es;
+	}
+	return NULL;
+}
+
+/* a new slot of p's entry set; returns its number + 1 (0: too many) */
+static int new_slot(struct session *s, struct elab_probe *p)
+{
+	struct kinfo *ki = kinfo_get(s);
+	struct dwarf_entry_set *es = dwarf_entry_set_of(s, p);
+
+	if (!es) {
+		es = xcalloc(1, sizeof(*es));
+		es->probe = p;
+		es->n = p->derived.n;
+		if (!ki->dw_entry_sets)
+			ki->dw_entry_sets = xcalloc(1, sizeof(struct vec));
+		vec_push(ki->dw_entry_sets, es);
+	}
+	if (es->nslots >= 63)
+		return 0;
+	vec_push(&es->codes, xcalloc(es->n, sizeof(char *)));
+	return ++es->nslots;
 }
 
 /* "a=%#x b=%#x" over the parameters / locals / return value */
@@ -139,7 +188,7 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 	const struct dwarf_point *pt = dp->priv;
 	struct elab_probe *ep = dp->probe;
 	struct dwarf_target *dt = e->prov;
-	bool string = false;
+	bool string = false, entry = false;
 	char *code;
 	int k = -1;
 
@@ -155,7 +204,7 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 		code = sym_vars(pt->kernel, pt->func, dp, e->str);
 		string = true;
 	} else {
-		code = one_var(pt->kernel, pt->func, dp, e, &string);
+		code = one_var(pt->kernel, pt->func, dp, e, &string, &entry);
 	}
 	if (!code)
 		return 0;
@@ -175,6 +224,16 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 		e->prov = dt;
 	} else if (dt->string != string) {
 		return 0;	/* a string here, a number there */
+	}
+	if (entry) {
+		struct dwarf_entry_set *es;
+
+		if (!dt->slot && !(dt->slot = new_slot(s, ep)))
+			return 0;
+		es = dwarf_entry_set_of(s, ep);
+		((char **)es->codes.v[dt->slot - 1])[k] = code;
+		dp->num[3] = 1;		/* needs the entry handler */
+		code = xasprintf("stp_dw_entry_get(c, %d, NEAR)", dt->slot - 1);
 	}
 	dt->code[k] = code;
 	e->type = string ? TY_STRING : TY_LONG;

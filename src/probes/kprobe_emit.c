@@ -70,6 +70,10 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 			if (dp->num[0])
 				sb_printf(&sb, ", .maxactive = %d",
 					  (int)dp->num[0]);
+			if (dp->num[3] > 0)	/* @entry values (dwarf_emit.c) */
+				sb_printf(&sb, ", .entry = stp_dw_entry_%d, "
+					  ".entry_size = %d", dp->probe->index,
+					  (int)dp->num[3]);
 		}
 		if (dp->flags & KPF_OPTIONAL)
 			sb_puts(&sb, ", .optional = 1");

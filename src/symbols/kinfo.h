@@ -24,6 +24,7 @@ struct kinfo {
 	bool tp_tried;
 	struct tp_table *tracepoints;
 	bool warned_nosyms;
+	struct vec *dw_entry_sets;	/* probes/dwarf_var.c: @entry slots */
 };
 
 struct kinfo *kinfo_get(struct session *s);
