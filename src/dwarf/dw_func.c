@@ -165,6 +165,32 @@ static void by_symbol(struct dw_kernel *k, const struct dw_sym *sym,
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 }
 
+/* inlined copies of fglob in every CU that declares such an inline */
+static void inlines_everywhere(struct dw_kernel *k, const char *fglob,
+			       struct vec *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsz;
+
+	while (dwarf_nextcu(k->dw, off, &next, &hsz, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, ch;
+		bool hit = false;
+
+		if (dwarf_offdie(k->dw, off + hsz, &cu) &&
+		    dwarf_child(&cu, &ch) == 0) {
+			do {
+				if (dwarf_tag(&ch) == DW_TAG_subprogram &&
+				    dwarf_hasattr(&ch, DW_AT_inline) &&
+				    name_ok(fglob, dwarf_diename(&ch)))
+					hit = true;
+			} while (!hit && dwarf_siblingof(&ch, &ch) == 0);
+		}
+		if (hit)
+			scan_cu(&cu, fglob, NULL, false, true, out);
+		off = next;
+	}
+}
+
 static int cmp_func(const void *a, const void *b)
 {
 	const struct dw_func *x = *(struct dw_func *const *)a;
@@ -197,13 +223,30 @@ void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
 			if (i && !strcmp(sym->name, k->funcs[i - 1].name) &&
 			    sym->addr == k->funcs[i - 1].addr)
 				continue;
-			if (strchr(sym->name, '.') && !strchr(fglob, '.'))
-				continue;	/* foo.cold, foo.isra.0 */
+			const char *dot = strchr(sym->name, '.');
+
+			if (dot && !strchr(fglob, '.')) {
+				/* foo.constprop.0 / foo.isra.0: DWARF calls it
+				 * foo; foo.cold is no entry */
+				struct dw_sym base = *sym;
+				char *n;
+
+				if (strstr(dot, ".cold") || strstr(dot, ".part."))
+					continue;
+				n = xasprintf("%.*s", (int)(dot - sym->name),
+					      sym->name);
+				base.name = n;
+				if (name_ok(fglob, n))
+					by_symbol(k, &base, out);
+				free(n);
+				continue;
+			}
 			if (name_ok(fglob, sym->name))
 				by_symbol(k, sym, out);
 		}
-		if (out->n > first || !inl)
-			goto sort;
+		if (inl)
+			inlines_everywhere(k, fglob, out);
+		goto sort;
 	}
 	/* CUs of the file first; every CU when none is named so */
 	for (int pass = 0; pass < 2; pass++) {
