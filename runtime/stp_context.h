@@ -21,15 +21,24 @@ typedef void (*stp_probe_fn)(struct stp_context *c);
 struct stp_lockreq {
 	rwlock_t *lock;
 	bool write;
+	const char *name;		/* the global, for -t's report */
 };
 
 /* a probe handler, as the generated code describes it */
+/* stap -t: hits and cycles of one probe handler */
+struct stp_timing {
+	raw_spinlock_t lock;
+	u64 hits, sum, min, max;
+};
+
 struct stp_probe {
 	stp_probe_fn fn;
 	const char *pp;			/* the probe point, for messages */
 	const struct stp_lockreq *locks;	/* in global order */
 	unsigned int nlocks;
 	unsigned int flags;		/* family-specific */
+	const char *loc;		/* "file:line:col" of the probe */
+	struct stp_timing *timing;	/* with -t (STP_TIMING), else NULL */
 };
 
 struct stp_context {
@@ -70,6 +79,7 @@ struct stp_runtime {
 	atomic_t too_many_skipped;
 	atomic_t aborted;		/* abort(): no end probes */
 	atomic_t overloaded;
+	const char *lock_timeout;	/* a global whose lock timed out */
 	struct stp_context **ctx;	/* [nr_cpu_ids] */
 };
 
@@ -234,6 +244,7 @@ static bool stp_lock_all(const struct stp_probe *p)
 		while (!(l->write ? write_trylock(l->lock) :
 			 read_trylock(l->lock))) {
 			if (++tries > MAXTRYLOCK) {
+				WRITE_ONCE(stp_rt.lock_timeout, l->name);
 				stp_unlock_n(p->locks, i);
 				return false;
 			}
@@ -274,6 +285,24 @@ static void stp_overload(struct stp_context *c, u64 t0)
 }
 #endif
 
+static void __maybe_unused stp_timing_init(struct stp_timing *t, int n)
+{
+	while (n--)
+		raw_spin_lock_init(&t[n].lock);
+}
+
+static void stp_timing_add(struct stp_timing *t, u64 cycles)
+{
+	raw_spin_lock(&t->lock);
+	if (!t->hits || cycles < t->min)
+		t->min = cycles;
+	if (cycles > t->max)
+		t->max = cycles;
+	t->hits++;
+	t->sum += cycles;
+	raw_spin_unlock(&t->lock);
+}
+
 /*
  * Run probe p on this CPU if the session is in state `state`; any context.
  * Interrupts stay off for the whole handler: a second probe hit on this CPU
@@ -307,15 +336,17 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 	c->fatal = false;
 	c->last_error = NULL;
 	c->error_near = NULL;
-#ifndef STP_NO_OVERLOAD
-	if (state == STP_SS_RUNNING) {
+	{
 		u64 t0 = get_cycles();
 
 		p->fn(c);
-		stp_overload(c, t0);
-	} else
+#ifndef STP_NO_OVERLOAD
+		if (state == STP_SS_RUNNING)
+			stp_overload(c, t0);
 #endif
-	p->fn(c);
+		if (p->timing)
+			stp_timing_add(p->timing, get_cycles() - t0);
+	}
 	stp_unlock_n(p->locks, p->nlocks);
 	stp_print_flush(c);
 	if (c->last_error)
@@ -341,6 +372,7 @@ static int __maybe_unused stp_rt_start(size_t frames_size)
 	atomic_set(&stp_rt.too_many_skipped, 0);
 	atomic_set(&stp_rt.aborted, 0);
 	atomic_set(&stp_rt.overloaded, 0);
+	stp_rt.lock_timeout = NULL;
 	rc = stp_contexts_alloc(frames_size);
 	if (rc)
 		return rc;
@@ -372,6 +404,28 @@ static bool __maybe_unused stp_rt_stopping(void)
 	return true;
 }
 
+/* stap -t: "----- probe hit report:" on the output, one line a probe */
+static void __maybe_unused stp_rt_report(const struct stp_probe *probes, int n)
+{
+	char line[512];
+	int i, len;
+
+	len = scnprintf(line, sizeof(line), "----- probe hit report: \n");
+	stp_transport_write(line, len);
+	for (i = 0; i < n; i++) {
+		const struct stp_probe *p = &probes[i];
+		struct stp_timing *t = p->timing;
+
+		if (!t || !t->hits)
+			continue;
+		len = scnprintf(line, sizeof(line),
+				"%s, (%s), hits: %llu, cycles: %llumin/%lluavg/%llumax, from: %s, index: %d\n",
+				p->pp, p->loc ? p->loc : "", t->hits, t->min,
+				div64_u64(t->sum, t->hits), t->max, p->pp, i);
+		stp_transport_write(line, len);
+	}
+}
+
 /* second half: report what went wrong, free the contexts */
 static void __maybe_unused stp_rt_stopped(void)
 {
@@ -387,12 +441,14 @@ static void __maybe_unused stp_rt_stopped(void)
 			  errors, skipped);
 		stp_transport_warn(msg);
 	}
+#ifdef STP_TIMING
 	if (atomic_read(&stp_rt.skipped_lock)) {
 		char msg[128];
 
 		scnprintf(msg, sizeof(msg),
 			  "Skipped due to global '%s' lock timeout: %d",
-			  "(any)", atomic_read(&stp_rt.skipped_lock));
+			  stp_rt.lock_timeout ? stp_rt.lock_timeout : "?",
+			  atomic_read(&stp_rt.skipped_lock));
 		stp_transport_warn(msg);
 	}
 	if (atomic_read(&stp_rt.skipped_reentry)) {
@@ -403,6 +459,7 @@ static void __maybe_unused stp_rt_stopped(void)
 			  atomic_read(&stp_rt.skipped_reentry));
 		stp_transport_warn(msg);
 	}
+#endif
 	stp_contexts_free();
 }
 

@@ -239,8 +239,8 @@ int tx_info_locks(struct tx *tx, struct elab_probe *p, struct strbuf *sb)
 
 		if (!lk.use[i])
 			continue;
-		sb_printf(sb, "\t{ &%s_lock, %s },\n", (const char *)v->tx,
-			  lk.use[i] == 'w' ? "true" : "false");
+		sb_printf(sb, "\t{ &%s_lock, %s, \"%s\" },\n", (const char *)v->tx,
+			  lk.use[i] == 'w' ? "true" : "false", v->name);
 		n++;
 	}
 	free(lk.use);
