@@ -76,6 +76,7 @@ struct stp_runtime {
 	atomic_t skipped;
 	atomic_t skipped_reentry;
 	atomic_t skipped_lock;
+	atomic_t skipped_stack;
 	atomic_t too_many_skipped;
 	atomic_t aborted;		/* abort(): no end probes */
 	atomic_t overloaded;
@@ -318,6 +319,12 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 	if (atomic_read(&stp_rt.state) != state || unlikely(!stp_rt.ctx))
 		goto out;
 	c = stp_rt.ctx[smp_processor_id()];
+	/* task and IRQ stacks are THREAD_SIZE-aligned and grow down */
+	if (unlikely(!in_nmi() &&
+		     ((unsigned long)&flags & (THREAD_SIZE - 1)) < MINSTACKSPACE)) {
+		stp_skip(&stp_rt.skipped_stack);
+		goto out;
+	}
 	if (atomic_inc_return(&c->busy) != 1) {
 		stp_skip(&stp_rt.skipped_reentry);
 		goto busy;
@@ -369,6 +376,7 @@ static int __maybe_unused stp_rt_start(size_t frames_size)
 	atomic_set(&stp_rt.skipped, 0);
 	atomic_set(&stp_rt.skipped_reentry, 0);
 	atomic_set(&stp_rt.skipped_lock, 0);
+	atomic_set(&stp_rt.skipped_stack, 0);
 	atomic_set(&stp_rt.too_many_skipped, 0);
 	atomic_set(&stp_rt.aborted, 0);
 	atomic_set(&stp_rt.overloaded, 0);
@@ -457,6 +465,13 @@ static void __maybe_unused stp_rt_stopped(void)
 		scnprintf(msg, sizeof(msg),
 			  "Skipped due to reentrancy: %d",
 			  atomic_read(&stp_rt.skipped_reentry));
+		stp_transport_warn(msg);
+	}
+	if (atomic_read(&stp_rt.skipped_stack)) {
+		char msg[128];
+
+		scnprintf(msg, sizeof(msg), "Skipped due to low stack: %d",
+			  atomic_read(&stp_rt.skipped_stack));
 		stp_transport_warn(msg);
 	}
 #endif

@@ -47,6 +47,11 @@
 #define MAXSKIPPED 100
 #endif
 
+/* LIMIT: MINSTACKSPACE 1024 - bytes of kernel stack a probe hit needs left, else it is skipped */
+#ifndef MINSTACKSPACE
+#define MINSTACKSPACE 1024
+#endif
+
 /* LIMIT: STP_OVERLOAD_THRESHOLD 500000000 - cycles a CPU may spend in probes per STP_OVERLOAD_INTERVAL (error "probe overhead exceeded threshold"; -DSTP_NO_OVERLOAD disables) */
 #ifndef STP_OVERLOAD_THRESHOLD
 #define STP_OVERLOAD_THRESHOLD 500000000ULL
