@@ -58,6 +58,69 @@ static const char *__maybe_unused stp_dw_string(struct stp_context *c,
 	return dst;
 }
 
+/* ---- $var$ pretty printing: append to a MAXSTRINGLEN buffer ---- */
+
+/* size bytes at addr, 0 when unreadable (pretty printing prints on) */
+static int64_t __maybe_unused stp_dw_read_q(int64_t addr, int size, int sgn)
+{
+	union { u8 b; u16 h; u32 w; u64 q; } v = { .q = 0 };
+
+	if (copy_from_kernel_nofault(&v, (const void *)(unsigned long)addr,
+				     size))
+		return 0;
+	switch (size) {
+	case 1: return sgn ? (s8)v.b : v.b;
+	case 2: return sgn ? (s16)v.h : v.h;
+	case 4: return sgn ? (s32)v.w : v.w;
+	}
+	return (int64_t)v.q;
+}
+
+static void __maybe_unused stp_pp_cat(char *b, const char *s)
+{
+	strlcat(b, s, MAXSTRINGLEN);
+}
+
+static void __maybe_unused stp_pp_int(char *b, int64_t v, int sgn)
+{
+	char t[32];
+
+	if (sgn)
+		scnprintf(t, sizeof(t), "%lld", (long long)v);
+	else
+		scnprintf(t, sizeof(t), "%llu", (unsigned long long)v);
+	stp_pp_cat(b, t);
+}
+
+static void __maybe_unused stp_pp_hex(char *b, int64_t v)
+{
+	char t[32];
+
+	scnprintf(t, sizeof(t), "0x%llx", (unsigned long long)v);
+	stp_pp_cat(b, t);
+}
+
+/* the string at addr, quoted; 0x.. when it cannot be read */
+static void __maybe_unused stp_pp_str(char *b, int64_t addr)
+{
+	char t[64];
+	int i;
+
+	for (i = 0; i < (int)sizeof(t) - 1; i++) {
+		if (copy_from_kernel_nofault(&t[i], (const char *)(unsigned long)
+					     addr + i, 1)) {
+			stp_pp_hex(b, addr);
+			return;
+		}
+		if (!t[i])
+			break;
+	}
+	t[i] = 0;
+	stp_pp_cat(b, "\"");
+	stp_pp_cat(b, t);
+	stp_pp_cat(b, "\"");
+}
+
 /* stp_dw_read() in a kretprobe entry handler: no context, a flag */
 static int64_t __maybe_unused stp_dw_read_entry(int *fault, int64_t addr,
 						int size, int sgn)

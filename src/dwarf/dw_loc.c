@@ -505,3 +505,199 @@ bool dw_access(const struct dw_loc_req *rq, struct dw_access *out)
 		return fail(out, xstrdup("value of unsupported size"));
 	return true;
 }
+
+/* ---- $var$ / $var$$: pretty printing ----------------------------------- */
+
+struct pp_gen {
+	struct strbuf sb;	/* C statements appending to _b */
+	int members;		/* budget: printing stops past it */
+	struct dw_kernel *k;
+};
+
+static void pp_cat(struct pp_gen *g, const char *lit)
+{
+	sb_puts(&g->sb, "stp_pp_cat(_b, \"");
+	for (; *lit; lit++) {
+		if (*lit == '"' || *lit == '\\')
+			sb_putc(&g->sb, '\\');
+		sb_putc(&g->sb, *lit);
+	}
+	sb_puts(&g->sb, "\"); ");
+}
+
+/* value of type t in memory at addr (C) or, when addr is NULL, the
+ * value val (C) */
+static void pp_value(struct pp_gen *g, const char *addr, const char *val,
+		     Dwarf_Die *t, int depth, int maxdepth)
+{
+	Dwarf_Die u = *t, sub;
+	int tag;
+	int64_t sz;
+
+	peel(&u);
+	tag = dwarf_tag(&u);
+	sz = type_size(&u);
+	if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type) {
+		Dwarf_Die ch;
+		bool first = true;
+
+		if (dwarf_hasattr(&u, DW_AT_declaration) && g->k &&
+		    dwarf_diename(&u)) {
+			char *spec = fmt("%s %s", tag == DW_TAG_union_type ?
+					 "union" : "struct", dwarf_diename(&u));
+			Dwarf_Die def;
+
+			if (dw_find_type(g->k, spec, &def))
+				u = def;
+			free(spec);
+		}
+		if (!addr || depth >= maxdepth || dwarf_child(&u, &ch) != 0) {
+			pp_cat(g, "{...}");
+			return;
+		}
+		pp_cat(g, "{");
+		do {
+			Dwarf_Attribute a;
+			Dwarf_Word off = 0, bs = 0;
+			const char *n;
+			char *maddr;
+
+			if (dwarf_tag(&ch) != DW_TAG_member ||
+			    !dw_die_type(&ch, &sub))
+				continue;
+			if (--g->members < 0) {
+				pp_cat(g, ", ...");
+				break;
+			}
+			if (dwarf_attr(&ch, DW_AT_data_member_location, &a))
+				dwarf_formudata(&a, &off);
+			if (dwarf_attr(&ch, DW_AT_bit_size, &a))
+				dwarf_formudata(&a, &bs);
+			n = dwarf_diename(&ch);
+			if (!first)
+				pp_cat(g, ", ");
+			first = false;
+			if (bs)
+				continue;	/* bitfields: skipped */
+			maddr = fmt("(%s + %llu)", addr, (unsigned long long)off);
+			if (!n) {	/* anonymous struct/union */
+				pp_value(g, maddr, NULL, &sub, depth,
+					 maxdepth);
+			} else {
+				char *lab = fmt(".%s=", n);
+
+				pp_cat(g, lab);
+				free(lab);
+				pp_value(g, maddr, NULL, &sub, depth + 1, maxdepth);
+			}
+			free(maddr);
+		} while (dwarf_siblingof(&ch, &ch) == 0);
+		pp_cat(g, "}");
+		return;
+	}
+	if (tag == DW_TAG_array_type) {
+		Dwarf_Die et;
+
+		if (addr && dw_die_type(&u, &et) && is_char(&et)) {
+			sb_printf(&g->sb, "stp_pp_str(_b, %s); ", addr);
+			return;
+		}
+		pp_cat(g, "[...]");
+		return;
+	}
+	if (tag == DW_TAG_pointer_type) {
+		char *v = addr ? fmt("stp_dw_read_q(%s, 8, 0)", addr) : xstrdup(val);
+
+		if (dw_die_type(&u, &sub) && is_char(&sub))
+			sb_printf(&g->sb, "stp_pp_str(_b, %s); ", v);
+		else
+			sb_printf(&g->sb, "stp_pp_hex(_b, %s); ", v);
+		free(v);
+		return;
+	}
+	if (sz <= 0 || sz > 8 || (tag != DW_TAG_base_type &&
+				  tag != DW_TAG_enumeration_type)) {
+		pp_cat(g, "?");
+		return;
+	}
+	{
+		char *v = addr ? fmt("stp_dw_read_q(%s, %d, %d)", addr, (int)sz,
+				     is_signed(&u)) :
+				 xstrdup(val);
+
+		sb_printf(&g->sb, "stp_pp_int(_b, %s, %d); ", v, is_signed(&u));
+		free(v);
+	}
+}
+
+char *dw_pretty_stmts(const struct dw_loc_req *rq, int maxdepth,
+		      char **err)
+{
+	struct dw_access acc;
+
+	if (!dw_pretty(rq, maxdepth, &acc)) {
+		*err = acc.err;
+		return NULL;
+	}
+	return acc.err;		/* dw_pretty leaves the bare statements here */
+}
+
+bool dw_pretty(const struct dw_loc_req *rq, int maxdepth,
+	       struct dw_access *out)
+{
+	struct dw_loc_req r2 = *rq;
+	struct dw_access acc;
+	struct pp_gen g = { { 0 }, 64, rq->k };
+	Dwarf_Die t;
+	int tag;
+
+	memset(out, 0, sizeof(*out));
+	/* first the value itself, to know its type */
+	r2.addr_of = false;
+	if (!dw_access(&r2, &acc)) {
+		/* a struct by value: print it from its address */
+		r2.addr_of = true;
+		if (!dw_access(&r2, &acc)) {
+			out->err = acc.err;
+			return false;
+		}
+		t = acc.type;
+		pp_value(&g, acc.code, NULL, &t, 0, maxdepth);
+	} else {
+		Dwarf_Die u = acc.type, pt;
+
+		t = acc.type;
+		peel(&u);
+		tag = dwarf_tag(&u);
+		if (acc.string) {
+			/* char array: the string, quoted */
+			r2.addr_of = true;
+			if (dw_access(&r2, &acc))
+				sb_printf(&g.sb, "stp_pp_str(_b, %s); ", acc.code);
+		} else if (tag == DW_TAG_pointer_type && dw_die_type(&u, &pt) &&
+			   !is_char(&pt)) {
+			Dwarf_Die pu = pt;
+
+			peel(&pu);
+			if (dwarf_tag(&pu) == DW_TAG_structure_type ||
+			    dwarf_tag(&pu) == DW_TAG_union_type) {
+				/* pointer to struct: the struct it points to */
+				char *a = fmt("(%s)", acc.code);
+
+				pp_value(&g, a, NULL, &pt, 0, maxdepth);
+				free(a);
+			} else {
+				pp_value(&g, NULL, acc.code, &t, 0, maxdepth);
+			}
+		} else {
+			pp_value(&g, NULL, acc.code, &t, 0, maxdepth);
+		}
+	}
+	out->code = fmt("({ char *_b = @@BUF@@; _b[0] = 0; %s(const char *)_b; })",
+			sb_str(&g.sb));
+	out->err = xstrdup(sb_str(&g.sb));	/* for dw_pretty_stmts() */
+	out->string = true;
+	out->type = t;
+	sb_free(&g.sb);
+	return true;
+}

@@ -33,5 +33,11 @@ struct dw_access {
 };
 
 bool dw_access(const struct dw_loc_req *rq, struct dw_access *out);
+/* $var$ (maxdepth 1) / $var$$ (deeper): a string expression printing the
+ * value stap's way: {.a=1, .b=0x..., .s="..."} */
+bool dw_pretty(const struct dw_loc_req *rq, int maxdepth,
+	       struct dw_access *out);
+/* the same as statements appending to "_b" (for $$parms$) */
+char *dw_pretty_stmts(const struct dw_loc_req *rq, int maxdepth, char **err);
 
 #endif

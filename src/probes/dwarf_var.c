@@ -79,6 +79,12 @@ static char *one_var(struct dw_kernel *k, const struct dw_func *f,
 			}
 		}
 	}
+	if (e->pretty) {
+		if (*at_entry || !dw_pretty(&rq, e->pretty == 1 ? 1 : 3, &acc))
+			return NULL;
+		*string = true;
+		return acc.code;
+	}
 	if (!dw_access(&rq, &acc))
 		return NULL;
 	if (*at_entry && acc.string)
@@ -124,6 +130,50 @@ static int new_slot(struct session *s, struct elab_probe *p)
 }
 
 /* "a=%#x b=%#x" over the parameters / locals / return value */
+/* $$parms$ / $$vars$ / $$locals$: name=pretty pairs */
+static char *sym_vars_pretty(struct dw_kernel *k, const struct dw_func *f,
+			     const struct derived_probe *dp, const char *which,
+			     int depth)
+{
+	bool parms = !strcmp(which, "parms") || !strcmp(which, "vars");
+	bool locals = !strcmp(which, "locals") || !strcmp(which, "vars");
+	struct vec vars = { 0 };
+	struct strbuf out = { 0 };
+	Dwarf_Die fd;
+	bool first = true;
+
+	if (dp->is_return || !dw_func_die(k, f, &fd))
+		return NULL;
+	sb_puts(&out, "({ char *_b = @@BUF@@; _b[0] = 0; ");
+	dw_func_vars(k, f, locals, &vars);
+	vec_each(&vars, i) {
+		struct dw_var *v = vars.v[i];
+		struct dw_loc_req rq = { 0 };
+		Dwarf_Die vd;
+		char *st, *err = NULL;
+
+		if ((v->param && !parms) || (!v->param && !locals) ||
+		    !dwarf_offdie(k->dw, v->die, &vd) || !dw_var_at(&vd, f->entry)) {
+			free(v);
+			continue;
+		}
+		rq.k = k;
+		rq.func = &fd;
+		rq.var = &vd;
+		rq.pc = f->entry;
+		rq.at_entry = true;
+		sb_printf(&out, "stp_pp_cat(_b, \"%s%s=\"); ", first ? "" : " ",
+			  v->name);
+		first = false;
+		st = dw_pretty_stmts(&rq, depth, &err);
+		sb_puts(&out, st ? st : "stp_pp_cat(_b, \"?\"); ");
+		free(v);
+	}
+	vec_free(&vars);
+	sb_puts(&out, "(const char *)_b; })");
+	return out.s;
+}
+
 static char *sym_vars(struct dw_kernel *k, const struct dw_func *f,
 		      const struct derived_probe *dp, const char *which)
 {
@@ -192,15 +242,18 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 	char *code;
 	int k = -1;
 
-	if (!ep || (e->kind != E_TARGET && e->kind != E_TARGET_SYM) ||
-	    e->pretty)
+	if (!ep || (e->kind != E_TARGET && e->kind != E_TARGET_SYM))
 		return 0;
 	vec_each(&ep->derived, i)
 		if (ep->derived.v[i] == dp)
 			k = i;
 	if (k < 0)
 		return 0;
-	if (e->kind == E_TARGET_SYM) {
+	if (e->kind == E_TARGET_SYM && e->pretty) {
+		code = sym_vars_pretty(pt->kernel, pt->func, dp, e->str,
+				       e->pretty == 1 ? 1 : 3);
+		string = true;
+	} else if (e->kind == E_TARGET_SYM) {
 		code = sym_vars(pt->kernel, pt->func, dp, e->str);
 		string = true;
 	} else {
