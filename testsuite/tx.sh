@@ -38,3 +38,23 @@ for f in testsuite/tx-ko/*.stp; do
 		echo "PASS: tx-ko-$n"
 	fi
 done
+
+# golden snippets: every line of NAME.want must appear in the -p3 output of
+# NAME.stp (fixed strings; the rest of the file may change)
+for f in testsuite/tx-golden/*.stp; do
+	[ -e "$f" ] || continue
+	n=$(basename $f .stp)
+	if ! ./stap -p3 $f >$T/out.c 2>$T/err; then
+		echo "FAIL: tx-golden-$n: $(grep -m2 error $T/err)"
+		continue
+	fi
+	miss=
+	while IFS= read -r want; do
+		[ -n "$want" ] && ! grep -qF -- "$want" $T/out.c && miss="$want"
+	done <${f%.stp}.want
+	if [ -n "$miss" ]; then
+		echo "FAIL: tx-golden-$n: missing: $miss"
+	else
+		echo "PASS: tx-golden-$n"
+	fi
+done
