@@ -55,8 +55,11 @@ else
 	fail vm-stap-relay "rc=$rc out=$(head -c 200 $T/out | tr '\n' '|') err=$(head -c 300 $T/err | tr '\n' '|')"
 fi
 
-# -o FILE comes back to the host; -c CMD runs in the guest
-./stap --vm -o $T/o.txt -c 'echo from-target' \
+# -o FILE comes back to the host; -c CMD runs in the guest, and a host
+# program named there (dynamic here) is copied in with its libraries
+printf '#include <stdio.h>\nint main(void) { puts("from-target"); return 0; }\n' >$T/prog.c
+gcc -o $T/prog $T/prog.c
+./stap --vm -o $T/o.txt -c "$T/prog" \
 	-e 'probe begin { println("to-file") }' >$T/out 2>$T/err; rc=$?
 if [ $rc = 0 ] && [ "$(cat $T/out)" = from-target ] &&
    [ "$(cat $T/o.txt 2>/dev/null)" = to-file ]; then

@@ -130,9 +130,72 @@ static void guest_staprun_args(const struct session *s, const char *ko,
 	}
 }
 
+/* is word a busybox applet (so the guest has it)? */
+static bool guest_is_applet(const char *word)
+{
+	const char *bb = guest_busybox();
+	char *cmd, line[256];
+	bool found = false;
+	FILE *p;
+
+	if (!bb)
+		return false;
+	cmd = xasprintf("'%s' --list", bb);
+	p = popen(cmd, "r");
+	free(cmd);
+	while (p && fgets(line, sizeof(line), p))
+		if (!strcmp(strtok(line, "\n") ? line : "", word))
+			found = true;
+	if (p)
+		pclose(p);
+	return found;
+}
+
+/* -c CMD runs in the guest: if its program is a host file the guest
+ * lacks, copy it (and its libraries) to the same absolute path */
+static void guest_add_target(struct guest_cpio *c, const char *cmd)
+{
+	size_t n = strcspn(cmd + strspn(cmd, " \t"), " \t;&|<>()");
+	char *word = strndup(cmd + strspn(cmd, " \t"), n), *path = NULL;
+
+	if (!*word || strchr(word, '=') || strchr(word, '$'))
+		goto out;
+	if (strchr(word, '/')) {
+		path = realpath(word, NULL);
+	} else if (!guest_is_applet(word)) {
+		const char *env = getenv("PATH");
+		char *dirs = xstrdup(env ? env : "/usr/bin:/bin"), *save = NULL;
+
+		for (char *d = strtok_r(dirs, ":", &save); d && !path;
+		     d = strtok_r(NULL, ":", &save)) {
+			char *p = xasprintf("%s/%s", d, word);
+
+			if (access(p, X_OK) == 0)
+				path = realpath(p, NULL);
+			free(p);
+		}
+		free(dirs);
+	}
+	if (path && access(path, X_OK) == 0)
+		guest_cpio_exe(c, path + 1, path);
+out:
+	free(path);
+	free(word);
+}
+
 static void guest_script(const struct session *s, const char *name,
 			 struct strbuf *sb)
 {
+	char cwd[4096];
+
+	/* relative paths (-c ./prog) mean what they mean on the host */
+	if (getcwd(cwd, sizeof(cwd))) {
+		sb_puts(sb, "mkdir -p ");
+		guest_sh_quote(sb, cwd);
+		sb_puts(sb, " && cd ");
+		guest_sh_quote(sb, cwd);
+		sb_putc(sb, '\n');
+	}
 	sb_puts(sb, "dmesg -c >/dev/null\nmkdir -p /tmp/o\nval start - ''\n"
 		"# signals from the host arrive as lines on the console\n"
 		"( while read -r sig; do p=$(pidof staprun); "
@@ -177,6 +240,8 @@ static int guest_write_initrd(const struct session *s,
 		guest_cpio_close(&c);
 		goto out;
 	}
+	if (s->target_cmd)
+		guest_add_target(&c, s->target_cmd);
 	guest_script(s, name, &sh);
 	guest_cpio_data(&c, "stap/run.sh", 0755, sh.s, sh.len);
 	if (guest_cpio_close(&c) < 0) {

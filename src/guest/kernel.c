@@ -242,7 +242,7 @@ static uint64_t kernel_fnv(const char *s, uint64_t h)
 	return h;
 }
 
-static const char *kernel_busybox(void)
+const char *guest_busybox(void)
 {
 	static const char *const cand[] = { "/bin/busybox", "/usr/bin/busybox",
 					    "/usr/lib/initramfs-tools/bin/busybox" };
@@ -312,7 +312,7 @@ int guest_kernel_prepare(struct guest_kernel *k, const char *release,
 {
 	char *root = kernel_cache_root(), *key = NULL, *old = NULL;
 	char *elf = NULL, *keyfile = NULL;
-	const char *busybox = kernel_busybox();
+	const char *busybox = guest_busybox();
 	int rc = -1;
 
 	memset(k, 0, sizeof(*k));

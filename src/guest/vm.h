@@ -60,6 +60,8 @@ char *guest_kernel_release(const char *release_or_dir);
 int guest_kernel_prepare(struct guest_kernel *k, const char *release,
 			 bool verbose, struct strbuf *err);
 void guest_kernel_free(struct guest_kernel *k);
+/* the static busybox the guest runs, NULL if none */
+const char *guest_busybox(void);
 
 /* ---- one boot ---- */
 #define GUEST_DONE 33
