@@ -9,6 +9,8 @@
 
 #include <linux/uaccess.h>
 
+#include "probes/stp_kprobes.h"	/* @entry slots live in kretprobe instances */
+
 /* size bytes (1, 2, 4, 8) at addr, sign-extended when sgn */
 static int64_t __maybe_unused stp_dw_read(struct stp_context *c, int64_t addr,
 					  int size, int sgn, const char *near)

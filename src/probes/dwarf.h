@@ -50,6 +50,11 @@ struct dwarf_entry_set {
 struct dwarf_entry_set *dwarf_entry_set_of(struct session *s,
 					   const struct elab_probe *p);
 
+/* a dw_loc.c template with NEAR, @@BUF@@, @@IDXn@@, @@BASE@@ filled */
+void dwarf_fill(struct tx *tx, struct strbuf *sb, const char *tmpl,
+		const char *near, const char *buf, const struct vec *idx,
+		const char *base_c);
+
 bool dwarf_symbol_unique(struct dw_kernel *k, const struct dw_func *f);
 int dwarf_target_var(struct session *s, struct derived_probe *dp,
 		     struct expr *e);

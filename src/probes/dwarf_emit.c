@@ -23,6 +23,24 @@ static void fill(struct tx *tx, struct strbuf *sb, const char *tmpl,
 		 const char *near, const char *buf, const struct vec *idx,
 		 struct expr *base);
 
+void dwarf_fill(struct tx *tx, struct strbuf *sb, const char *tmpl,
+		const char *near, const char *buf, const struct vec *idx,
+		const char *base_c)
+{
+	struct strbuf t = { 0 };
+	const char *p = tmpl, *q;
+
+	/* @@BASE@@ as C text first, then the rest */
+	while ((q = strstr(p, "@@BASE@@"))) {
+		sb_add(&t, p, q - p);
+		sb_printf(&t, "(int64_t)(%s)", base_c);
+		p = q + 8;
+	}
+	sb_puts(&t, p);
+	fill(tx, sb, sb_str(&t), near, buf, idx, NULL);
+	sb_free(&t);
+}
+
 /* the kretprobe entry handler saving handler ep's @entry slots */
 static void entry_fn(struct tx *tx, const struct dwarf_entry_set *es)
 {

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "diag.h"
+#include "dwarf/dw.h"
+#include "dwarf/dw_loc.h"
 #include "elaborate/elab.h"
 #include "probes/emit.h"
 #include "probes/kprobe.h"
@@ -149,6 +151,51 @@ int tp_cast_of(const char *type)
 	return 0;
 }
 
+/* $arg->a->b: the argument's struct type from the kernel's DWARF */
+static int member(struct session *s, struct tp_target *tt, int k,
+		  const char *type, struct expr *e)
+{
+	struct dw_kernel *kd;
+	struct dw_loc_req rq = { 0 };
+	struct dw_access acc;
+	const char *why;
+	char spec[256];
+	size_t n = strlen(type);
+
+	/* "struct sk_buff*", "struct sk_buff const*" */
+	if (n < 2 || type[n - 1] != '*' || type[n - 2] == '*' ||
+	    (strncmp(type, "struct ", 7) && strncmp(type, "union ", 6)))
+		return 0;
+	snprintf(spec, sizeof(spec), "%.*s", (int)(n - 1), type);
+	n = strlen(spec);
+	if (n > 6 && !strcmp(spec + n - 6, " const"))
+		spec[n - 6] = 0;
+	kd = dw_kernel_get(s, &why);
+	if (!kd || !dw_find_type(kd, spec, &rq.value_type))
+		return 0;
+	rq.k = kd;
+	rq.addr_c = "@@BASE@@";
+	rq.comps = &e->comps;
+	rq.addr_of = e->addr_of;
+	if (!dw_access(&rq, &acc))
+		return 0;
+	if (!tt->member) {
+		tt->member = arena_alloc(&s->arena, tt->n * sizeof(char *));
+		tt->string = acc.string;
+		vec_each(&e->comps, i) {
+			struct target_comp *c = e->comps.v[i];
+
+			if (c->kind == COMP_INDEX)
+				vec_push(&tt->idxs, c->index);
+		}
+	} else if (tt->string != acc.string) {
+		return 0;
+	}
+	tt->member[k] = acc.code;
+	e->type = acc.string ? TY_STRING : TY_LONG;
+	return 1;
+}
+
 static int tp_target_var(struct session *s, struct derived_probe *dp,
 			 struct expr *e)
 {
@@ -162,9 +209,9 @@ static int tp_target_var(struct session *s, struct derived_probe *dp,
 	if (e->kind == E_TARGET_SYM) {
 		if (strcmp(e->str, "parms") && strcmp(e->str, "vars"))
 			return 0;
-	} else if (e->kind != E_TARGET || e->comps.n || e->addr_of ||
-		   e->pretty) {
-		return 0;	/* members need debuginfo types */
+	} else if (e->kind != E_TARGET || e->pretty ||
+		   (e->addr_of && !e->comps.n)) {
+		return 0;
 	}
 	vec_each(&ep->derived, i)
 		if (ep->derived.v[i] == dp)
@@ -194,6 +241,8 @@ static int tp_target_var(struct session *s, struct derived_probe *dp,
 	tt->idx[k] = (signed char)a;
 	tt->cast[k] = (unsigned char)tp_cast_of(ev->args[a].type);
 	e->type = TY_LONG;
+	if (e->comps.n)
+		return member(s, tt, k, ev->args[a].type, e);
 	return 1;
 }
 

@@ -20,6 +20,10 @@ struct tp_target {
 	signed char *idx;
 	unsigned char *cast;
 	bool parms;		/* $$parms / $$vars: formatted string */
+	char **member;		/* $arg->a->b: per point, dw_loc.c C with
+				   @@BASE@@ = the argument (needs DWARF) */
+	bool string;
+	struct vec idxs;	/* struct expr *: [index] expressions */
 };
 
 /* STP_TA_* of runtime/probes/stp_tracepoints.h for a type as printed */

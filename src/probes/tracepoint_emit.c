@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "elaborate/elab.h"
+#include "probes/dwarf.h"
 #include "probes/emit.h"
 #include "probes/kprobe.h"
 #include "probes/provider.h"
@@ -81,7 +82,7 @@ void tracepoint_emit(struct tx *tx, struct vec *derived)
 		sb_printf(&sb, ", .cb = (void *)%s, .k = %d%s,\n\t  .probe = %s, "
 			  ".pp = ", cbs[n], index_in_handler(dp),
 			  dp->flags & KPF_OPTIONAL ? ", .optional = 1" : "",
-			  tx_probe_ref(tx, dp->probe));
+			  tx_probe_ref(tx, dp));
 		tx_cstr(&sb, dp->pp);
 		sb_puts(&sb, " },\n");
 	}
@@ -157,6 +158,38 @@ void tracepoint_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e)
 		return;
 	}
 	near_of(tx, &near, e);
+	if (tt->member) {
+		/* one branch per point: its argument, then the members */
+		struct strbuf arg = { 0 }, buf = { 0 };
+
+		if (!strstr(sb_str(&tx->embeds), "probes/stp_deref.h"))
+			sb_puts(&tx->embeds, "#include \"probes/stp_deref.h\"\n");
+		if (tt->string)
+			sb_printf(&buf, "l->_t[%d]", tx_tmp(tx));
+		sb_printf(sb, "({ %s _r = %s; const struct stp_tracepoint *_tp = "
+			  "this_cpu_read(stp_tracepoint_cur.tp); "
+			  "switch (_tp ? _tp->k : -1) { ",
+			  tt->string ? "const char *" : "int64_t",
+			  tt->string ? "\"\"" : "0");
+		for (int k = 0; k < tt->n; k++) {
+			if (!tt->member[k])
+				continue;
+			arg.len = 0;
+			sb_printf(&arg, "({ static const signed char _m[%d] = "
+				  "{ [%d] = %d }; static const unsigned char "
+				  "_c[%d] = { 0 }; stp_tp_arg(c, _m, _c, %s); })",
+				  tt->n, k, tt->idx[k], tt->n, sb_str(&near));
+			sb_printf(sb, "case %d: _r = ", k);
+			dwarf_fill(tx, sb, tt->member[k], sb_str(&near),
+				   sb_str(&buf), &tt->idxs, sb_str(&arg));
+			sb_puts(sb, "; break; ");
+		}
+		sb_puts(sb, "} _r; })");
+		sb_free(&arg);
+		sb_free(&buf);
+		sb_free(&near);
+		return;
+	}
 	sb_printf(sb, "({ static const signed char _m[%d] = {", tt->n);
 	for (int k = 0; k < tt->n; k++)
 		sb_printf(sb, "%s%d", k ? ", " : " ", tt->idx[k]);
