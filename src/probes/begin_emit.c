@@ -46,7 +46,7 @@ void begin_emit(struct tx *tx, struct vec *derived)
 			!strcmp(dp->sym, "end") ? "STP_BE_END" : "STP_BE_ERROR";
 
 		tx_printf(tx, "\t{ %s, %s },\t/* %s */\n",
-			  tx_probe_ref(tx, dp->probe), type, dp->pp);
+			  tx_probe_ref(tx, dp), type, dp->pp);
 	}
 	tx_printf(tx, "};\n");
 	snprintf(buf, sizeof(buf), "stp_be_run(stp_be_probes, %d, STP_BE_BEGIN)", v.n);

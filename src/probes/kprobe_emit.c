@@ -81,7 +81,7 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 			if (k && dp->probe->derived.v[k] == dp)
 				sb_printf(&sb, ", .k = %d", k);
 		sb_printf(&sb, ",\n\t  .probe = %s, .pp = ",
-			  tx_probe_ref(tx, dp->probe));
+			  tx_probe_ref(tx, dp));
 		tx_cstr(&sb, dp->pp);
 		sb_puts(&sb, " },\n");
 	}

@@ -51,7 +51,7 @@ void timer_emit(struct tx *tx, struct vec *derived)
 				continue;
 			period(dp, per, rnd, sizeof(per));
 			tx_printf(tx, "\t{ .probe = %s, .period_ns = %s, .rand_ns = %s },"
-				  "\t/* %s */\n", tx_probe_ref(tx, dp->probe), per, rnd,
+				  "\t/* %s */\n", tx_probe_ref(tx, dp), per, rnd,
 				  dp->pp);
 		}
 		tx_printf(tx, "};\n");
@@ -68,7 +68,7 @@ void timer_emit(struct tx *tx, struct vec *derived)
 			continue;
 		name = tx_unique(tx, "stp_profile");
 		tx_printf(tx, "static struct stp_profile %s = { .probe = %s };\t/* %s */\n",
-			  name, tx_probe_ref(tx, dp->probe), dp->pp);
+			  name, tx_probe_ref(tx, dp), dp->pp);
 		snprintf(buf, sizeof(buf), "stp_profile_start(&%s)", name);
 		snprintf(stop, sizeof(stop), "stp_profile_stop(&%s)", name);
 		tx_on_register(tx, buf, stop);

@@ -163,11 +163,15 @@ void tx_printf(struct tx *tx, const char *fmt, ...)
 	free(s);
 }
 
-const char *tx_probe_ref(struct tx *tx, const struct elab_probe *p)
+const char *tx_probe_ref(struct tx *tx, const struct derived_probe *dp)
 {
 	char buf[48];
+	int k = -1;
 
-	snprintf(buf, sizeof(buf), "&stp_probes[%d]", p->index);
+	vec_each(&tx->prog->derived, i)
+		if (vec_get(&tx->prog->derived, i) == dp)
+			k = i;
+	snprintf(buf, sizeof(buf), "&stp_probes[%d]", k);
 	return arena_strdup(&tx->s->arena, buf);
 }
 
@@ -258,17 +262,32 @@ static void probe_table(struct tx *tx)
 {
 	struct strbuf *sb = &tx->code;
 	struct strbuf tab = { 0 };
+	int *nlocks = calloc(tx->prog->probes.n + 1, sizeof(int));
+	int nd = tx->prog->derived.n;
 
 	vec_each(&tx->prog->probes, i) {
 		struct elab_probe *p = vec_get(&tx->prog->probes, i);
 		struct strbuf locks = { 0 };
-		int n = tx_info_locks(tx, p, &locks);
 
-		if (n)
+		nlocks[i] = tx_info_locks(tx, p, &locks);
+		if (nlocks[i])
 			sb_printf(sb, "static const struct stp_lockreq stp_locks_p%d[] = {\n%s};\n",
 				  p->index, sb_str(&locks));
-		sb_printf(&tab, "\t[%d] = { .fn = stp_p%d, .pp = ", p->index, p->index);
-		tx_cstr(&tab, p->pp ? p->pp : "");
+		sb_free(&locks);
+	}
+	/* one descriptor per concrete probe point: pp() names the one that fired */
+	vec_each(&tx->prog->derived, i) {
+		struct derived_probe *dp = vec_get(&tx->prog->derived, i);
+		struct elab_probe *p = dp->probe;
+		int k = -1;
+
+		vec_each(&tx->prog->probes, j)
+			if (vec_get(&tx->prog->probes, j) == p)
+				k = j;
+		if (k < 0)
+			continue;
+		sb_printf(&tab, "\t[%d] = { .fn = stp_p%d, .pp = ", i, p->index);
+		tx_cstr(&tab, dp->pp ? dp->pp : p->pp ? p->pp : "");
 		if (p->decl) {
 			char *loc = xasprintf("%s:%d:%d", p->decl->loc.file ?
 					      p->decl->loc.file->name : "<input>",
@@ -279,18 +298,17 @@ static void probe_table(struct tx *tx)
 			free(loc);
 		}
 		if (tx->s->timing)
-			sb_printf(&tab, ", .timing = &stp_timing[%d]", p->index);
-		if (n)
+			sb_printf(&tab, ", .timing = &stp_timing[%d]", i);
+		if (nlocks[k])
 			sb_printf(&tab, ", .locks = stp_locks_p%d, .nlocks = %d",
-				  p->index, n);
+				  p->index, nlocks[k]);
 		sb_puts(&tab, " },\n");
-		sb_free(&locks);
 	}
+	free(nlocks);
 	if (tx->s->timing)
-		sb_printf(sb, "static struct stp_timing stp_timing[%d];\n",
-			  tx->prog->probes.n ? tx->prog->probes.n : 1);
+		sb_printf(sb, "static struct stp_timing stp_timing[%d];\n", nd ? nd : 1);
 	sb_printf(sb, "\nstatic const struct stp_probe stp_probes[%d] = {\n%s};\n\n",
-		  tx->prog->probes.n ? tx->prog->probes.n : 1, sb_str(&tab));
+		  nd ? nd : 1, sb_str(&tab));
 	sb_free(&tab);
 }
 
@@ -344,7 +362,7 @@ static void session_fns(struct tx *tx, struct strbuf *sb)
 		"\tif (rc) {\n\t\tstp_data_free();\n\t\treturn rc;\n\t}\n");
 	if (tx->s->timing)
 		sb_printf(sb, "\tstp_timing_init(stp_timing, %d);\n",
-			  tx->prog->probes.n ? tx->prog->probes.n : 1);
+			  tx->prog->derived.n ? tx->prog->derived.n : 1);
 	vec_each(&tx->reg, i)
 		sb_printf(sb, "\trc = %s;\n\tif (rc)\n\t\tgoto fail%d;\n",
 			  (const char *)vec_get(&tx->reg, i), i);
@@ -367,7 +385,7 @@ static void session_fns(struct tx *tx, struct strbuf *sb)
 		sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->end, i));
 	if (tx->s->timing)
 		sb_printf(sb, "\tstp_rt_report(stp_probes, %d);\n",
-			  tx->prog->probes.n ? tx->prog->probes.n : 1);
+			  tx->prog->derived.n ? tx->prog->derived.n : 1);
 	sb_puts(sb, "\tstp_rt_stopped();\n\tstp_data_free();\n}\n");
 }
 

@@ -367,7 +367,7 @@ void tx_probe_handler(struct tx *tx, struct elab_probe *p)
 
 	tx_frame_struct(tx, tag, &p->locals, sc.maxtmp, NULL);
 	sb_printf(&tx->code, "/* probe %s */\n", p->pp ? p->pp : "");
-	sb_printf(&tx->code, "static void stp_p%d(struct stp_context *c)\n{\n",
+	sb_printf(&tx->code, "static void __maybe_unused stp_p%d(struct stp_context *c)\n{\n",
 		  p->index);
 	sb_printf(&tx->code, "\tstruct %s *l __maybe_unused = "
 		  "&((union stp_frame *)c->frames)[0].p%d;\n\n", tag, p->index);

@@ -5,7 +5,7 @@
  *
  * An emitter writes its tables and callbacks with tx_printf() (they land
  * after every probe handler), refers to a handler's descriptor with
- * tx_probe_ref() (a `const struct stp_probe *` expression, see
+ * tx_probe_ref(tx, dp) (a `const struct stp_probe *` expression, see
  * runtime/stp_context.h) and calls stp_probe_run() from its callbacks.  It
  * hooks its registration into stp_session_start()/stp_session_stop():
  *
@@ -23,13 +23,14 @@
 
 struct tx;
 struct session;
-struct elab_probe;
+struct derived_probe;
 
 struct session *tx_session(struct tx *tx);
 void tx_printf(struct tx *tx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* "&stp_probes[N]" */
-const char *tx_probe_ref(struct tx *tx, const struct elab_probe *p);
+/* "&stp_probes[N]": the descriptor of one concrete probe point (its
+ * handler, pp() text, locks, -t counters) */
+const char *tx_probe_ref(struct tx *tx, const struct derived_probe *dp);
 void tx_on_register(struct tx *tx, const char *reg, const char *unreg);
 void tx_on_begin(struct tx *tx, const char *stmt);
 void tx_on_end(struct tx *tx, const char *stmt);
