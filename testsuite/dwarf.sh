@@ -89,6 +89,11 @@ if grep -q "unresolved target-symbol expression" $T/err; then pass bad-member; e
 check defined sh -c "$S -p2 -e 'probe kernel.function(\"vfs_read\") { println(@defined(\$count) + @defined(\$nope)) }' >/dev/null"
 n=$($S -p2 -e 'probe kernel.function("*@net/socket.c").exported { print(1) }' | grep -c '\.exported')
 if [ "$n" -gt 10 ]; then pass exported; else fail exported "$n points"; fi
+n=$($S -p2 -e 'probe kernel.statement("vfs_read@fs/read_write.c:*") { print(1) }' | grep -c '^kernel.statement("vfs_read@fs/read_write.c:[0-9]*")')
+# stap 4.8: 21 lines of vfs_read on 6.1.0-56 (none of inlined callees)
+if [ "$n" -gt 5 ]; then pass statement-lines; else fail statement-lines "$n points"; fi
+$S -p2 -e 'probe kernel.statement("vfs_read") { print(1) }' >/dev/null 2>$T/err
+if grep -q "function@file:line" $T/err; then pass statement-syntax; else fail statement-syntax "$(head -2 $T/err)"; fi
 # -l / -L, when the listing is wired up
 if [ -n "$($S -l 'begin' 2>/dev/null)" ]; then
 	want='kernel.function("vfs_read@fs/read_write.c:450") $file:struct file* $buf:char* $count:size_t $pos:loff_t*'

@@ -43,10 +43,18 @@ struct dw_func {
 	const char *name;
 	const char *file;		/* declaration file, kbuild-relative */
 	int line;			/* declaration line */
-	uint64_t entry;			/* link-time entry address */
+	uint64_t entry;			/* link-time probe address */
 	bool inlined;			/* an inlined instance */
 	Dwarf_Off die;			/* subprogram / inlined_subroutine */
+	uint64_t func_entry;		/* the function's entry (!= entry for
+					   kernel.statement) */
+	int stmt_line;			/* kernel.statement: its line */
 };
+
+/* the first address of each line of f in [lo, hi] (0, 0: every line),
+ * as struct dw_func * copies with entry/stmt_line set */
+void dw_func_lines(struct dw_kernel *k, const struct dw_func *f, int lo,
+		   int hi, struct vec *out);
 
 /* The kernel's DWARF, opened once; NULL (and *why) when not found. */
 struct dw_kernel *dw_kernel_get(struct session *s, const char **why);

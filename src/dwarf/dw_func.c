@@ -65,6 +65,7 @@ static void add(struct vec *out, Dwarf_Die *d, const char *name, uint64_t pc,
 	die_decl(d, &f->file, &f->line);
 	f->file = xstrdup(f->file);
 	f->entry = pc;
+	f->func_entry = pc;
 	f->inlined = inl;
 	f->die = dwarf_dieoffset(d);
 	vec_push(out, f);
@@ -475,4 +476,52 @@ bool dw_var_at(Dwarf_Die *var, uint64_t pc)
 	if (!dwarf_attr_integrate(var, DW_AT_location, &a))
 		return false;
 	return dwarf_getlocation_addr(&a, pc, &ops, &n, 1) > 0 && n > 0;
+}
+
+void dw_func_lines(struct dw_kernel *k, const struct dw_func *f, int lo,
+		   int hi, struct vec *out)
+{
+	Dwarf_Die d, cu;
+	Dwarf_Lines *lines;
+	size_t n;
+	int first = out->n;
+
+	if (!dw_func_die(k, f, &d) || !dwarf_diecu(&d, &cu, NULL, NULL) ||
+	    dwarf_getsrclines(&cu, &lines, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a;
+		int line;
+		bool stmt = false, dup = false;
+		const char *src;
+
+		if (!l || dwarf_lineaddr(l, &a) || dwarf_lineno(l, &line) ||
+		    dwarf_linebeginstatement(l, &stmt))
+			continue;
+		if ((lo || hi) && (line < lo || line > hi))
+			continue;
+		if (line < f->line)
+			continue;	/* an inlined callee's lines */
+		src = rel_file(dwarf_linesrc(l, NULL, NULL));
+		if (strcmp(src, f->file) || dwarf_haspc(&d, a) != 1)
+			continue;
+		for (int j = first; j < out->n; j++) {
+			struct dw_func *o = out->v[j];
+
+			if (o->stmt_line == line) {
+				if (a < o->entry)
+					o->entry = a;
+				dup = true;
+			}
+		}
+		if (!dup) {
+			struct dw_func *c = xmalloc(sizeof(*c));
+
+			*c = *f;
+			c->entry = a;
+			c->stmt_line = line;
+			vec_push(out, c);
+		}
+	}
 }

@@ -36,10 +36,14 @@ static const char *const dwarf_patterns[] = {
 	"kernel.function(string).inline",
 	"kernel.function(string).return",
 	"kernel.function(string).return.maxactive(number)",
+	"kernel.statement(string)",
+	"kernel.statement(number)",
+	"kernel.statement(number).absolute",
 	NULL,
 };
 
-enum { DWK_PLAIN, DWK_CALL, DWK_RETURN, DWK_INLINE, DWK_EXPORTED };
+enum { DWK_PLAIN, DWK_CALL, DWK_RETURN, DWK_INLINE, DWK_EXPORTED,
+       DWK_STATEMENT };
 
 struct dw_req {
 	char *func, *file;
@@ -56,8 +60,11 @@ static int parse_req(const struct probe_point *pp, struct dw_req *r)
 
 	memset(r, 0, sizeof(*r));
 	r->maxactive = -1;
-	if (!c1 || strcmp(c1->name, "function") || !c1->arg ||
-	    c1->arg->kind != E_STR)
+	if (c1 && !strcmp(c1->name, "statement") && c1->arg &&
+	    c1->arg->kind == E_STR && !c2)
+		r->kind = DWK_STATEMENT;
+	else if (!c1 || strcmp(c1->name, "function") || !c1->arg ||
+		 c1->arg->kind != E_STR)
 		return 0;
 	r->func = xstrdup(c1->arg->str);
 	at = strchr(r->func, '@');
@@ -73,6 +80,14 @@ static int parse_req(const struct probe_point *pp, struct dw_req *r)
 		}
 		if (!*r->file)
 			r->file = NULL;
+	}
+	if (r->kind == DWK_STATEMENT) {
+		/* func@file:N, :N-M or :* */
+		if (!at || !colon)
+			return -1;
+		if (colon[1] == '*')
+			r->line_lo = r->line_hi = 0;
+		return 1;
 	}
 	if (!c2) {
 		r->kind = DWK_PLAIN;
@@ -95,7 +110,7 @@ static int parse_req(const struct probe_point *pp, struct dw_req *r)
 static const char *suffix(const struct dw_req *r)
 {
 	static const char *const s[] = { "", ".call", ".return", ".inline",
-					  ".exported" };
+					  ".exported", "" };
 
 	return s[r->kind];
 }
@@ -109,6 +124,9 @@ static void missing(struct session *s, const struct probe_point *pp)
 		 "%s gets the reference kernel's)", k->build_dir, k->release);
 }
 
+static int statement_addr(struct session *s, const struct probe_point *pp,
+			  struct vec *out, bool quiet);
+
 static int resolve(struct session *s, const struct probe_point *pp,
 		   struct vec *out, bool quiet)
 {
@@ -119,8 +137,21 @@ static int resolve(struct session *s, const struct probe_point *pp,
 	const char *why;
 	int n = 0;
 
-	if (!c0 || strcmp(c0->name, "kernel") || !parse_req(pp, &r))
+	if (!c0 || strcmp(c0->name, "kernel"))
 		return 0;
+	if (pp_comp_at(pp, 1) && !strcmp(pp_comp_at(pp, 1)->name, "statement") &&
+	    pp_comp_at(pp, 1)->arg && pp_comp_at(pp, 1)->arg->kind == E_NUM)
+		return statement_addr(s, pp, out, quiet);
+	switch (parse_req(pp, &r)) {
+	case 0:
+		return 0;
+	case -1:
+		if (!quiet)
+			pp_error(s, pp, "kernel.statement() takes "
+				 "\"function@file:line\" (line may be N, N-M "
+				 "or *)");
+		return -1;
+	}
 	k = dw_kernel_get(s, &why);
 	if (!k) {
 		if (!quiet)
@@ -130,6 +161,15 @@ static int resolve(struct session *s, const struct probe_point *pp,
 	dw_find_funcs(s, k, r.func, r.file,
 		      r.kind != DWK_INLINE,
 		      r.kind == DWK_PLAIN || r.kind == DWK_INLINE, &fs);
+	if (r.kind == DWK_STATEMENT) {
+		struct vec ls = { 0 };
+
+		vec_each(&fs, i)
+			dw_func_lines(k, fs.v[i], r.line_lo, r.line_hi, &ls);
+		vec_free(&fs);
+		fs = ls;
+		r.line_lo = r.line_hi = 0;
+	}
 	vec_each(&fs, i) {
 		struct dw_func *f = fs.v[i];
 		struct derived_probe *dp;
@@ -143,8 +183,12 @@ static int resolve(struct session *s, const struct probe_point *pp,
 		if (dw_blocked(k, f))
 			continue;
 		dp = dp_new(s, &dwarf_provider, pp);
-		txt = xasprintf("kernel.function(\"%s@%s:%d\")%s", f->name,
-				f->file, f->line, suffix(&r));
+		if (r.kind == DWK_STATEMENT)
+			txt = xasprintf("kernel.statement(\"%s@%s:%d\")", f->name,
+					f->file, f->stmt_line);
+		else
+			txt = xasprintf("kernel.function(\"%s@%s:%d\")%s",
+					f->name, f->file, f->line, suffix(&r));
 		dp->pp = arena_strdup(&s->arena, txt);
 		free(txt);
 		dpp = arena_new(&s->arena, struct dwarf_point);
@@ -154,8 +198,10 @@ static int resolve(struct session *s, const struct probe_point *pp,
 		dp->is_return = r.kind == DWK_RETURN;
 		dp->num[0] = r.maxactive > 0 ? r.maxactive : 0;
 		dp->num[1] = (int64_t)f->entry;
-		if (!f->inlined && dwarf_symbol_unique(k, f))
+		if (!f->inlined && dwarf_symbol_unique(k, f)) {
 			dp->sym = f->name;
+			dp->num[2] = (int64_t)(f->entry - f->func_entry);
+		}
 		if (pp->optional)
 			dp->flags |= KPF_OPTIONAL;
 		vec_push(out, dp);
@@ -167,6 +213,34 @@ static int resolve(struct session *s, const struct probe_point *pp,
 			pp_error(s, pp, "no match");
 		return pp->optional ? 0 : -1;
 	}
+	return 1;
+}
+
+/* kernel.statement(ADDR)[.absolute]: guru mode, no DWARF needed */
+static int statement_addr(struct session *s, const struct probe_point *pp,
+			  struct vec *out, bool quiet)
+{
+	const struct pp_comp *c1 = pp_comp_at(pp, 1), *c2 = pp_comp_at(pp, 2);
+	struct derived_probe *dp;
+	char *txt;
+
+	if (c2 && (strcmp(c2->name, "absolute") || pp->comps.n != 3))
+		return 0;
+	if (!s->guru) {
+		if (!quiet)
+			pp_error(s, pp, "absolute statement probe in "
+				 "unprivileged script; need stap -g");
+		return -1;
+	}
+	dp = dp_new(s, &dwarf_provider, pp);
+	txt = xasprintf("kernel.statement(0x%" PRIx64 ")%s",
+			(uint64_t)c1->arg->num, c2 ? ".absolute" : "");
+	dp->pp = arena_strdup(&s->arena, txt);
+	free(txt);
+	dp->num[1] = c1->arg->num;
+	/* .absolute: as is; otherwise a link-time address, relocated */
+	dp->flags = (c2 ? KPF_ABSOLUTE : 0) | (pp->optional ? KPF_OPTIONAL : 0);
+	vec_push(out, dp);
 	return 1;
 }
 
@@ -266,7 +340,7 @@ static void dwarf_list(struct session *s, const struct probe_point *pp,
 				struct dwarf_point *qp = q->priv;
 				struct vec these = { 0 };
 
-				if (strcmp(q->pp, dp->pp))
+				if (strcmp(q->pp, dp->pp) || !qp)
 					continue;
 				list_vars(qp->kernel, qp->func, q->is_return,
 					  &these);

@@ -55,7 +55,7 @@ static char *one_var(struct dw_kernel *k, const struct dw_func *f,
 	rq.k = k;
 	rq.func = &fd;
 	rq.pc = f->entry;
-	rq.at_entry = !dp->is_return;
+	rq.at_entry = !dp->is_return && f->entry == f->func_entry;
 	rq.comps = &e->comps;
 	rq.addr_of = e->addr_of;
 	if (!strcmp(e->str, "return")) {
@@ -161,7 +161,7 @@ static char *sym_vars_pretty(struct dw_kernel *k, const struct dw_func *f,
 		rq.func = &fd;
 		rq.var = &vd;
 		rq.pc = f->entry;
-		rq.at_entry = true;
+		rq.at_entry = f->entry == f->func_entry;
 		sb_printf(&out, "stp_pp_cat(_b, \"%s%s=\"); ", first ? "" : " ",
 			  v->name);
 		first = false;
@@ -208,7 +208,7 @@ static char *sym_vars(struct dw_kernel *k, const struct dw_func *f,
 		rq.func = &fd;
 		rq.var = &vd;
 		rq.pc = f->entry;
-		rq.at_entry = !dp->is_return;
+		rq.at_entry = !dp->is_return && f->entry == f->func_entry;
 		if (fmt.len)
 			sb_putc(&fmt, ' ');
 		if (!dp->is_return && dw_access(&rq, &acc) && !acc.string) {
@@ -242,7 +242,7 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 	char *code;
 	int k = -1;
 
-	if (!ep || (e->kind != E_TARGET && e->kind != E_TARGET_SYM))
+	if (!ep || !pt || (e->kind != E_TARGET && e->kind != E_TARGET_SYM))
 		return 0;
 	vec_each(&ep->derived, i)
 		if (ep->derived.v[i] == dp)
