@@ -180,8 +180,12 @@ static int resolve(struct session *s, const struct probe_point *pp,
 			continue;
 		if (r.kind == DWK_EXPORTED && !dw_exported(k, f->name))
 			continue;
-		if (dw_blocked(k, f))
+		if (dw_blocked(k, f)) {
+			if (!quiet && !strpbrk(r.func, "*?["))
+				diag_warn(s, &pp->loc, "function %s is in "
+					  "blocklisted section", f->name);
 			continue;
+		}
 		dp = dp_new(s, &dwarf_provider, pp);
 		if (r.kind == DWK_STATEMENT)
 			txt = xasprintf("kernel.statement(\"%s@%s:%d\")", f->name,
