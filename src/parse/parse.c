@@ -66,10 +66,11 @@ struct ast_file *parse_file(struct session *s, const struct src_file *src)
 {
 	struct ast_file *file = arena_new(&s->arena, struct ast_file);
 	struct vec raw = { 0 }, toks = { 0 };
+	struct arena scratch = { 0 };
 	struct pctx ctx = { 0 };
 
 	file->src = src;
-	lex_file(s, src, &raw);
+	lex_file(s, src, &raw, &scratch);
 	if (raw.n == 1 && !src->is_tapset) {
 		struct src_loc at = { .file = src, .line = 1, .col = 1 };
 
@@ -84,6 +85,7 @@ struct ast_file *parse_file(struct session *s, const struct src_file *src)
 	ctx.privileged = src->is_tapset || s->guru;
 	grammar_parse(&ctx);
 	vec_free(&toks);
+	arena_free(&scratch);
 	return file;
 }
 
@@ -176,7 +178,7 @@ static void load_stpm(struct session *s)
 			continue;
 		}
 		src = new_src(s, path, text, true);
-		lex_file(s, src, &raw);
+		lex_file(s, src, &raw, &s->arena);	/* macros keep their tokens */
 		pp_run(s, src, &raw, &toks, true);
 		vec_free(&raw);
 		vec_free(&toks);

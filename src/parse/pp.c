@@ -395,7 +395,7 @@ static void pp_arg(struct ppx *x, struct tok *t, struct vec *out)
 	f->name = arena_strdup(&s->arena, t->text);
 	f->text = vec_get(&s->args, (int)t->num - 1);
 	f->is_tapset = t->loc.file ? t->loc.file->is_tapset : false;
-	lex_file(s, f, &toks);
+	lex_file(s, f, &toks, &s->arena);
 	if (s->errors == before && toks.n == 1)
 		perr(x, t, "command line argument %s is empty", t->text);
 	for (int k = 0; k + 1 < toks.n; k++) {
@@ -439,6 +439,20 @@ struct cparse {
 	bool err;
 };
 
+/* order "CONFIG_A=..." lines by name (the part before '=') */
+static int cmp_config(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	for (;; x++, y++) {
+		int cx = *x == '=' ? 0 : (unsigned char)*x;
+		int cy = *y == '=' ? 0 : (unsigned char)*y;
+
+		if (cx != cy || !cx)
+			return cx - cy;
+	}
+}
+
 static const char *config_value(struct ppx *x, const char *name)
 {
 	struct pp_state *st = x->st;
@@ -463,15 +477,37 @@ static const char *config_value(struct ppx *x, const char *name)
 						vec_push(&st->config, strdup(line));
 				}
 				fclose(f);
+				qsort(st->config.v, (size_t)st->config.n, sizeof(void *), cmp_config);
 			}
 		}
 	}
 	size_t nl = strlen(name);
+	int lo = 0, hi = st->config.n - 1;
 
-	vec_each(&st->config, i) {
-		const char *l = vec_get(&st->config, i);
+	while (lo <= hi) {	/* binary search on the name before '=' */
+		int mid = (lo + hi) / 2;
+		const char *l = vec_get(&st->config, mid);
+		const char *a = l, *b = name;
+		int c;
 
-		if (!strncmp(l, name, nl) && l[nl] == '=') {
+		for (;; a++, b++) {
+			int ca = *a == '=' ? 0 : (unsigned char)*a;
+			int cb = (unsigned char)*b;
+
+			if (ca != cb || !ca) {
+				c = ca - cb;
+				break;
+			}
+		}
+		if (c < 0) {
+			lo = mid + 1;
+			continue;
+		}
+		if (c > 0) {
+			hi = mid - 1;
+			continue;
+		}
+		{
 			const char *val = l + nl + 1;
 			size_t vl = strlen(val);
 

@@ -25,12 +25,15 @@ struct tok {
 	int64_t num;		/* NUMBER value; ARG index (-1 for $#/@#) */
 	struct src_loc loc;
 	bool space_before;	/* whitespace/comment between this and previous */
-	const struct tok *from;	/* macro invocation this came from, or NULL */
 };
 
-/* lexer.l: scan a whole file into raw tokens (arena allocated; the vec
- * holds struct tok *; the last one is END_OF_FILE).  Returns errors. */
-int lex_file(struct session *s, const struct src_file *src, struct vec *out);
+/* lexer.l: scan a whole file into raw tokens (struct tok * in *out, the
+ * last one END_OF_FILE).  The tokens themselves are allocated in toks (a
+ * scratch arena the caller may free after parsing); their texts live in the
+ * session arena.  Returns the number of errors. */
+struct arena;
+int lex_file(struct session *s, const struct src_file *src, struct vec *out,
+	     struct arena *toks);
 
 /* pp.c: preprocess a raw token vector (ending with END_OF_FILE) into *out.
  * stpm: the file is an .stpm macro file: its @define macros become visible

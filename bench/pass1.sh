@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Pass-1 benchmark: our stap against the reference SystemTap (`stap -p1 -v`)
+# on (1) a large generated script, (2) the tapset library (the reference's
+# own /usr/share/systemtap/tapset, parsed by both), (3) a one-liner (start-up
+# cost).  Best wall-clock time of RUNS runs each; prints a table.
+# usage: bench/pass1.sh  (from the repo root; N=units of the generated script)
+OURS=${OURS:-./stap}
+REF=${REF:-/usr/bin/stap}
+RUNS=${RUNS:-5}
+N=${N:-3000}
+LIB=${LIB:-/usr/share/systemtap/tapset}
+REL=${REL:-$(ls /lib/modules 2>/dev/null | grep -v "$(uname -r)" | head -1)}
+[ -n "$REL" ] || REL=$(uname -r)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# a large script: N globals, functions, probes and aliases using most of
+# the language
+awk -v n="$N" 'BEGIN {
+	for (i = 0; i < n; i++) {
+		printf "global g%d[100], s%d\n", i, i
+		printf "function f%d:long(a:long, b:string) {\n", i
+		printf "  if (a > %d && b != \"x\") { a += %d * (a - 1) / 3 } else a--\n", i, i
+		printf "  for (i = 0; i < 10; i++) { g%d[i, b] = i << 2 | 0x%x; s%d <<< i }\n", i, i, i
+		printf "  foreach ([k, v] in g%d- limit 5) { delete g%d[k, v]; continue }\n", i, i
+		printf "  return a . b == \"q\" ? strlen(b) : -a\n}\n"
+		printf "probe a%d.b = kernel.function(\"vfs_read\").return?, timer.ms(%d) { x = $file->f_pos }\n", i, i + 1
+		printf "probe syscall.{open,close}.return, begin(%d) if (g%d[1, \"a\"] > 0) {\n", -i, i
+		printf "  try { printf(\"%%d %%s\\n\", f%d(%d, \"s\"), @cast($p, \"task_struct\")->comm) } catch (e) { println(e) }\n", i, i
+		printf "  while (@count(s%d) < %d) { s%d <<< $return; if (@defined($x)) break }\n", i, i, i
+		printf "  %%( arch == \"x86_64\" %%? y = 1 %%: y = 2 %%)\n}\n"
+	}
+}' >"$tmp/big.stp"
+echo 'probe begin { exit() }' >"$tmp/small.stp"
+
+# best wall-clock milliseconds of RUNS runs of "$@"
+best() {
+	b=""
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		ms=$(( (t1 - t0) / 1000000 ))
+		if [ -z "$b" ] || [ $ms -lt "$b" ]; then b=$ms; fi
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+
+row() {	# name ours_ms ref_ms
+	if [ -n "$3" ] && [ "$2" -gt 0 ]; then
+		ratio=$(awk -v a="$3" -v b="$2" 'BEGIN { printf "%.1fx", a / b }')
+	elif [ -n "$3" ]; then
+		ratio=">$3x"
+	else
+		ratio="-"
+	fi
+	printf "%-38s %10s %12s %9s\n" "$1" "$2" "${3:--}" "$ratio"
+}
+
+size=$(wc -c <"$tmp/big.stp")
+lines=$(wc -l <"$tmp/big.stp")
+nlib=$(find "$LIB" -name '*.stp' 2>/dev/null | wc -l)
+printf "%-38s %10s %12s %9s\n" "pass 1 (best of $RUNS, ms)" "ours" "stap 4.8" "speed-up"
+have_ref=""
+[ -x "$REF" ] && have_ref=1
+
+o=$(best "$OURS" -r "$REL" -p1 "$tmp/big.stp")
+r=""; [ -n "$have_ref" ] && r=$(best "$REF" -r "$REL" -p1 "$tmp/big.stp")
+row "large script ($lines lines, $((size / 1024)) KiB)" "$o" "$r"
+
+if [ -d "$LIB" ]; then
+	o=$(best "$OURS" -r "$REL" -p1 -v -I "$LIB" "$tmp/small.stp")
+	r=""; [ -n "$have_ref" ] && r=$(best "$REF" -r "$REL" -p1 -v "$tmp/small.stp")
+	row "tapset library ($nlib files)" "$o" "$r"
+fi
+
+o=$(best "$OURS" -r "$REL" -p1 "$tmp/small.stp")
+r=""; [ -n "$have_ref" ] && r=$(best "$REF" -r "$REL" -p1 "$tmp/small.stp")
+row "one-liner" "$o" "$r"
+
+# both must have accepted the large script
+if ! "$OURS" -r "$REL" -p1 "$tmp/big.stp" >/dev/null 2>"$tmp/err"; then
+	echo "note: ours rejected the large script:"; head -3 "$tmp/err"
+fi
+if [ -n "$have_ref" ] && ! "$REF" -r "$REL" -p1 "$tmp/big.stp" >/dev/null 2>"$tmp/err"; then
+	echo "note: stap rejected the large script:"; head -3 "$tmp/err"
+fi
