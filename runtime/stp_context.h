@@ -356,8 +356,10 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 	}
 	stp_unlock_n(p->locks, p->nlocks);
 	stp_print_flush(c);
+#ifndef STP_SUPPRESS_HANDLER_ERRORS
 	if (c->last_error)
 		stp_report_error(c);
+#endif
 	c->probe = NULL;
 	c->regs = NULL;
 busy:

@@ -425,6 +425,8 @@ static void assemble(struct tx *tx, FILE *f)
 		tx->maxnesting);
 	if (tx->s->timing)
 		fputs("#define STP_TIMING 1\n", f);
+	if (tx->s->suppress_handler_errors)	/* errors end the hit, silently */
+		fputs("#define STP_SUPPRESS_HANDLER_ERRORS 1\n", f);
 	fputs(sb_str(&tx->head), f);
 	fputs("#include \"runtime.h\"\n\n", f);
 	if (tx->embeds.len)
