@@ -24,6 +24,7 @@ struct stp_tracepoint {
 	unsigned char optional;
 	/* runtime state */
 	struct tracepoint *tp;
+	struct module *mod;		/* owner of tp (held while attached) */
 	bool registered;
 	struct stp_probe self;		/* *probe with this point's pp */
 };
@@ -91,14 +92,19 @@ struct stp_tp_find {
 	unsigned int n;
 };
 
+static struct module *stp_tp_find_owner;	/* set while scanning a module */
+
 static void stp_tp_match(struct tracepoint *tp, void *priv)
 {
 	struct stp_tp_find *f = priv;
 	unsigned int i;
 
-	for (i = 0; i < f->n; i++)
-		if (!f->tps[i].tp && !strcmp(f->tps[i].name, tp->name))
+	for (i = 0; i < f->n; i++) {
+		if (!f->tps[i].tp && !strcmp(f->tps[i].name, tp->name)) {
 			f->tps[i].tp = tp;
+			f->tps[i].mod = stp_tp_find_owner;
+		}
+	}
 }
 
 #ifdef CONFIG_MODULES
@@ -113,9 +119,11 @@ static int stp_tp_module_cb(struct notifier_block *nb, unsigned long val,
 
 	if (val != MODULE_STATE_COMING || !stp_tp_find_mod)
 		return NOTIFY_OK;
+	stp_tp_find_owner = mod;
 	for (i = 0; i < mod->num_tracepoints; i++)
 		stp_tp_match(tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]),
 			     stp_tp_find_mod);
+	stp_tp_find_owner = NULL;
 	return NOTIFY_OK;
 }
 
@@ -129,8 +137,10 @@ static void stp_tracepoints_lookup(struct stp_tracepoint *tps, unsigned int n)
 	struct stp_tp_find f = { tps, n };
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		tps[i].tp = NULL;
+		tps[i].mod = NULL;
+	}
 	for_each_kernel_tracepoint(stp_tp_match, &f);
 #ifdef CONFIG_MODULES
 	for (i = 0; i < n; i++)
@@ -179,6 +189,11 @@ static void __maybe_unused stp_tracepoints_unregister(
 	}
 	if (any)
 		tracepoint_synchronize_unregister();
+	for (i = 0; i < n; i++) {
+		if (tps[i].mod)
+			module_put(tps[i].mod);
+		tps[i].mod = NULL;
+	}
 }
 
 /* 0 when at least one point is attached (or only optional ones failed) */
@@ -194,10 +209,19 @@ static int __maybe_unused stp_tracepoints_register(struct stp_tracepoint *tps,
 
 		tps[i].self = *tps[i].probe;
 		tps[i].self.pp = tps[i].pp;
+		/* a module's tracepoint: keep the module while attached */
+		if (tps[i].mod && !try_module_get(tps[i].mod)) {
+			tps[i].mod = NULL;
+			tps[i].tp = NULL;
+		}
 		rc = tps[i].tp ? tracepoint_probe_register(tps[i].tp,
 							       tps[i].cb,
 							       &tps[i])
 				   : -ENOENT;
+		if (rc && tps[i].mod) {
+			module_put(tps[i].mod);
+			tps[i].mod = NULL;
+		}
 
 		if (rc) {
 			stp_tracepoint_warn(&tps[i], rc);
