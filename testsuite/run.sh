@@ -18,10 +18,12 @@ done
 if [ $need = 1 ] &&
    ! gcc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter \
 	-Wno-missing-field-initializers -D_GNU_SOURCE -Isrc -Itestsuite/run \
-	-o $B/run-harness $SRC 2>$B/run-harness.err; then
+	-o $B/run-harness.$$ $SRC 2>$B/run-harness.err; then
 	echo "FAIL: run-harness: does not compile: $(head -n 3 $B/run-harness.err)"
+	rm -f $B/run-harness.$$
 	exit 1
 fi
+[ $need = 0 ] || mv -f $B/run-harness.$$ $B/run-harness
 # names vm-stap* are the stap --vm tests below, the rest harness cases
 opts=() names=() vm_names=()
 for a in "$@"; do

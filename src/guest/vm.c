@@ -301,8 +301,11 @@ int guest_vm_run(struct guest_vm *vm, struct strbuf *err)
 			break;
 		for (int i = 0; i < VM_PORTS; i++)
 			if ((pfd[i + 1].revents & POLLIN) &&
-			    vm_drain(vm, i, outs[i]) && i == 3)
+			    vm_drain(vm, i, outs[i]) && i == 3) {
 				vm->last_rec_s = vm_now() - start;
+				if (vm->on_rec)
+					vm->on_rec(vm->on_rec_arg, &vm->rec);
+			}
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			bool child = false;

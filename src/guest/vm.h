@@ -74,6 +74,9 @@ struct guest_vm {
 	bool forward_signals;		/* SIGINT/TERM/HUP/QUIT go to the guest */
 	bool echo_console;		/* copy ttyS0 to stderr as it comes */
 	int out_fd, err_fd;		/* ttyS1/ttyS2 go there; -1: to out/err */
+	/* called whenever records arrive (rec holds all so far) */
+	void (*on_rec)(void *arg, const struct strbuf *rec);
+	void *on_rec_arg;
 	/* out */
 	struct strbuf out, err, rec, console, qemu_err;
 	int guest_code;			/* argument of guest_exit, -1 if none;

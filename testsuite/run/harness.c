@@ -66,11 +66,17 @@ static char *h_slurp(const char *path)
 	return sb.s ? sb.s : xstrdup("");
 }
 
-/* first line of a file, for a one-line reason */
+/* a line of a file for a one-line reason: the first that says "error",
+ * else the first */
 static char *h_first_line(const char *path, const char *fallback)
 {
-	char *s = h_slurp(path), *p = s;
+	char *s = h_slurp(path), *p = s, *e = strstr(s, "error");
 
+	if (e) {
+		while (e > s && e[-1] != '\n')
+			e--;
+		p = e;
+	}
 	while (*p == '\n')
 		p++;
 	if (!*p) {
@@ -432,22 +438,33 @@ static struct rc_case *h_find(struct vec *cases, const char *name)
 
 /* hand the records to their cases; the case that began without an end is
  * where the guest stopped */
-static struct rc_case *h_collect(struct vec *todo, const struct strbuf *rec,
-				 int verbose)
+/* records so far, read from where the last call stopped */
+struct h_collect {
+	const struct h_opts *o;
+	struct vec *todo;
+	size_t pos;
+	struct rc_case *cur;		/* began, not ended: where the guest is */
+};
+
+static void h_judge(const struct h_opts *o, struct rc_case *c);
+
+/* called as records arrive: cases are judged as soon as they end */
+static void h_collect(void *arg, const struct strbuf *rec)
 {
+	struct h_collect *hc = arg;
 	struct guest_rec r;
-	struct rc_case *cur = NULL;
-	size_t pos = 0;
+	size_t pos = hc->pos;
 
 	while (guest_rec_next(rec, &pos, &r)) {
-		struct rc_case *c = h_find(todo, r.name);
+		struct rc_case *c = h_find(hc->todo, r.name);
 
-		if (verbose > 1)
+		hc->pos = pos;
+		if (hc->o->verbose > 1)
 			printf("# record %s %s: %.*s\n", r.key, r.name,
 			       (int)(r.len > 60 ? 60 : r.len), r.data);
 		if (!strcmp(r.key, "case") && c) {
 			c->started = true;
-			cur = c;
+			hc->cur = c;
 		}
 		if (!c)
 			continue;
@@ -467,11 +484,11 @@ static struct rc_case *h_collect(struct vec *todo, const struct strbuf *rec,
 			c->time = strndup(r.data, r.len);
 		else if (!strcmp(r.key, "end")) {
 			c->ended = true;
-			if (cur == c)
-				cur = NULL;
+			if (hc->cur == c)
+				hc->cur = NULL;
+			h_judge(hc->o, c);
 		}
 	}
-	return cur;
 }
 
 static void h_judge(const struct h_opts *o, struct rc_case *c)
@@ -497,6 +514,7 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 		struct strbuf err = { 0 };
 		struct vec rest = { 0 };
 		struct rc_case *dead;
+		struct h_collect hc;
 		char *initrd = xasprintf("%s/initrd-%d.cpio", o->work, *boots);
 		long total = 60;
 
@@ -514,6 +532,9 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 		vm.timeout_ms = total * 1000;
 		vm.boot_timeout_ms = 120000;
 		vm.echo_console = o->verbose > 1;
+		hc = (struct h_collect){ .o = o, .todo = todo };
+		vm.on_rec = h_collect;
+		vm.on_rec_arg = &hc;
 		(*boots)++;
 		if (guest_vm_run(&vm, &err) < 0) {
 			vec_each(todo, i)
@@ -524,7 +545,8 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 			return;
 		}
 		*guest_s += vm.seconds;
-		dead = h_collect(todo, &vm.rec, o->verbose);
+		h_collect(&hc, &vm.rec);
+		dead = hc.cur;
 		if (todo->n && ((struct rc_case *)vec_get(todo, 0))->time)
 			printf("# boot %d: qemu ran %.2f s (last record at %.2f s), "
 			       "first case began at guest uptime %.2f s\n",
@@ -534,7 +556,7 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 			struct rc_case *c = vec_get(todo, i);
 
 			if (c->ended) {
-				h_judge(o, c);
+				/* judged as it ended */
 			} else if ((c == dead || (!dead && c->started)) &&
 				   c->want_crash && !vm.timed_out) {
 				struct strbuf lines = { 0 };
