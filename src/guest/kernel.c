@@ -35,6 +35,7 @@ static const char kernel_init_sh[] =
 	"mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null\n"
 	"stty -F /dev/ttyS0 -echo 2>/dev/null\n"
 	"for p in 1 2 3; do stty -F /dev/ttyS$p raw -echo; done\n"
+	"ip link set lo up 2>/dev/null\n"
 	"# rec KEY NAME FILE / val KEY NAME VALUE: one record on ttyS3\n"
 	"rec() { { echo \"$1 $(wc -c < \"$3\") $2\"; cat \"$3\"; echo; } > /dev/ttyS3; }\n"
 	"val() { v=$3; printf '%s %d %s\\n%s\\n' \"$1\" \"${#v}\" \"$2\" \"$v\" > /dev/ttyS3; }\n"

@@ -273,6 +273,7 @@ char *rc_judge(struct rc_case *c, struct strbuf *why)
 {
 	const char *out = sb_str(&c->got_out), *err = sb_str(&c->got_err);
 	struct strbuf r = { 0 };
+	bool out_shown = false, err_shown = false, klog_shown = false;
 
 	if (!c->ended)
 		return xstrdup("the guest stopped during this case");
@@ -286,32 +287,43 @@ char *rc_judge(struct rc_case *c, struct strbuf *why)
 			  c->status);
 	if (c->left)
 		sb_printf(&r, "module %s still loaded; ", c->mod);
-	if (c->out.n && rc_check_lines(&c->out, out, "stdout", why))
+	if (c->out.n && rc_check_lines(&c->out, out, "stdout", why)) {
 		sb_puts(&r, "stdout differs; ");
+		out_shown = true;
+	}
 	vec_each(&c->out_has, i)
 		if (!rc_has(vec_get(&c->out_has, i), out)) {
 			sb_printf(&r, "stdout lacks /%s/; ",
 				  (char *)vec_get(&c->out_has, i));
-			rc_show(why, "stdout", out);
+			if (!out_shown)
+				rc_show(why, "stdout", out);
+			out_shown = true;
 		}
 	if (c->err.n) {
-		if (rc_check_lines(&c->err, err, "stderr", why))
+		if (rc_check_lines(&c->err, err, "stderr", why)) {
 			sb_puts(&r, "stderr differs; ");
+			err_shown = true;
+		}
 	} else if (!c->err_has.n && *err) {
 		sb_puts(&r, "unexpected stderr; ");
 		rc_show(why, "stderr", err);
+		err_shown = true;
 	}
 	vec_each(&c->err_has, i)
 		if (!rc_has(vec_get(&c->err_has, i), err)) {
 			sb_printf(&r, "stderr lacks /%s/; ",
 				  (char *)vec_get(&c->err_has, i));
-			rc_show(why, "stderr", err);
+			if (!err_shown)
+				rc_show(why, "stderr", err);
+			err_shown = true;
 		}
 	vec_each(&c->klog_has, i)
 		if (!rc_has(vec_get(&c->klog_has, i), sb_str(&c->got_klog))) {
 			sb_printf(&r, "kernel log lacks /%s/; ",
 				  (char *)vec_get(&c->klog_has, i));
-			rc_show(why, "kernel log", sb_str(&c->got_klog));
+			if (!klog_shown)
+				rc_show(why, "kernel log", sb_str(&c->got_klog));
+			klog_shown = true;
 		}
 	if (c->want_klog_bad) {
 		struct strbuf quiet = { 0 };
