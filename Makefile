@@ -24,7 +24,12 @@ STAPIO_OBJS  := $(STAPIO_SRCS:%.c=$(BUILD)/%.o)
 # (run_local looks there next to stap; staprun finds stapio next to itself)
 PROGS := stap $(if $(STAPRUN_SRCS),$(BUILD)/bin/staprun) $(if $(STAPIO_SRCS),$(BUILD)/bin/stapio)
 
-all: $(PROGS) $(if $(STAPRUN_SRCS),static)
+all: $(PROGS) $(if $(STAPRUN_SRCS),static) $(BUILD)/doc/stap.1
+
+# the manual's limits section comes from the runtime headers that define them
+$(BUILD)/doc/stap.1: doc/stap.1.in tools/gen-limits $(shell find runtime -name '*.h')
+	@mkdir -p $(@D)
+	cp doc/stap.1.in $@.tmp && tools/gen-limits --update $@.tmp && mv $@.tmp $@
 
 stap: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
@@ -76,7 +81,7 @@ install: all static
 	$(if $(STAPRUN_SRCS),install -m 755 $(BUILD)/static/staprun $(BUILD)/static/stapio $(LIBEXEC)/static/)
 	rm -rf $(DATADIR)/tapset $(DATADIR)/runtime
 	cp -r tapset runtime $(DATADIR)/
-	for m in doc/*.1; do install -m 644 $$m $(MANDIR)/man1/; done
+	install -m 644 $(BUILD)/doc/stap.1 $(MANDIR)/man1/stap.1
 	for m in $(wildcard doc/*.8); do install -m 644 $$m $(MANDIR)/man8/; done
 	for m in $(wildcard doc/*.3stap); do install -m 644 $$m $(MANDIR)/man3/; done
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
