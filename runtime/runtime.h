@@ -42,6 +42,7 @@
 #include "stp_context.h"
 #include "stp_arith.h"
 #include "stp_string.h"
+#include "stp_regex.h"
 #include "stp_print.h"
 #include "stp_time.h"
 #include "stp_param.h"

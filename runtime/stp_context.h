@@ -58,6 +58,7 @@ struct stp_context {
 	char print_buf[STP_PRINT_BUFSIZE];
 	char error_buf[MAXSTRINGLEN];	/* dynamic error messages */
 	char report_buf[MAXSTRINGLEN + 256];
+	u16 re_work[5 * STP_RE_MAXPROG + 2];	/* stp_regex_match() scratch */
 };
 
 /* which probes may run: begin in STARTING, the others in RUNNING, end and

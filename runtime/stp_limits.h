@@ -62,6 +62,11 @@
 #define STP_OVERLOAD_INTERVAL 1000000000ULL
 #endif
 
+/* LIMIT: STP_RE_MAXPROG 256 - instructions of one compiled regular expression (=~) */
+#ifndef STP_RE_MAXPROG
+#define STP_RE_MAXPROG 256
+#endif
+
 /* LIMIT: STP_PRINT_BUFSIZE 8192 - bytes of output one probe hit buffers before flushing */
 #ifndef STP_PRINT_BUFSIZE
 #define STP_PRINT_BUFSIZE 8192

@@ -14,6 +14,14 @@ else
 	echo "FAIL: fmt: $(head -n 3 $T/cc.err)"
 fi
 
+if gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Werror -Isrc \
+	-o $T/regex-test testsuite/unit/regex-test.c src/util/vec.c src/util/xalloc.c \
+	src/util/strbuf.c 2>$T/cc.err; then
+	$T/regex-test
+else
+	echo "FAIL: regex: $(head -n 3 $T/cc.err)"
+fi
+
 for f in testsuite/tx-ok/*.stp; do
 	n=$(basename $f .stp)
 	if ./stap -p3 $f >$T/out.c 2>$T/err &&

@@ -12,6 +12,7 @@
 
 #include "probes/provider.h"
 #include "translate/tx_data.h"
+#include "translate/tx_emit.h"
 #include "translate/tx_int.h"
 
 const char *tx_type_c(enum ast_type t)
@@ -195,6 +196,30 @@ static void near_op(struct tx *tx, struct strbuf *sb, const struct expr *e)
 	tx_near(tx, sb, what, &e->loc);
 }
 
+/* s =~ "re": the regex is compiled now, matched at run time */
+static void regex(struct tx *tx, struct strbuf *sb, struct expr *e)
+{
+	const char *err = NULL, *name;
+	int n;
+
+	if (e->b->kind != E_STR) {
+		tx_error(tx, &e->b->loc, "regular expression must be a literal string");
+		sb_puts(sb, "0LL");
+		return;
+	}
+	name = tx_unique(tx, "stp_re");
+	n = tx_regex_compile(e->b->str, name, &tx->globals, &err);
+	if (n < 0) {
+		tx_error(tx, &e->b->loc, "%s", err);
+		sb_puts(sb, "0LL");
+		return;
+	}
+	sb_printf(sb, "(%sstp_regex_match(c, %s, %d, ", e->op == OP_NMATCH ? "!" : "",
+		  name, n);
+	tx_expr(tx, sb, e->a);
+	sb_puts(sb, "))");
+}
+
 static void binary(struct tx *tx, struct strbuf *sb, struct expr *e)
 {
 	struct operands o;
@@ -209,8 +234,7 @@ static void binary(struct tx *tx, struct strbuf *sb, struct expr *e)
 		return;
 	}
 	if (e->op == OP_MATCH || e->op == OP_NMATCH) {
-		tx_error(tx, &e->loc, "regular expression matching cannot be translated yet");
-		sb_puts(sb, "0");
+		regex(tx, sb, e);
 		return;
 	}
 	operands(tx, e->a, e->b, &o, false);

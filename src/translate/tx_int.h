@@ -98,6 +98,11 @@ const char *tx_type_c(enum ast_type t);
 /* tx_call.c */
 void tx_call(struct tx *tx, struct strbuf *sb, struct expr *e);
 
+/* tx_regex.c: compile a literal regex into table `name` (into decl);
+ * returns its instruction count, or -1 with *err set */
+int tx_regex_compile(const char *re, const char *name, struct strbuf *decl,
+		     const char **err);
+
 /* tx_info.c */
 void tx_info_nesting(struct tx *tx);
 /* the locks probe p takes, as a C initializer list; returns how many */
