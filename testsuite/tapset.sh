@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Tapset library tests on the host: the issue-7 examples elaborate (-p2),
+# every probe alias family resolves, -L of syscall.read has stap's
+# variables, every public function and alias of the library carries its
+# documentation block (tapset/README), the generated syscall tapsets match
+# tools/gen-syscalls' output for the kernel they were made from, and one
+# script using most functions builds against the kernel headers (-p4).
+# Run-time behaviour is in testsuite/run/tapset.case (guest).
+cd "$(dirname "$0")/.." || exit 1
+STAP=${STAP:-./stap}
+T=$(mktemp -d /tmp/stap-tapset.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass() { echo "PASS: tapset-$1"; }
+fail() { echo "FAIL: tapset-$1${2:+: $2}"; }
+skip() { echo "SKIP: tapset-$1${2:+: $2}"; }
+
+for f in $(grep -l "^# [a-z-]*\.stp - " examples/*.stp); do
+	n=p2-$(basename "$f" .stp)
+	if $STAP -p2 "$f" >/dev/null 2>"$T/err"; then pass "$n"
+	else fail "$n" "$(head -n 1 "$T/err")"; fi
+done
+
+for fam in netdev.* tcp.* tcp.*.return udp.* udp.*.return socket.* \
+	   socket.*.return vfs.* vfs.*.return syscall.* syscall.*.return \
+	   nd_syscall.* nd_syscall.*.return tp_syscall.* tp_syscall.*.return; do
+	if $STAP -p2 -e "global n probe $fam { n++ }" >/dev/null 2>"$T/err"; then
+		pass "alias-$fam"
+	else
+		fail "alias-$fam" "$(head -n 1 "$T/err")"
+	fi
+done
+
+want='syscall.read name:string fd:long buf_uaddr:long count:long argstr:string'
+got=$($STAP -L syscall.read 2>&1)
+if [ "$got" = "$want" ]; then pass L-syscall.read; else fail L-syscall.read "$got"; fi
+n=$($STAP -l 'syscall.*' 2>/dev/null | wc -l)
+if [ "$n" -gt 300 ]; then pass l-syscall-count; else fail l-syscall-count "$n"; fi
+
+# documentation: a /** block right before every public function / alias
+undoc=$(awk '
+	FNR == 1 { indoc = 0; last = "" }
+	/^\/\*\*/ { indoc = 1 }
+	/^ \*\// { indoc = 0; last = "doc"; next }
+	/^(function|probe) / {
+		name = $2; sub(/[:(].*/, "", name)
+		if (name !~ /^_/ && last != "doc")
+			printf "%s:%d:%s\n", FILENAME, FNR, name
+		last = ""; next
+	}
+	!indoc && NF { last = "" }
+' tapset/context.stp tapset/timestamp.stp tapset/ctime.stp tapset/indent.stp \
+  tapset/conversions.stp tapset/string.stp tapset/ansi.stp \
+  tapset/linux/task.stp tapset/linux/signal.stp tapset/linux/inet.stp \
+  tapset/linux/networking.stp tapset/linux/tcp.stp tapset/linux/udp.stp \
+  tapset/linux/socket.stp tapset/linux/vfs.stp tapset/linux/context-unwind.stp \
+  tapset/linux/syscalls.stp tapset/linux/nd_syscalls.stp \
+  tapset/linux/tp_syscalls.stp tapset/linux/syscalls_aux.stp)
+if [ -z "$undoc" ]; then pass doc-blocks; else fail doc-blocks "$(echo "$undoc" | head -n 3 | tr '\n' ' ')"; fi
+
+rel=$(sed -n 's|^// and include/linux/syscalls.h of \([^ ]*\)\.  Do not edit.*|\1|p' \
+	tapset/linux/syscalls.stp)
+build=/lib/modules/${rel#linux-headers-}/build
+if command -v python3 >/dev/null && [ -d "$build" ]; then
+	if tools/gen-syscalls "$build" "$T" >/dev/null 2>"$T/err" &&
+	   cmp -s "$T/syscalls.stp" tapset/linux/syscalls.stp &&
+	   cmp -s "$T/nd_syscalls.stp" tapset/linux/nd_syscalls.stp &&
+	   cmp -s "$T/tp_syscalls.stp" tapset/linux/tp_syscalls.stp; then
+		pass gen-syscalls-current
+	else
+		fail gen-syscalls-current "regenerate: tools/gen-syscalls $build"
+	fi
+else
+	skip gen-syscalls-current "no python3 or no $build"
+fi
+
+cat >"$T/all.stp" <<'STP'
+probe begin {
+	t = task_current()
+	println(execname(), pid(), tid(), ppid(), uid(), euid(), gid(), egid(),
+		pexecname(), cpu(), pp(), pn(), ppfunc(), is_return(), target(),
+		user_mode(), uaddr(), sid(), pgrp(), pid2execname(1))
+	println(get_cycles(), jiffies(), HZ(), cpu_clock_ns(0), local_clock_us(),
+		ctime(), ctime(0), tz_ctime(0), gettimeofday_s_tz())
+	println(thread_indent(1), indent(-1), thread_indent_depth(0),
+		kernel_string(0, "x"), user_string(0, "y"), user_string_quoted(0),
+		user_long(0), user_int8(0), kernel_string_quoted(0))
+	println(strpos("ab", "b"), str_replace("a", "a", "b"), strtol("1", 10),
+		isdigit("1"), text_str("x"), text_strn("x", 1, 1),
+		string_quoted("x"), tokenize("a b", " "))
+	println(signal_str(2), task_pid(t), task_execname(t), task_state(t),
+		task_prio(t), task_nice(t), task_cpu(t), task_uid(t),
+		task_open_file_handles(t), task_max_file_handles(t),
+		errno_str(2), ip_ntop(0), format_ipaddr(0, 2),
+		tcp_sockstate_str(1), sock_fam_num2str(2), sock_type_num2str(1),
+		sock_prot_num2str(6), inet_get_local_port(0),
+		inet_get_ip_source(0), get_netdev_name(0), MAJOR(0), MINOR(0),
+		backtrace(), sprint_backtrace(), caller())
+	ansi_clear_screen() ansi_set_color(31, 40, 1) ansi_reset_color()
+	print_backtrace()
+	exit()
+}
+STP
+if [ -d "$build" ]; then
+	if $STAP -r "${rel#linux-headers-}" -p4 --disable-cache "$T/all.stp" \
+		>/dev/null 2>"$T/err"; then
+		pass p4-functions
+	else
+		fail p4-functions "$(grep -m1 -i error "$T/err")"
+	fi
+else
+	skip p4-functions "no kernel headers"
+fi
