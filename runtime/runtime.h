@@ -17,6 +17,7 @@
 #include <linux/vmalloc.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
+#include <asm/local.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>

@@ -42,7 +42,7 @@ struct stp_probe {
 };
 
 struct stp_context {
-	atomic_t busy;			/* reentrancy guard */
+	local_t busy;			/* reentrancy guard (this CPU only) */
 	int nesting;			/* current frame: 0 probe, N function */
 	long actions;			/* statements run in this hit */
 	long maxaction;
@@ -52,6 +52,8 @@ struct stp_context {
 	struct pt_regs *regs;		/* registers at the probe, or NULL */
 	const char *last_error;		/* message, or NULL */
 	const char *error_near;		/* "operator '/' at file:1:2" */
+	const char *fn_near;		/* the embedded-C function running: near
+					 * for its errors that name no place */
 	void *frames;			/* union stp_frame[MAXNESTING + 1] */
 	u64 ol_start, ol_used;		/* overload check: window start, cycles used */
 	unsigned int print_len;
@@ -150,7 +152,7 @@ static void __maybe_unused stp_error(struct stp_context *c, const char *msg,
 	if (c->last_error)
 		return;
 	c->last_error = msg;
-	c->error_near = near;
+	c->error_near = near ? near : c->fn_near;
 	c->unwind = 1;
 }
 
@@ -326,7 +328,7 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 		stp_skip(&stp_rt.skipped_stack);
 		goto out;
 	}
-	if (atomic_inc_return(&c->busy) != 1) {
+	if (local_inc_return(&c->busy) != 1) {
 		stp_skip(&stp_rt.skipped_reentry);
 		goto busy;
 	}
@@ -344,6 +346,7 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 	c->fatal = false;
 	c->last_error = NULL;
 	c->error_near = NULL;
+	c->fn_near = NULL;
 	{
 		u64 t0 = get_cycles();
 
@@ -364,7 +367,7 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 	c->probe = NULL;
 	c->regs = NULL;
 busy:
-	atomic_dec(&c->busy);
+	local_dec(&c->busy);
 out:
 	local_irq_restore(flags);
 }
