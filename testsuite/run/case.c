@@ -330,7 +330,8 @@ char *rc_judge(struct rc_case *c, struct strbuf *why)
 
 		if (!rc_klog_bad(c, &quiet)) {
 			sb_puts(&r, "kernel log shows no trouble; ");
-			rc_show(why, "kernel log", sb_str(&c->got_klog));
+			if (!klog_shown)
+				rc_show(why, "kernel log", sb_str(&c->got_klog));
 		}
 		sb_free(&quiet);
 	} else if (rc_klog_bad(c, why)) {

@@ -529,6 +529,9 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 		}
 		vm.image = k->image;
 		vm.initrd = initrd;
+		/* catch heap corruption (redzones, poison, sanity checks):
+		 * it shows as "BUG kmalloc-..." in the kernel log */
+		vm.append = "slub_debug=FZP";
 		vm.timeout_ms = total * 1000;
 		vm.boot_timeout_ms = 120000;
 		vm.echo_console = o->verbose > 1;
