@@ -160,6 +160,22 @@ static void resolve_all(struct elab *E)
 	}
 }
 
+/* a condition on globals keeps even an empty probe (it is re-armed) */
+static bool expr_has_global(const struct expr *e)
+{
+	if (!e)
+		return false;
+	if (e->var && e->var->global)
+		return true;
+	if (expr_has_global(e->a) || expr_has_global(e->b) ||
+	    expr_has_global(e->c))
+		return true;
+	vec_each(&e->args, i)
+		if (expr_has_global(vec_get(&e->args, i)))
+			return true;
+	return false;
+}
+
 static const char *probe_kw(struct elab_probe *ep)
 {
 	return ep->pp;
@@ -176,7 +192,8 @@ static void collect(struct elab *E)
 
 		if (!ep->derived.n)
 			continue;
-		if (!s->unoptimized && !ep->cond && opt_stmt_empty(ep->body)) {
+		if (!s->unoptimized && opt_stmt_empty(ep->body) &&
+		    !expr_has_global(ep->cond)) {
 			bool user = ep->decl->file && !ep->decl->file->is_tapset;
 
 			if (user)

@@ -159,66 +159,137 @@ static bool user_loc(const struct src_loc *l)
 	return l->file && !l->file->is_tapset;
 }
 
-/* x = rhs with x a local nobody reads: keep rhs only */
-static void dead_expr(struct elab *E, struct expr *e)
+/* ---- which locals are still read -------------------------------------- */
+
+static void reads_stmt(struct map *rd, const struct stmt *st);
+
+static void reads_expr(struct map *rd, const struct expr *e, bool lhs)
 {
 	if (!e)
 		return;
-	dead_expr(E, e->a);
-	dead_expr(E, e->b);
-	dead_expr(E, e->c);
+	if (e->kind == E_IDENT && e->var && !lhs)
+		map_put(rd, e->var, (void *)e->var);
+	if (e->kind == E_ASSIGN && e->op == OP_ASSIGN && e->a &&
+	    e->a->kind == E_IDENT) {
+		reads_expr(rd, e->b, false);
+		return;
+	}
+	reads_expr(rd, e->a, false);
+	reads_expr(rd, e->b, false);
+	reads_expr(rd, e->c, false);
 	vec_each(&e->args, i)
-		dead_expr(E, vec_get(&e->args, i));
-	if (e->kind == E_ASSIGN && e->op != OP_STATS_ADD && e->a &&
-	    e->a->kind == E_IDENT && e->a->var && !e->a->var->global &&
-	    !e->a->var->read) {
-		if (user_loc(&e->loc))
-			diag_warn(E->s, &e->loc, "Eliding assignment to '%s'",
-				  e->a->str);
-		*e = *e->b;
+		reads_expr(rd, vec_get(&e->args, i), false);
+	vec_each(&e->comps, i)
+		reads_expr(rd, ((struct target_comp *)vec_get(&e->comps, i))->index, false);
+}
+
+static void reads_stmt(struct map *rd, const struct stmt *st)
+{
+	if (!st)
+		return;
+	reads_expr(rd, st->e, false);
+	reads_stmt(rd, st->then);
+	reads_stmt(rd, st->els);
+	reads_stmt(rd, st->init);
+	reads_stmt(rd, st->incr);
+	vec_each(&st->body, i)
+		reads_stmt(rd, vec_get(&st->body, i));
+	if (st->fe) {
+		reads_expr(rd, st->fe->array, false);
+		reads_expr(rd, st->fe->limit, false);
+		vec_each(&st->fe->slice, i)
+			reads_expr(rd, vec_get(&st->fe->slice, i), false);
 	}
 }
 
-static void dead_stmt(struct elab *E, struct stmt *st)
+struct dctx_opt {
+	struct elab *E;
+	struct map *rd;
+	int changed;
+};
+
+/* x = rhs with x a local nobody reads: keep rhs only */
+static void dead_expr(struct dctx_opt *O, struct expr *e)
 {
+	if (!e)
+		return;
+	dead_expr(O, e->a);
+	dead_expr(O, e->b);
+	dead_expr(O, e->c);
+	vec_each(&e->args, i)
+		dead_expr(O, vec_get(&e->args, i));
+	if (e->kind == E_ASSIGN && e->op != OP_STATS_ADD && e->a &&
+	    e->a->kind == E_IDENT && e->a->var && !e->a->var->global &&
+	    !map_get(O->rd, e->a->var)) {
+		if (user_loc(&e->loc))
+			diag_warn(O->E->s, &e->loc, "Eliding assignment to '%s'",
+				  e->a->str);
+		*e = *e->b;
+		O->changed++;
+	}
+}
+
+static void to_null(struct dctx_opt *O, struct stmt *st)
+{
+	st->kind = S_NULL;
+	st->e = NULL;
+	st->fe = NULL;
+	st->then = st->els = NULL;
+	O->changed++;
+}
+
+static void dead_stmt(struct dctx_opt *O, struct stmt *st)
+{
+	struct elab *E = O->E;
+
 	if (!st)
 		return;
 	switch (st->kind) {
 	case S_BLOCK:
 		vec_each(&st->body, i)
-			dead_stmt(E, vec_get(&st->body, i));
+			dead_stmt(O, vec_get(&st->body, i));
 		break;
 	case S_EXPR:
-		dead_expr(E, st->e);
+		dead_expr(O, st->e);
 		if (pure(E, st->e)) {
 			if (user_loc(&st->loc))
 				diag_warn(E->s, &st->loc,
 					  "Eliding side-effect-free expression");
-			st->kind = S_NULL;
-			st->e = NULL;
+			to_null(O, st);
 		}
 		break;
 	case S_IF:
-		dead_expr(E, st->e);
-		dead_stmt(E, st->then);
-		dead_stmt(E, st->els);
+		dead_expr(O, st->e);
+		dead_stmt(O, st->then);
+		dead_stmt(O, st->els);
+		if (opt_stmt_empty(st->then) && opt_stmt_empty(st->els) &&
+		    pure(E, st->e))
+			to_null(O, st);
 		break;
-	case S_WHILE: case S_FOREACH:
-		dead_expr(E, st->e);
-		dead_stmt(E, st->then);
+	case S_FOREACH:
+		dead_expr(O, st->fe->limit);
+		dead_stmt(O, st->then);
+		if (opt_stmt_empty(st->then) && pure(E, st->fe->limit))
+			to_null(O, st);
+		break;
+	case S_WHILE:
+		dead_expr(O, st->e);
+		dead_stmt(O, st->then);
 		break;
 	case S_FOR:
-		dead_stmt(E, st->init);
-		dead_expr(E, st->e);
-		dead_stmt(E, st->incr);
-		dead_stmt(E, st->then);
+		dead_stmt(O, st->init);
+		dead_expr(O, st->e);
+		dead_stmt(O, st->incr);
+		dead_stmt(O, st->then);
 		break;
 	case S_RETURN:
-		dead_expr(E, st->e);
+		dead_expr(O, st->e);
 		break;
 	case S_TRY:
-		dead_stmt(E, st->then);
-		dead_stmt(E, st->els);
+		dead_stmt(O, st->then);
+		dead_stmt(O, st->els);
+		if (opt_stmt_empty(st->then))
+			to_null(O, st);
 		break;
 	default:
 		break;
@@ -320,19 +391,47 @@ void opt_reachable(struct elab *E, struct vec *probes, struct vec *funcs,
 
 void opt_dead_code(struct elab *E)
 {
+	struct dctx_opt O = { .E = E };
+
+	for (int round = 0; round < 16; round++) {
+		struct map rd = { .ptr_keys = true };
+
+		vec_each(&E->user_probes, i) {
+			struct elab_probe *ep = vec_get(&E->user_probes, i);
+
+			reads_stmt(&rd, ep->body);
+			reads_expr(&rd, ep->cond, false);
+		}
+		vec_each(&E->func_queue, i) {
+			struct ast_func *f = vec_get(&E->func_queue, i);
+
+			if (f->body && f->body->kind != S_EMBEDDED)
+				reads_stmt(&rd, f->body);
+		}
+		O.rd = &rd;
+		O.changed = 0;
+		vec_each(&E->user_probes, i)
+			dead_stmt(&O, ((struct elab_probe *)vec_get(&E->user_probes, i))->body);
+		vec_each(&E->func_queue, i) {
+			struct ast_func *f = vec_get(&E->func_queue, i);
+
+			if (f->body && f->body->kind != S_EMBEDDED)
+				dead_stmt(&O, f->body);
+		}
+		map_free(&rd);
+		if (!O.changed)
+			break;
+	}
 	vec_each(&E->user_probes, i) {
 		struct elab_probe *ep = vec_get(&E->user_probes, i);
 
-		dead_stmt(E, ep->body);
 		prune_locals(&ep->locals, ep->body, ep->cond, 0);
 	}
 	vec_each(&E->func_queue, i) {
 		struct ast_func *f = vec_get(&E->func_queue, i);
 
-		if (f->body && f->body->kind != S_EMBEDDED) {
-			dead_stmt(E, f->body);
+		if (f->body && f->body->kind != S_EMBEDDED)
 			prune_locals(&f->locals, f->body, NULL, f->params.n);
-		}
 	}
 }
 

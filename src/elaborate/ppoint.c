@@ -372,6 +372,10 @@ static struct group *get_group(struct elab *E, struct dctx *D,
 
 			body = a->epilogue ? block_of(E, body, ab, D->p->loc)
 					   : block_of(E, ab, body, D->p->loc);
+			if (a->epilogue_body)
+				body = block_of(E, body,
+						clone_stmt(E->A, a->epilogue_body),
+						D->p->loc);
 		}
 	}
 	ep->body = body;

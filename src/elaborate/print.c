@@ -255,6 +255,17 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 	case E_EMBEDDED:
 		sb_printf(sb, "%%{%s%%}", e->str ? e->str : "");
 		break;
+	case E_AUTOCAST:
+		paren(sb, e->a);
+		put_comps(sb, &e->comps);
+		if (e->pretty)
+			sb_puts(sb, e->pretty == 2 ? "$$" : "$");
+		break;
+	case E_PROBEWRITE:
+		sb_puts(sb, "@probewrite(");
+		print_expr(sb, e->a);
+		sb_putc(sb, ')');
+		break;
 	}
 }
 

@@ -326,6 +326,20 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 		break;
 	case E_CONST: case E_EMBEDDED:
 		break;
+	case E_AUTOCAST:
+		r_expr(sc, e->a, RD);
+		vec_each(&e->comps, i) {
+			struct target_comp *c = vec_get(&e->comps, i);
+
+			if (c->kind == COMP_INDEX)
+				r_expr(sc, c->index, RD);
+		}
+		break;
+	case E_PROBEWRITE:
+		/* @probewrite(v): was v written in any probe? (used by tapsets) */
+		if (e->a && e->a->kind == E_IDENT)
+			r_ident(sc, e->a, 0);
+		break;
 	case E_IDENT:
 		r_ident(sc, e, use);
 		break;

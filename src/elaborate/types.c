@@ -359,9 +359,11 @@ static enum ast_type t_expr(struct tctx *T, struct expr *e, enum ast_type want)
 	case E_IN:
 		if (e->a && e->a->kind == E_IDENT && e->var)
 			t_keys(T, e->var, &e->args);
-		else
+		else {
+			t_expr(T, e->a, TY_UNKNOWN);
 			vec_each(&e->args, i)
-				t_expr(T, vec_get(&e->args, i), TY_UNKNOWN);
+				t_expr(T, vec_get(&e->args, i), TY_LONG);
+		}
 		settle(T, e, TY_LONG);
 		break;
 	case E_STAR:
@@ -415,6 +417,19 @@ static enum ast_type t_expr(struct tctx *T, struct expr *e, enum ast_type want)
 		settle(T, e, e->str_arg ? TY_STRING : TY_LONG);
 		break;
 	case E_REGEX_MATCH:
+		settle(T, e, TY_LONG);
+		break;
+	case E_AUTOCAST:
+		t_expr(T, e->a, TY_UNKNOWN);
+		vec_each(&e->comps, i) {
+			struct target_comp *c = vec_get(&e->comps, i);
+
+			if (c->kind == COMP_INDEX)
+				t_expr(T, c->index, TY_LONG);
+		}
+		settle(T, e, e->pretty ? TY_STRING : TY_LONG);
+		break;
+	case E_PROBEWRITE:
 		settle(T, e, TY_LONG);
 		break;
 	case E_EMBEDDED:	/* typed by its context, long by default */
