@@ -79,7 +79,8 @@ enum expr_kind {
  * - $N / @N / $# / @# are substituted by the preprocessor, as stap does:
  *   $N becomes the argument re-lexed as a token (usually an E_NUM, or an
  *   E_IDENT/E_STR...), @N an E_STR, $#/@# an E_NUM.  E_ARG is never produced.
- * - E_STAT: str = "count"/"sum"/"min"/"max"/"avg"/"variance", a = operand.
+ * - E_STAT: str = "count"/"sum"/"min"/"max"/"avg"/"variance", a = operand,
+ *   b = the optional bit-shift argument of @variance(s, shift) or NULL.
  * - E_HIST: str = "log"/"linear", a = the statistic, args = the linear
  *   parameters (start, stop, step).  A histogram indexed by a bucket is an
  *   E_INDEX whose a is the E_HIST; a bare E_HIST only appears as the only

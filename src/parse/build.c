@@ -635,6 +635,8 @@ struct expr *mk_postfix(struct pctx *ctx, struct expr *base, struct target_comp 
 	}
 	if (base->pretty)
 		perr(ctx, &c->loc, "-> and [ are not accepted for a pretty-printing variable");
+	if (base->kind == E_INDEX && base->a->kind == E_HIST)
+		perr(ctx, &c->loc, "a histogram bucket cannot be indexed or dereferenced");
 	if (!has_comps(base)) {
 		struct expr *w = mk_expr(ctx, E_AUTOCAST, &base->loc);
 
@@ -681,10 +683,13 @@ struct expr *mk_const(struct pctx *ctx, struct tok *t, struct expr *str)
 	return e;
 }
 
-struct expr *mk_stat(struct pctx *ctx, struct tok *t, struct expr *a)
+struct expr *mk_stat(struct pctx *ctx, struct tok *t, struct expr *a, struct expr *b)
 {
 	struct expr *e = mk_expr(ctx, E_STAT, &t->loc);
 
+	if (b && strcmp(t->text, "variance"))
+		perr(ctx, &b->loc, "not more than 1 parameter allowed");
+	e->b = b;
 	e->str = t->text;
 	e->a = a;
 	return e;

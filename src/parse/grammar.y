@@ -402,8 +402,9 @@ additive: mult
 
 mult:	  unary
 	| mult '*' unary	{ $$ = mk_bin(ctx, OP_MUL, $1, $3); }
-	| mult '/' unary	{ $$ = mk_bin(ctx, OP_DIV, $1, $3); }
-	| mult '%' unary	{ $$ = mk_bin(ctx, OP_MOD, $1, $3); }
+	/* stap reports division by 0 at the operator */
+	| mult '/' unary	{ $$ = mk_bin(ctx, OP_DIV, $1, $3); $$->loc = $2->loc; }
+	| mult '%' unary	{ $$ = mk_bin(ctx, OP_MOD, $1, $3); $$->loc = $2->loc; }
 	;
 
 unary:	  crement
@@ -450,7 +451,8 @@ primary:  literal
 		{ $$ = mk_expr(ctx, E_PERF, &$1->loc); $$->str = $3->str; }
 	| AT_CONST '(' strings ')'
 		{ $$ = mk_const(ctx, $1, $3); }
-	| AT_STAT '(' expr ')'	{ $$ = mk_stat(ctx, $1, $3); }
+	| AT_STAT '(' expr ')'	{ $$ = mk_stat(ctx, $1, $3, NULL); }
+	| AT_STAT '(' expr ',' expr ')'	{ $$ = mk_stat(ctx, $1, $3, $5); }
 	| AT_PROBEWRITE '(' IDENT ')'
 		{ $$ = mk_expr(ctx, E_PROBEWRITE, &$1->loc); $$->a = mk_ident(ctx, $3); }
 	| hist '[' expr ']'

@@ -77,6 +77,12 @@ struct ast_file *parse_file(struct session *s, const struct src_file *src)
 		diag(s, "parse error", &at, "input file '%s' is empty", src->name);
 	}
 	pp_run(s, src, &raw, &toks, false);
+	if (raw.n > 1 && toks.n == 1 && !src->is_tapset) {
+		struct src_loc at = { .file = src, .line = 1, .col = 1 };
+
+		diag(s, "parse error", &at, "input file '%s' is empty after preprocessing",
+		     src->name);
+	}
 	vec_free(&raw);
 	ctx.s = s;
 	ctx.src = src;

@@ -97,7 +97,7 @@ struct expr *mk_pretty(struct pctx *ctx, struct expr *base, int pretty);
 struct expr *mk_in_hist(struct pctx *ctx, struct vec *keys, struct expr *key,
 			struct expr *hist, const struct src_loc *loc);
 struct expr *mk_const(struct pctx *ctx, struct tok *t, struct expr *str);
-struct expr *mk_stat(struct pctx *ctx, struct tok *t, struct expr *a);
+struct expr *mk_stat(struct pctx *ctx, struct tok *t, struct expr *a, struct expr *b);
 struct expr *mk_hist(struct pctx *ctx, struct tok *t, struct vec *args);
 struct expr *mk_embedded_expr(struct pctx *ctx, struct tok *t);
 

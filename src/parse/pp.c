@@ -195,6 +195,9 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 	k++;
 	if (k < n && v[k]->kind == '(' && !v[k]->space_before) {
 		k++;
+		if (k < n && v[k]->kind == ')')
+			perr(x, v[k], "expected a parameter name in the parameter list of '@%s'",
+			     m->name);
 		while (k < n && v[k]->kind == IDENT) {
 			vec_push(&m->params, (void *)v[k]->text);
 			k++;
@@ -305,7 +308,8 @@ static int pp_invoke(struct ppx *x, struct tok **v, int n, int i,
 	struct pp_env e = { .m = m, .args = &args, .up = env };
 	int next = i + 1;
 
-	if (i + 1 < n && v[i + 1]->kind == '(') {
+	/* a parameterless @m never takes "(...)": that is the next expression */
+	if (i + 1 < n && v[i + 1]->kind == '(' && m->params.n) {
 		next = collect_args(x, v, n, i + 1, &ranges);
 		if (next < 0) {
 			perr(x, at, "unterminated argument list of macro '@%s'", m->name);

@@ -236,6 +236,10 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 	case E_STAT:
 		sb_printf(sb, "@%s(", e->str);
 		pr_expr(sb, e->a, P_ASSIGN);
+		if (e->b) {
+			sb_puts(sb, ", ");
+			pr_expr(sb, e->b, P_ASSIGN);
+		}
 		sb_putc(sb, ')');
 		break;
 	case E_HIST:
