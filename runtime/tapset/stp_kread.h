@@ -2,7 +2,8 @@
 /*
  * stp_kread.h - fault-safe reads of kernel and user memory for the tapset
  * library: numbers of 1/2/4/8 bytes, NUL-terminated strings, quoted
- * strings.  A fault raises a script error ("kernel read fault at 0x...")
+ * strings.  A fault raises a script error as stap's ("kernel long copy
+ * fault at 0x0 [man error::fault]")
  * and yields 0 or "", so a bad pointer never oopses the kernel.
  */
 #ifndef STP_KREAD_H
@@ -38,8 +39,10 @@ static uint64_t __maybe_unused stp_kread_num(struct stp_context *c,
 		stp_kread_raw(&v, addr, size);
 
 	if (!ok) {
-		stp_errorf(c, NULL, "%s read fault at 0x%lx",
-			   user ? "user" : "kernel", addr);
+		stp_errorf(c, NULL, "%s %s copy fault at 0x%lx [man error::fault]",
+			   user ? "user" : "kernel", size == 1 ? "char" :
+			   size == 2 ? "short" : size == 4 ? "int" : "long",
+			   addr);
 		return 0;
 	}
 	switch (size) {
@@ -103,8 +106,9 @@ static void __maybe_unused stp_read_str_err(struct stp_context *c, char *dst,
 					    bool user)
 {
 	if (stp_read_str(dst, addr, len, user) < 0)
-		stp_errorf(c, NULL, "%s string copy fault at 0x%lx",
-			   user ? "user" : "kernel", addr);
+		stp_errorf(c, NULL, "%s string copy fault%s at 0x%lx "
+			   "[man error::fault]", user ? "user" : "kernel",
+			   user ? " -14" : "", addr);
 }
 
 /*
