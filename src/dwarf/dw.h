@@ -28,6 +28,7 @@ struct dw_kernel {
 	Dwarf *dw;
 	struct dw_sym *funcs;		/* FUNC symbols, by name */
 	int nfuncs;
+	struct dw_sym *by_addr;		/* the same, by address */
 	uint64_t *nokprobe;		/* _kprobe_blacklist, sorted */
 	int nnokprobe;
 	struct { uint64_t lo, hi; } blocked[16];	/* sections kprobes refuse */

@@ -117,8 +117,60 @@ static void walk_inlines(Dwarf_Die *d, const char *fglob, const char *file,
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 }
 
-static void scan_cu(Dwarf_Die *cu, const char *fglob, const char *file,
-		    bool concrete, bool inl, struct vec *out)
+static bool has_symbol_named(struct dw_kernel *k, const char *n)
+{
+	int lo = 0, hi = k->nfuncs;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(k->funcs[mid].name, n);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * Is the concrete DIE n at pc the function itself?  Its symbol is there
+ * under its name, or under a GCC clone name (n.constprop.0, n.isra.0)
+ * when that clone is all there is; .part/.cold pieces and clones beside
+ * the real one are not.
+ */
+static bool real_copy(struct dw_kernel *k, const char *n, uint64_t pc)
+{
+	int lo = 0, hi = k->nfuncs;
+	size_t len = strlen(n);
+	bool clone = false;
+
+	if (!k->by_addr)
+		return true;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (k->by_addr[mid].addr < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < k->nfuncs && k->by_addr[lo].addr == pc; lo++) {
+		const char *sn = k->by_addr[lo].name;
+
+		if (!strcmp(sn, n))
+			return true;
+		if (!strncmp(sn, n, len) && sn[len] == '.' &&
+		    !strstr(sn + len, ".cold") && !strstr(sn + len, ".part."))
+			clone = true;
+	}
+	return clone && !has_symbol_named(k, n);
+}
+
+static void scan_cu(struct dw_kernel *k, Dwarf_Die *cu, const char *fglob,
+		    const char *file, bool concrete, bool inl, struct vec *out)
 {
 	Dwarf_Die ch;
 
@@ -136,7 +188,7 @@ static void scan_cu(Dwarf_Die *cu, const char *fglob, const char *file,
 		if (!concrete || !concrete_pc(&ch, &pc))
 			continue;
 		n = die_name(&ch);
-		if (!name_ok(fglob, n))
+		if (!name_ok(fglob, n) || !real_copy(k, n, pc))
 			continue;
 		die_decl(&ch, &f, &line);
 		if (file && fnmatch(file, f, 0))
@@ -187,7 +239,7 @@ static void inlines_everywhere(struct dw_kernel *k, const char *fglob,
 			} while (!hit && dwarf_siblingof(&ch, &ch) == 0);
 		}
 		if (hit)
-			scan_cu(&cu, fglob, NULL, false, true, out);
+			scan_cu(k, &cu, fglob, NULL, false, true, out);
 		off = next;
 	}
 }
@@ -216,8 +268,22 @@ void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
 	size_t hsz;
 
 	(void)s;
+	if (!file && concrete && has_glob(fglob)) {
+		/* a pattern: every CU's top level (cheaper than a lookup per
+		 * matching symbol), then the inlined copies */
+		for (off = 0; dwarf_nextcu(k->dw, off, &next, &hsz, NULL, NULL,
+					   NULL) == 0; off = next) {
+			Dwarf_Die cu;
+
+			if (dwarf_offdie(k->dw, off + hsz, &cu))
+				scan_cu(k, &cu, fglob, NULL, true, false, out);
+		}
+		if (inl)
+			inlines_everywhere(k, fglob, out);
+		goto sort;
+	}
 	if (!file && concrete) {
-		/* names through the symbol table */
+		/* a name through the symbol table */
 		for (int i = 0; i < k->nfuncs; i++) {
 			const struct dw_sym *sym = &k->funcs[i];
 
@@ -261,8 +327,8 @@ void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
 				cn = rel_file(dwarf_diename(&cu));
 				if (pass == 1 || (file && !fnmatch(file, cn, 0))) {
 					any_cu = true;
-					scan_cu(&cu, fglob, file, concrete, inl,
-						out);
+					scan_cu(k, &cu, fglob, file, concrete,
+						inl, out);
 				}
 			}
 			off = next;

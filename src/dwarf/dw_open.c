@@ -27,6 +27,15 @@ static int cmp_sym(const void *a, const void *b)
 	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
 }
 
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct dw_sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -127,6 +136,9 @@ static void read_symtab(struct dw_kernel *k)
 		}
 	}
 	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_sym);
+	k->by_addr = xmalloc((k->nfuncs + 1) * sizeof(*k->by_addr));
+	memcpy(k->by_addr, k->funcs, k->nfuncs * sizeof(*k->funcs));
+	qsort(k->by_addr, k->nfuncs, sizeof(*k->by_addr), cmp_addr);
 	qsort(k->exports, k->nexports, sizeof(char *), cmp_str);
 	k->stext = sym_addr(k, &marks, "_stext");
 	k->etext = sym_addr(k, &marks, "_etext");

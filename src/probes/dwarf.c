@@ -330,9 +330,9 @@ static void dwarf_list(struct session *s, const struct probe_point *pp,
 		struct vec vars = { 0 };
 		bool dup = false;
 
-		for (int j = 0; j < i && !dup; j++)
-			dup = !strcmp(((struct derived_probe *)dps.v[j])->pp,
-				      dp->pp);
+		/* dw_find_funcs() sorts: copies of one name are adjacent */
+		dup = i && !strcmp(((struct derived_probe *)dps.v[i - 1])->pp,
+				   dp->pp);
 		if (dup)
 			continue;
 		sb_puts(&sb, dp->pp);
@@ -344,7 +344,9 @@ static void dwarf_list(struct session *s, const struct probe_point *pp,
 				struct dwarf_point *qp = q->priv;
 				struct vec these = { 0 };
 
-				if (strcmp(q->pp, dp->pp) || !qp)
+				if (strcmp(q->pp, dp->pp))
+					break;
+				if (!qp)
 					continue;
 				list_vars(qp->kernel, qp->func, q->is_return,
 					  &these);
