@@ -41,8 +41,12 @@ struct kinfo *kinfo_get(struct session *s)
 	s->kinfo = k;
 	k->release = s->kernel_release;
 	k->build_dir = s->kernel_build_dir;
-	if (!k->release && k->build_dir)
-		k->release = read_release_file(k->build_dir);
+	if ((!k->release || !strcmp(k->release, "unknown")) && k->build_dir) {
+		const char *r = read_release_file(k->build_dir);
+
+		if (r)
+			k->release = r;
+	}
 	if (!k->release && uname(&u) == 0)
 		k->release = xstrdup(u.release);
 	if (!k->release)
