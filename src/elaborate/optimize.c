@@ -375,8 +375,18 @@ void opt_reachable(struct elab *E, struct vec *probes, struct vec *funcs,
 			struct ast_func *f = vec_get(&E->func_queue, i);
 
 			if (map_get(seen, f) && !map_get(seen, &f->locals)) {
+				struct vec *ov = map_get(&E->funcs, f->name);
+
 				map_put(seen, &f->locals, f);
 				refs_stmt(seen, f->body);
+				/* the other overloads of the same arity */
+				vec_each(ov, k) {
+					struct ast_func *g = vec_get(ov, k);
+
+					if (g->params.n == f->params.n &&
+					    map_get(&E->func_resolved, g))
+						map_put(seen, g, g);
+				}
 				more = true;
 			}
 		}

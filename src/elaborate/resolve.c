@@ -188,10 +188,18 @@ static void r_call(struct scope *sc, struct expr *e)
 		}
 	}
 	if (e->func) {
-		elab_use_file(E, elab_file_of(E, e->func->file));
-		if (!map_get(&E->func_resolved, e->func)) {
-			map_put(&E->func_resolved, e->func, e->func);
-			vec_push(&E->func_queue, e->func);
+		/* every overload of this arity is part of the call */
+		vec_each(cands, i) {
+			struct ast_func *f = vec_get(cands, i);
+
+			if (f->params.n != e->args.n ||
+			    !visible(sc->file, f->file, f->is_private))
+				continue;
+			elab_use_file(E, elab_file_of(E, f->file));
+			if (!map_get(&E->func_resolved, f)) {
+				map_put(&E->func_resolved, f, f);
+				vec_push(&E->func_queue, f);
+			}
 		}
 		return;
 	}
@@ -422,6 +430,9 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 			if (c->kind == COMP_INDEX)
 				r_expr(sc, c->index, RD);
 		}
+		if (e->kind == E_ATVAR)	/* needs debuginfo we do not read */
+			diag(sc->E->s, "semantic error", &e->loc,
+			     "unresolved @var() expression: operator '@var'");
 		if (e->kind == E_CAST) {	/* probes/dwarf_var.c */
 			const char *why;
 
@@ -569,6 +580,37 @@ static void r_stmt(struct scope *sc, struct stmt *st)
 	}
 }
 
+/* a probe condition may only read globals (stap re-evaluates it when
+ * they change) */
+static bool cond_ok(struct scope *sc, const struct expr *e)
+{
+	bool ok = true;
+
+	if (!e)
+		return true;
+	if (e->kind == E_CALL) {
+		diag(sc->E->s, "semantic error", &e->loc,
+		     "probe condition must not reference function: identifier '%s'",
+		     e->str);
+		return false;
+	}
+	if ((e->kind == E_IDENT || (e->kind == E_INDEX && e->a &&
+				    e->a->kind == E_IDENT)) &&
+	    !find_global(sc, e->kind == E_IDENT ? e->str : e->a->str)) {
+		diag(sc->E->s, "semantic error", &e->loc,
+		     "probe condition must not reference undeclared global: identifier '%s'",
+		     e->kind == E_IDENT ? e->str : e->a->str);
+		return false;
+	}
+	ok &= cond_ok(sc, e->b);
+	ok &= cond_ok(sc, e->c);
+	if (e->kind != E_INDEX)
+		ok &= cond_ok(sc, e->a);
+	vec_each(&e->args, i)
+		ok &= cond_ok(sc, vec_get(&e->args, i));
+	return ok;
+}
+
 void res_probe(struct elab *E, struct elab_probe *ep)
 {
 	struct scope sc = { 0 };
@@ -577,7 +619,8 @@ void res_probe(struct elab *E, struct elab_probe *ep)
 	sc.locals = &ep->locals;
 	sc.file = ep->decl->file;
 	sc.ep = ep;
-	r_expr(&sc, ep->cond, RD);
+	if (ep->cond && cond_ok(&sc, ep->cond))
+		r_expr(&sc, ep->cond, RD);
 	r_stmt(&sc, ep->body);
 }
 

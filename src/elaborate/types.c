@@ -204,6 +204,9 @@ static void t_call(struct tctx *T, struct expr *e, enum ast_type want)
 				slot_unify(T, &pv->type, elab_vinfo(T->E, pv),
 					   pv->name, a, at);
 		}
+		/* the context may type a function's return (stap does) */
+		if (f->ret == TY_UNKNOWN && want != TY_UNKNOWN && want != TY_STATS)
+			slot_unify(T, &f->ret, elab_vinfo(T->E, f), f->name, e, want);
 		if (f->ret != TY_UNKNOWN)
 			settle(T, e, f->ret);
 		else if (T->E->report && e != T->stmt_call)
@@ -518,6 +521,17 @@ static void t_stmt(struct tctx *T, struct stmt *st)
 		t_foreach(T, st);
 		break;
 	case S_RETURN:
+		if (!st->e && T->fn && T->fn->ret != TY_UNKNOWN &&
+		    T->fn->ret != TY_VOID && T->E->report) {
+			struct var_info *vi = elab_vinfo(T->E, T->fn);
+
+			diag(T->E->s, "semantic error", &st->loc,
+			     "type mismatch (unknown): keyword");
+			if (vi->type_set)
+				diag(T->E->s, "semantic error", &vi->type_loc,
+				     "type was first inferred here (%s)",
+				     elab_type_name(T->fn->ret));
+		}
 		if (st->e && T->fn) {
 			enum ast_type t = t_expr(T, st->e, T->fn->ret);
 
@@ -570,9 +584,42 @@ static void check_var(struct elab *E, struct ast_vardecl *v)
 	}
 }
 
+/* overloads of one name and arity share their signature */
+static void unify_overloads(struct tctx *T)
+{
+	struct elab_program *P = T->E->prog;
+
+	vec_each(&P->funcs, i) {
+		struct ast_func *f = vec_get(&P->funcs, i);
+
+		for (int j = i + 1; j < P->funcs.n; j++) {
+			struct ast_func *g = vec_get(&P->funcs, j);
+			struct expr at = { .loc = g->loc };
+
+			if (strcmp(f->name, g->name) || f->params.n != g->params.n)
+				continue;
+			if (f->ret != TY_UNKNOWN)
+				slot_unify(T, &g->ret, elab_vinfo(T->E, g), g->name, &at, f->ret);
+			else if (g->ret != TY_UNKNOWN)
+				slot_unify(T, &f->ret, elab_vinfo(T->E, f), f->name, &at, g->ret);
+			for (int k = 0; k < f->params.n && k < f->locals.n && k < g->locals.n; k++) {
+				struct ast_vardecl *a = vec_get(&f->locals, k);
+				struct ast_vardecl *b = vec_get(&g->locals, k);
+
+				if (a->type != TY_UNKNOWN)
+					slot_unify(T, &b->type, elab_vinfo(T->E, b), b->name, &at, a->type);
+				else if (b->type != TY_UNKNOWN)
+					slot_unify(T, &a->type, elab_vinfo(T->E, a), a->name, &at, b->type);
+			}
+		}
+	}
+}
+
 static void walk_all(struct elab *E)
 {
 	struct tctx T = { .E = E };
+
+	unify_overloads(&T);
 
 	vec_each(&E->prog->probes, i) {
 		struct elab_probe *ep = vec_get(&E->prog->probes, i);

@@ -62,6 +62,10 @@ static int timer_match(struct session *s, const struct probe_point *pp,
 		if (c1->arg || (c2 && (strcmp(c2->name, "tick") || c2->arg)) ||
 		    pp->comps.n > 3)
 			return 0;
+		if (c2) {	/* the raw tick hook; scripts use timer.profile */
+			pp_error(s, pp, "profiling timer support (register_timer_hook) not found in kernel!");
+			return -1;
+		}
 		dp = dp_new(s, &timer_provider, pp);
 		dp->sym = "profile";
 		vec_push(out, dp);
