@@ -118,14 +118,6 @@ static void index_files(struct elab *E)
 	}
 }
 
-static void queue_func(struct elab *E, struct ast_func *f)
-{
-	if (!map_get(&E->func_resolved, f)) {
-		map_put(&E->func_resolved, f, f);
-		vec_push(&E->func_queue, f);
-	}
-}
-
 /* derive + resolve until no new file, probe or function appears */
 static void resolve_all(struct elab *E)
 {
@@ -144,10 +136,6 @@ static void resolve_all(struct elab *E)
 			f = vec_get(&E->s->files, i);
 			vec_each(&f->probes, k)
 				pp_derive_probe(E, vec_get(&f->probes, k));
-			if (E->s->unoptimized) {
-				vec_each(&f->funcs, k)
-					queue_func(E, vec_get(&f->funcs, k));
-			}
 		}
 		for (; probes_done < E->user_probes.n; probes_done++) {
 			res_probe(E, vec_get(&E->user_probes, probes_done));
@@ -209,7 +197,7 @@ static void collect(struct elab *E)
 	vec_each(&E->all_globals, i) {
 		struct ast_vardecl *v = vec_get(&E->all_globals, i);
 
-		if (s->unoptimized || map_get(&seen, v)) {
+		if (map_get(&seen, v)) {
 			if (v->arity < 0)
 				v->arity = v->size ? 1 : 0;
 			vec_push(&P->globals, v);
@@ -236,6 +224,39 @@ static void finish(struct elab *E)
 		ep->index = i;
 		vec_each(&ep->derived, k)
 			vec_push(&P->derived, vec_get(&ep->derived, k));
+	}
+}
+
+/* stap's "never-assigned" warnings, for the user's own code */
+static void warn_locals(struct elab *E, struct vec *locals, int skip)
+{
+	for (int i = skip; i < locals->n; i++) {
+		struct ast_vardecl *v = vec_get(locals, i);
+		struct var_info *vi = elab_vinfo(E, v);
+
+		if (v->read && !v->written && vi->ref_set &&
+		    vi->ref_loc.file && !vi->ref_loc.file->is_tapset)
+			diag_warn(E->s, &vi->ref_loc,
+				  "never-assigned local variable '%s'", v->name);
+	}
+}
+
+static void warn_unassigned(struct elab *E)
+{
+	vec_each(&E->user_probes, i)
+		warn_locals(E, &((struct elab_probe *)vec_get(&E->user_probes, i))->locals, 0);
+	vec_each(&E->func_queue, i) {
+		struct ast_func *f = vec_get(&E->func_queue, i);
+
+		warn_locals(E, &f->locals, f->params.n);
+	}
+	vec_each(&E->all_globals, i) {
+		struct ast_vardecl *v = vec_get(&E->all_globals, i);
+
+		if (v->read && !v->written && !v->init && v->file &&
+		    !v->file->is_tapset)
+			diag_warn(E->s, &v->loc,
+				  "never-assigned global variable '%s'", v->name);
 	}
 }
 
@@ -273,6 +294,7 @@ int elab_program(struct session *s)
 	if (!s->n_user_files && E->nfiles)
 		elab_use_file(E, 0);
 	resolve_all(E);
+	warn_unassigned(E);
 	if (!s->unoptimized)
 		opt_dead_code(E);
 	collect(E);

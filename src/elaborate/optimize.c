@@ -394,7 +394,7 @@ void opt_reachable(struct elab *E, struct vec *probes, struct vec *funcs,
 	vec_each(&E->func_queue, i) {
 		struct ast_func *f = vec_get(&E->func_queue, i);
 
-		if (map_get(seen, f) || E->s->unoptimized)
+		if (map_get(seen, f))
 			vec_push(funcs, f);
 	}
 }
