@@ -12,7 +12,7 @@ static int64_t __maybe_unused stp_div(struct stp_context *c, int64_t a,
 				      int64_t b, const char *near)
 {
 	if (unlikely(b == 0)) {
-		stp_error(c, "division by zero", near);
+		stp_error(c, "division by 0", near);
 		return 0;
 	}
 	if (unlikely(b == -1))
@@ -24,7 +24,7 @@ static int64_t __maybe_unused stp_mod(struct stp_context *c, int64_t a,
 				      int64_t b, const char *near)
 {
 	if (unlikely(b == 0)) {
-		stp_error(c, "division by zero", near);
+		stp_error(c, "division by 0", near);
 		return 0;
 	}
 	if (unlikely(b == -1))

@@ -218,9 +218,9 @@ static void stp_skip(atomic_t *reason)
 	atomic_inc(reason);
 	if (atomic_inc_return(&stp_rt.skipped) > MAXSKIPPED &&
 	    !atomic_xchg(&stp_rt.too_many_skipped, 1)) {
+		/* an error message, but not counted as one (as stap) */
 		stp_transport_error("Skipped too many probes, check MAXSKIPPED "
 				    "or try again with stap -t for more details.");
-		stp_count_error();
 		stp_request_exit();
 	}
 }
@@ -281,7 +281,13 @@ static void stp_overload(struct stp_context *c, u64 t0)
 		return;
 	if (c->ol_used > STP_OVERLOAD_THRESHOLD &&
 	    !atomic_xchg(&stp_rt.overloaded, 1)) {
-		stp_transport_error("probe overhead exceeded threshold");
+		scnprintf(c->report_buf, sizeof(c->report_buf),
+			  "probe overhead (%llu cycles) exceeded threshold "
+			  "(%llu cycles) in last %llu cycles",
+			  (unsigned long long)c->ol_used,
+			  (unsigned long long)STP_OVERLOAD_THRESHOLD,
+			  (unsigned long long)STP_OVERLOAD_INTERVAL);
+		stp_transport_error(c->report_buf);
 		stp_count_error();
 	}
 	c->ol_start = now;
@@ -340,8 +346,10 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 	c->regs = regs;
 	c->nesting = 0;
 	c->actions = 0;
-	c->maxaction = state == STP_SS_RUNNING ?
-		MAXACTION : MAXACTION_INTERRUPTIBLE;
+	/* stap 4.8 on this kernel gives every probe the interruptible
+	 * budget (measured: 10 x MAXACTION in kprobe, tracepoint and timer
+	 * probes alike) */
+	c->maxaction = MAXACTION_INTERRUPTIBLE;
 	c->unwind = 0;
 	c->fatal = false;
 	c->last_error = NULL;

@@ -12,12 +12,12 @@
 #define MAXSTRINGLEN 512
 #endif
 
-/* LIMIT: MAXACTION 1000 - statements per probe hit (error "MAXACTION exceeded") */
+/* LIMIT: MAXACTION 1000 - statements per probe hit are 10 times this (see MAXACTION_INTERRUPTIBLE) */
 #ifndef MAXACTION
 #define MAXACTION 1000
 #endif
 
-/* LIMIT: MAXACTION_INTERRUPTIBLE MAXACTION*10 - statements per begin/end/error probe hit */
+/* LIMIT: MAXACTION_INTERRUPTIBLE MAXACTION*10 - statements per probe hit, every probe as with stap 4.8 (error "MAXACTION exceeded"); a loop iteration counts 1 plus its statements */
 #ifndef MAXACTION_INTERRUPTIBLE
 #define MAXACTION_INTERRUPTIBLE (MAXACTION * 10)
 #endif

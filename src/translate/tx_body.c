@@ -69,14 +69,82 @@ static void block(struct tx *tx, struct vec *body, const struct src_loc *loc)
 		stmt(tx, vec_get(body, i));
 }
 
+/* the token stap names in a loop's MAXACTION error: the body's only
+ * statement (its first token), '{' of a longer block, else the loop's */
+static void loop_near(struct tx *tx, struct strbuf *sb, const struct stmt *st)
+{
+	const struct expr *e;
+	char what[160];
+	int n = 0;
+
+	if (st->kind == S_BLOCK) {
+		const struct stmt *one = NULL;
+
+		vec_each(&st->body, i) {
+			const struct stmt *s = vec_get(&st->body, i);
+
+			if (s->kind != S_NULL) {
+				one = s;
+				n++;
+			}
+		}
+		if (n > 1) {
+			tx_near(tx, sb, "operator '{'", &st->loc);
+			return;
+		}
+		if (one) {
+			loop_near(tx, sb, one);
+			return;
+		}
+	}
+	e = st->kind == S_EXPR ? st->e : NULL;
+	while (e && (e->kind == E_BINARY || e->kind == E_ASSIGN ||
+		     e->kind == E_TERNARY || e->kind == E_INDEX ||
+		     (e->kind == E_INCDEC && e->postfix)) && e->a)
+		e = e->a;
+	if (e && (e->kind == E_IDENT || e->kind == E_CALL) && e->str) {
+		snprintf(what, sizeof(what), "identifier '%s'", e->str);
+		tx_near(tx, sb, what, &e->loc);
+	} else {
+		tx_near(tx, sb, "keyword", &st->loc);
+	}
+}
+
+/* one loop iteration: 1 plus the body's own statements, charged at once */
+static void loop_act(struct tx *tx, const struct stmt *st)
+{
+	struct strbuf sb = { 0 };
+	int n = 1;
+
+	if (st->kind == S_BLOCK) {
+		vec_each(&st->body, i) {
+			const struct stmt *s = vec_get(&st->body, i);
+
+			if (s->kind != S_NULL && s->kind != S_BLOCK)
+				n++;
+		}
+	} else if (st->kind != S_NULL) {
+		n++;
+	}
+	loop_near(tx, &sb, st);
+	tx_line(tx, "STP_ACT(%d, %s);", n, sb_str(&sb));
+	sb_free(&sb);
+}
+
 /* a statement as the body of if/while/for: always braced */
 static void sub(struct tx *tx, struct stmt *st, bool loop)
 {
 	tx_line(tx, "{");
 	tx->indent++;
-	if (loop)
-		act(tx, 1, &st->loc);
-	if (st->kind == S_BLOCK) {
+	if (loop) {
+		loop_act(tx, st);
+		if (st->kind == S_BLOCK) {
+			vec_each(&st->body, i)
+				stmt(tx, vec_get(&st->body, i));
+		} else {
+			stmt(tx, st);
+		}
+	} else if (st->kind == S_BLOCK) {
 		block(tx, &st->body, &st->loc);
 	} else {
 		if (st->kind != S_NULL)
@@ -407,6 +475,7 @@ void tx_function_proto(struct tx *tx, struct strbuf *sb, struct ast_func *f)
 static void embedded_body(struct tx *tx, struct ast_func *f, const char *near)
 {
 	tx_line(tx, "#define STAP_NEAR %s", near);
+	tx_line(tx, "c->fn_near = STAP_NEAR;");
 	vec_each(&f->params, i) {
 		struct ast_param *p = vec_get(&f->params, i);
 
@@ -425,6 +494,37 @@ static void embedded_body(struct tx *tx, struct ast_func *f, const char *near)
 	if (f->ret != TY_VOID)
 		tx_line(tx, "#undef STAP_RETVALUE");
 	tx_line(tx, "#undef STAP_NEAR");
+}
+
+/* where f's name is (stap reports errors in a function there), given the
+ * location of its "function" keyword */
+static struct src_loc fn_name_loc(const struct ast_func *f)
+{
+	struct src_loc at = f->loc;
+	const char *p = at.file ? at.file->text : NULL;
+	int line = 1;
+
+	if (!p || at.line < 1)
+		return at;
+	for (; *p && line < at.line; p++)
+		line += *p == '\n';
+	for (int col = 1; *p && *p != '\n' && col < at.col; col++)
+		p++;
+	if (strncmp(p, "function", 8))
+		return at;
+	p += 8;
+	at.col += 8;
+	while (*p == ' ' || *p == '\t' || *p == '\n') {
+		if (*p == '\n') {
+			at.line++;
+			at.col = 0;
+		}
+		at.col++;
+		p++;
+	}
+	if (strncmp(p, f->name, strlen(f->name)))
+		return f->loc;
+	return at;
 }
 
 void tx_function(struct tx *tx, struct ast_func *f)
@@ -460,7 +560,11 @@ void tx_function(struct tx *tx, struct ast_func *f)
 	else if (embedded && f->ret == TY_LONG)
 		tx_line(tx, "l->__retvalue = 0;");
 	snprintf(what, sizeof(what), "identifier '%s'", f->name);
-	tx_near(tx, &near, what, &f->loc);
+	{
+		struct src_loc at = fn_name_loc(f);
+
+		tx_near(tx, &near, what, &at);
+	}
 	if (embedded)
 		embedded_body(tx, f, sb_str(&near));
 	else if (f->body && f->body->kind == S_BLOCK)
@@ -484,6 +588,8 @@ void tx_function(struct tx *tx, struct ast_func *f)
 		sb_puts(&tx->code, "\trv[0] = '\\0';\n");
 	sb_puts(&tx->code, sb_str(&body));
 	sb_puts(&tx->code, "out: __maybe_unused;\n");
+	if (embedded)
+		sb_puts(&tx->code, "\tc->fn_near = NULL;\n");
 	if (embedded && f->ret == TY_STRING)
 		sb_puts(&tx->code, "\tstp_strcpy(rv, l->__retvalue);\n");
 	else if (embedded && f->ret == TY_LONG)

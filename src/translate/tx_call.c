@@ -260,9 +260,9 @@ static void builtin(struct tx *tx, struct strbuf *sb, struct expr *e,
 	sb_printf(sb, "({ %s", sb_str(&a.pre));
 	switch (bi->id) {
 	case BI_ERROR:
-		sb_printf(sb, "stp_error_str(c%s, ", sb_str(&a.list));
-		near_call(tx, sb, e);
-		sb_printf(sb, "); goto %s; (void)0; })", tx->sc->errlabel);
+		/* stap 4.8 prints error()'s message alone, with no place */
+		sb_printf(sb, "stp_error_str(c%s, NULL); goto %s; (void)0; })",
+			  sb_str(&a.list), tx->sc->errlabel);
 		break;
 	case BI_WARN:
 		sb_printf(sb, "stp_transport_warn(%s); (void)0; })", args_bare(&a));
