@@ -58,9 +58,9 @@ static void find_dirs(struct session *s, const char *argv0)
 	p = strrchr(exe, '/');
 	if (p)
 		*p = 0;
-	s->exe_dir = xstrdup(exe);
-	char *src_tapset = xasprintf("%s/tapset", exe);
-	char *src_runtime = xasprintf("%s/runtime", exe);
+	s->exe_dir = arena_strdup(&s->arena, exe);
+	char *src_tapset = arena_printf(&s->arena, "%s/tapset", exe);
+	char *src_runtime = arena_printf(&s->arena, "%s/runtime", exe);
 
 	if (stat(src_tapset, &st) == 0 && stat(src_runtime, &st) == 0) {
 		if (!s->tapset_dir)
@@ -70,9 +70,9 @@ static void find_dirs(struct session *s, const char *argv0)
 		return;
 	}
 	if (!s->tapset_dir)
-		s->tapset_dir = xasprintf("%s/../share/stap/tapset", exe);
+		s->tapset_dir = arena_printf(&s->arena, "%s/../share/stap/tapset", exe);
 	if (!s->runtime_dir)
-		s->runtime_dir = xasprintf("%s/../share/stap/runtime", exe);
+		s->runtime_dir = arena_printf(&s->arena, "%s/../share/stap/runtime", exe);
 }
 
 static int count_library_files(struct session *s)
@@ -95,8 +95,8 @@ static int pass1(struct session *s)
 	ptime_start(&t);
 	if (parse_user(s) < 0 || s->errors)
 		return pass_failed(1, "parse");
-	if ((s->last_pass > 1 || s->verbose[0] || s->list_pattern || s->dump) &&
-	    (parse_tapsets(s) < 0 || s->errors))
+	/* like stap, -p1 parses the library too, so its errors show */
+	if (parse_tapsets(s) < 0 || s->errors)
 		return pass_failed(1, "parse");
 	snprintf(what, sizeof(what), "%d library scripts", count_library_files(s));
 	pass_done(s, 1, &t, "parsed user script and %s", what);
@@ -127,7 +127,7 @@ static int pass2(struct session *s)
 
 static int make_tmpdir(struct session *s)
 {
-	char *dir = xstrdup("/tmp/stapXXXXXX");
+	char *dir = arena_strdup(&s->arena, "/tmp/stapXXXXXX");
 
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "stap: cannot create temporary directory: %s\n", strerror(errno));

@@ -28,7 +28,7 @@ static bool is_dir(const char *p)
 }
 
 /* the release a build tree was configured for (UTS_RELEASE) */
-static char *tree_release(const char *dir)
+static char *tree_release(struct session *s, const char *dir)
 {
 	char *path = xasprintf("%s/include/generated/utsrelease.h", dir);
 	FILE *f = fopen(path, "r");
@@ -41,7 +41,7 @@ static char *tree_release(const char *dir)
 		if (sscanf(buf, "#define UTS_RELEASE \"%127[^\"]\"", rel) == 1)
 			break;
 	fclose(f);
-	return rel[0] ? xstrdup(rel) : NULL;
+	return rel[0] ? arena_strdup(&s->arena, rel) : NULL;
 }
 
 int kbuild_find_kernel(struct session *s)
@@ -50,7 +50,7 @@ int kbuild_find_kernel(struct session *s)
 
 	if (s->kernel_build_dir) {
 		if (!s->kernel_release)
-			s->kernel_release = tree_release(s->kernel_build_dir);
+			s->kernel_release = tree_release(s, s->kernel_build_dir);
 		if (!s->kernel_release)
 			s->kernel_release = "unknown";
 		return 0;
@@ -59,7 +59,7 @@ int kbuild_find_kernel(struct session *s)
 		s->kernel_release = s->vm_release;
 	if (!s->kernel_release) {
 		uname(&u);
-		s->kernel_release = xstrdup(u.release);
+		s->kernel_release = arena_strdup(&s->arena, u.release);
 		/* a host without headers for itself (e.g. a CI machine running
 		 * a kernel of its own): target the newest installed tree */
 		char *b = xasprintf("/lib/modules/%s/build", s->kernel_release);
@@ -70,7 +70,7 @@ int kbuild_find_kernel(struct session *s)
 
 			if (p && fgets(line, sizeof(line), p)) {
 				line[strcspn(line, "\n")] = 0;
-				char *r = tree_release(line);
+				char *r = tree_release(s, line);
 
 				if (r && s->verbose[3])
 					fprintf(stderr, "stap: no build tree for the running kernel %s; "
@@ -83,7 +83,7 @@ int kbuild_find_kernel(struct session *s)
 		}
 		free(b);
 	}
-	s->kernel_build_dir = xasprintf("/lib/modules/%s/build", s->kernel_release);
+	s->kernel_build_dir = arena_printf(&s->arena, "/lib/modules/%s/build", s->kernel_release);
 	return 0;
 }
 
@@ -210,21 +210,20 @@ int kbuild_build(struct session *s)
 
 	rc = run_make(s, &log);
 	progress_stop(pr);
-	ko = xasprintf("%s/%s.ko", s->tmpdir, mod);
+	ko = arena_printf(&s->arena, "%s/%s.ko", s->tmpdir, mod);
 	if (rc == 0 && stat(ko, &st) != 0)
 		rc = -1;
 	if (rc < 0 || s->verbose[3] > 1)
 		show_errors(log);
 	free(log);
 	if (rc < 0) {
-		free(ko);
 		free(mod);
 		return -1;
 	}
 	strip_debug(s, ko);
 	s->ko_file = ko;
 	if (s->module_named) {
-		char *here = xasprintf("%s.ko", mod);
+		char *here = arena_printf(&s->arena, "%s.ko", mod);
 
 		if (copy_file(ko, here) == 0 && s->last_pass == 4)
 			s->ko_file = here;

@@ -177,12 +177,12 @@ int cache_lookup(struct session *s)
 	/* stdin cannot be read twice; -k/-m/--disable-cache opt out */
 	if (s->disable_cache || (s->script_file && !strcmp(s->script_file, "-"))) {
 		if (!s->module_name)
-			s->module_name = xasprintf("stap_%d", (int)getpid());
+			s->module_name = arena_printf(&s->arena, "stap_%d", (int)getpid());
 		return -1;
 	}
 	compute_key(s, key);
-	s->module_name = xasprintf("stap_%s", key);
-	s->cache_key = xstrdup(key);
+	s->module_name = arena_printf(&s->arena, "stap_%s", key);
+	s->cache_key = arena_strdup(&s->arena, key);
 	ko = entry_path(key, ".ko");
 	c = entry_path(key, ".c");
 	if (stat(ko, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -192,7 +192,8 @@ int cache_lookup(struct session *s)
 	}
 	say_skipped(s, c, ko);
 	free(c);
-	s->ko_file = ko;
+	s->ko_file = arena_strdup(&s->arena, ko);
+	free(ko);
 	return 1;
 }
 
@@ -334,8 +335,7 @@ void cache_store(struct session *s)
 			fprintf(stderr, "Pass 4: copied \"%s\" to cache\n", ko);
 		trim(root);
 		/* the temporary directory goes away; the cached copy stays */
-		s->ko_file = ko;
-		ko = NULL;
+		s->ko_file = arena_strdup(&s->arena, ko);
 	}
 out:
 	free(root);

@@ -13,6 +13,7 @@ struct arena {
 void *arena_alloc(struct arena *a, size_t n);	/* zeroed */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_free(struct arena *a);
 
 #define arena_new(a, T) ((T *)arena_alloc((a), sizeof(T)))
