@@ -4,8 +4,9 @@
 # with a diagnostic (and no crash) yet pass -p1; p2-golden/NAME.stp must
 # print exactly NAME.p2 with -p2; p2-golden/NAME.cmd (stap options, one
 # line) must print exactly NAME.out (listing and --dump-* goldens).
+# Every run gets -I testsuite/sem-lib (a small library: pull-in tests).
 cd "$(dirname "$0")/.." || exit 1
-STAP=${STAP:-./stap}
+STAP="${STAP:-./stap} -I testsuite/sem-lib"
 for f in testsuite/sem-ok/*.stp; do
 	n=sem-ok/$(basename "$f" .stp)
 	if $STAP -p2 "$f" >/dev/null 2>/tmp/sem.$$; then echo "PASS: $n"

@@ -450,6 +450,28 @@ static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 	return total;
 }
 
+static bool has_wild(const struct probe_point *q)
+{
+	vec_each(&q->comps, i)
+		if (strpbrk(((struct pp_comp *)vec_get(&q->comps, i))->name, "*?["))
+			return true;
+	return false;
+}
+
+static int cmp_shape(const void *a, const void *b)
+{
+	const struct shape *x = *(const struct shape *const *)a;
+	const struct shape *y = *(const struct shape *const *)b;
+
+	for (int i = 0; i < x->n && i < y->n; i++) {
+		int c = strcmp(x->c[i].name, y->c[i].name);
+
+		if (c)
+			return c;
+	}
+	return x->n - y->n;
+}
+
 static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 		  struct ast_alias **chain, int nchain, const char *origin,
 		  struct expr *cond)
@@ -471,15 +493,22 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 			if (sh->n > longest && shape_match(sh, q))
 				longest = sh->n;
 		}
+		struct vec hits = { 0 };
+
 		vec_each(&E->shapes, j) {
 			const struct shape *sh = vec_get(&E->shapes, j);
+
+			if (sh->n == longest && shape_match(sh, q))
+				vec_push(&hits, (void *)sh);
+		}
+		if (has_wild(q))	/* wildcard expansions in name order */
+			qsort(hits.v, hits.n, sizeof(void *), cmp_shape);
+		vec_each(&hits, j) {
+			const struct shape *sh = vec_get(&hits, j);
 			struct vec out = { 0 };
 			struct probe_point *cq;
 			struct group *g;
 			int r;
-
-			if (sh->n != longest || !shape_match(sh, q))
-				continue;
 			if (sh->al) {
 				r = derive_alias(E, D, sh, q, chain, nchain,
 						 origin, cond);
@@ -507,6 +536,7 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 			}
 			vec_free(&out);
 		}
+		vec_free(&hits);
 		if (!m && !err && !q->optional && !E->quiet)
 			report_mismatch(E, q);
 		if (!m && !q->optional)

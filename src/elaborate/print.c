@@ -413,7 +413,16 @@ static int cmp_func(const void *a, const void *b)
 {
 	const struct ast_func *x = *(struct ast_func *const *)a;
 	const struct ast_func *y = *(struct ast_func *const *)b;
-	int c = strcmp(x->name, y->name);
+	int c;
+
+	/* stap's order: by mangled name, __global_NAME before
+	 * __private_FILE_NAME */
+	if (x->is_private != y->is_private)
+		return x->is_private - y->is_private;
+	if (x->is_private && x->file && y->file &&
+	    (c = strcmp(x->file->name, y->file->name)))
+		return c;
+	c = strcmp(x->name, y->name);
 
 	return c ? c : x->params.n - y->params.n;
 }
