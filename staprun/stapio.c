@@ -410,6 +410,24 @@ static void sio_finish_child(struct sio *s)
 	}
 }
 
+/* the module's data buffer size in MB (its parameter), or -1 */
+static long sio_bufsize(const char *modname)
+{
+	char path[256];
+	long mb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", modname,
+		 STP_PARAM_BUFSIZE);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &mb) != 1)
+		mb = -1;
+	fclose(f);
+	return mb;
+}
+
 int main(int argc, char **argv)
 {
 	struct sio s = { .ctl = -1, .data = -1, .go = -1, .sigr = -1 };
@@ -435,9 +453,18 @@ int main(int argc, char **argv)
 	sio_loop(&s);
 	alarm(0);
 	sio_finish_child(&s);
-	if (s.dropped)
-		sr_err("WARNING: There were %llu transport failures. "
-		       "Try stap -s to increase the buffer size.\n", s.dropped);
+	if (s.dropped) {
+		long mb = sio_bufsize(s.modname);
+
+		if (mb > 0)
+			sr_err("WARNING: There were %llu transport failures. "
+			       "Try stap -s to increase the buffer size from "
+			       "%ld.\n", s.dropped, mb);
+		else
+			sr_err("WARNING: There were %llu transport failures. "
+			       "Try stap -s to increase the buffer size.\n",
+			       s.dropped);
+	}
 	if (s.ctl_dropped)
 		sr_err("WARNING: %llu warning/error messages were lost.\n",
 		       s.ctl_dropped);
