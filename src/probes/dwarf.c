@@ -39,6 +39,13 @@ static const char *const dwarf_patterns[] = {
 	"kernel.statement(string)",
 	"kernel.statement(number)",
 	"kernel.statement(number).absolute",
+	"module(string).function(string)",
+	"module(string).function(string).call",
+	"module(string).function(string).return",
+	"module(string).function(string).return.maxactive(number)",
+	"module(string).function(string).inline",
+	"module(string).function(string).exported",
+	"module(string).statement(string)",
 	NULL,
 };
 
@@ -137,6 +144,19 @@ static int resolve(struct session *s, const struct probe_point *pp,
 	const char *why;
 	int n = 0;
 
+	if (c0 && !strcmp(c0->name, "module") && c0->arg &&
+	    c0->arg->kind == E_STR) {
+		/* module DWARF (the -dbg package's lib/modules/R/...ko files,
+		 * relocated with libdwfl) is not read yet */
+		if (!quiet && !pp->optional)
+			pp_error(s, pp, "missing x86_64 kernel/module debuginfo "
+				 "[man warning::debuginfo] for module '%s': "
+				 "module debuginfo is not supported yet; "
+				 "kprobe.module(\"%s\").function(\"NAME\") "
+				 "probes it without", c0->arg->str,
+				 c0->arg->str);
+		return pp->optional ? 0 : -1;
+	}
 	if (!c0 || strcmp(c0->name, "kernel"))
 		return 0;
 	if (pp_comp_at(pp, 1) && !strcmp(pp_comp_at(pp, 1)->name, "statement") &&
