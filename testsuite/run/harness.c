@@ -129,6 +129,12 @@ static char *h_case_dir(const struct h_opts *o, const struct rc_case *c)
 	return xasprintf("%s/%s", o->work, c->name);
 }
 
+/* a shell: case with no module of its own (no script:, file: or kmod:) */
+static bool h_shell_only(const struct rc_case *c)
+{
+	return c->shell && !c->kmod && !c->file && !c->script.len;
+}
+
 /* the host-side command that makes c's module */
 static char *h_build_cmd(const struct h_opts *o, struct rc_case *c, bool with_m)
 {
@@ -146,7 +152,7 @@ static char *h_build_cmd(const struct h_opts *o, struct rc_case *c, bool with_m)
 		guest_sh_quote(&sb, src);
 		sb_puts(&sb, " 2>err");
 		free(src);
-		if (c->shell && !c->kmod) {
+		if (h_shell_only(c)) {
 			free(d);
 			return sb.s;
 		}
@@ -211,7 +217,7 @@ static void h_find_ko(const struct h_opts *o, struct rc_case *c, int status)
 		c->fail = xasprintf("%s failed (status %d): %s",
 				    c->kmod ? "kbuild" : "stap -p4", status, l);
 		free(l);
-	} else if (c->shell && !c->kmod) {
+	} else if (h_shell_only(c)) {
 		/* only a program to build */
 	} else if (!c->kmod) {
 		char *s = h_slurp(out), *last = NULL;
@@ -253,7 +259,7 @@ static void h_build_all(const struct h_opts *o, struct vec *cases)
 			char *d = h_case_dir(o, c), *cmd;
 
 			next++;
-			if (c->skip || (c->shell && !c->kmod && !c->prog))
+			if (c->skip || (h_shell_only(c) && !c->prog))
 				continue;
 			mkdir(d, 0755);
 			free(d);
@@ -284,7 +290,7 @@ static void h_build_all(const struct h_opts *o, struct vec *cases)
 				/* a first build may name a temporary file:
 				 * once more (a cache hit), then with -m */
 				for (int again = 0; again < 2 && c->fail && code == 0 &&
-				     !c->kmod && !c->shell && !(c->prog &&
+				     !c->kmod && !h_shell_only(c) && !(c->prog &&
 				     !h_exists(c->prog_path)); again++) {
 					char *cmd;
 
@@ -338,6 +344,9 @@ static void h_guest_case(const struct rc_case *c, struct strbuf *sh)
 		  "rm -f /tmp/to\nt0=$(cut -d' ' -f1 /proc/uptime)\n",
 		  c->name, c->name);
 	if (c->shell) {
+		/* with script: or file: too, $MOD is its module */
+		if (c->mod && !c->kmod)
+			sb_printf(sh, "MOD=/stap/%s.ko ", c->mod);
 		sb_puts(sh, "sh -c ");
 		guest_sh_quote(sh, c->shell);
 	} else {
@@ -792,7 +801,8 @@ int main(int argc, char **argv)
 			c->fail = xstrdup("no staprun/stapio built (make; make static)");
 		if (!c->skip && !c->shell && !c->file && !c->script.len && !c->kmod)
 			c->fail = xstrdup("case has no script:, file:, shell: or kmod:");
-		if (!c->skip && !c->fail && !c->shell && !h_exists(o.stap))
+		if (!c->skip && !c->fail && !h_shell_only(c) && !c->kmod &&
+		    !h_exists(o.stap))
 			c->fail = xasprintf("%s does not exist (make)", o.stap);
 	}
 	{
