@@ -490,7 +490,9 @@ struct expr *mk_print_hist(struct pctx *ctx, struct tok *name, struct expr *hist
 {
 	struct expr *e = mk_expr(ctx, E_CALL, &name->loc);
 
-	if (strcmp(name->text, "print") && strcmp(name->text, "println"))
+	/* stap: a histogram is a whole argument of print/sprint(ln) only */
+	if (strcmp(name->text, "print") && strcmp(name->text, "println") &&
+	    strcmp(name->text, "sprint") && strcmp(name->text, "sprintln"))
 		perr(ctx, &hist->loc, "base histogram operator where expression expected");
 	e->str = name->text;
 	vec_push(&e->args, hist);
