@@ -450,6 +450,14 @@ void elab_print(struct session *s, FILE *out)
 
 	if (!P)
 		return;
+	if (P->embeds.n) {
+		sb_puts(&sb, "# global embedded code\n");
+		vec_each(&P->embeds, i) {
+			const struct ast_embed *em = vec_get(&P->embeds, i);
+
+			sb_printf(&sb, "%%{%s%%}\n", em->code ? em->code : "");
+		}
+	}
 	if (P->globals.n) {
 		sb_puts(&sb, "# globals\n");
 		vec_each(&P->globals, i) {

@@ -16,6 +16,9 @@ extern const struct provider timer_provider;
 extern const struct provider kprobe_provider;
 extern const struct provider tracepoint_provider;
 extern const struct provider dwarf_provider;
+/* misc.c: pass 2 only until emitters exist */
+extern const struct provider procfs_provider, perf_provider,
+	netfilter_provider, kdata_provider, process_provider;
 
 const struct provider *const providers[] = {
 	&begin_provider,
@@ -23,6 +26,11 @@ const struct provider *const providers[] = {
 	&kprobe_provider,
 	&tracepoint_provider,
 	&dwarf_provider,
+	&procfs_provider,
+	&perf_provider,
+	&netfilter_provider,
+	&kdata_provider,
+	&process_provider,
 	NULL,
 };
 
