@@ -27,6 +27,30 @@ static void print_sorted(struct vec *lines)
 	}
 }
 
+/* stap's match-tree order: component by component, a node before its
+ * children, "name" before "name(number)" before "name(string)" */
+static int cmp_pattern(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	for (;;) {
+		size_t lx = strcspn(x, "."), ly = strcspn(y, ".");
+		size_t n = lx < ly ? lx : ly;
+		int c = strncmp(x, y, n);
+
+		if (c)
+			return c;
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+		x += lx;
+		y += ly;
+		if (!*x || !*y)
+			return *x ? 1 : *y ? -1 : 0;
+		x++;
+		y++;
+	}
+}
+
 static int dump_probe_types(struct session *s)
 {
 	struct vec lines = { 0 };
@@ -34,7 +58,10 @@ static int dump_probe_types(struct session *s)
 	for (int i = 0; providers[i]; i++)
 		for (int j = 0; providers[i]->patterns && providers[i]->patterns[j]; j++)
 			vec_push(&lines, (void *)providers[i]->patterns[j]);
-	print_sorted(&lines);
+	qsort(lines.v, lines.n, sizeof(void *), cmp_pattern);
+	vec_each(&lines, i)
+		if (!i || strcmp(vec_get(&lines, i), vec_get(&lines, i - 1)))
+			puts(vec_get(&lines, i));
 	vec_free(&lines);
 	(void)s;
 	return 0;
