@@ -24,6 +24,20 @@ if [ $need = 1 ] &&
 	exit 1
 fi
 [ $need = 0 ] || mv -f $B/run-harness.$$ $B/run-harness
+# unit tests of the machinery (no qemu), with every full run
+if [ $# -eq 0 ]; then
+	if gcc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter \
+		-Wno-missing-field-initializers -D_GNU_SOURCE -Isrc \
+		-o $B/run-unit.$$ testsuite/run/unit.c src/guest/cpio.c \
+		src/guest/kernel.c src/guest/proto.c src/guest/vm.c \
+		src/util/strbuf.c src/util/vec.c src/util/xalloc.c 2>$B/run-unit.err; then
+		$B/run-unit.$$
+	else
+		echo "FAIL: run-unit: does not compile: $(head -n 3 $B/run-unit.err)"
+	fi
+	rm -f $B/run-unit.$$
+fi
+
 # names vm-stap* are the stap --vm tests below, the rest harness cases
 opts=() names=() vm_names=()
 for a in "$@"; do

@@ -51,7 +51,7 @@ int guest_rec_next(const struct strbuf *rec, size_t *pos, struct guest_rec *r)
 int guest_klog_problems(const char *log, struct strbuf *out)
 {
 	static const char pat[] =
-		"(BUG:|WARNING:|Oops|general protection fault|kernel BUG|"
+		"(BUG:|BUG [^ ]+ \\(|WARNING:|Oops|general protection fault|kernel BUG|"
 		"Kernel panic|UBSAN:|KASAN:|kmemleak|unreferenced object|"
 		"Call Trace:|soft lockup|hard LOCKUP|rcu.*(stall|self-detected)|"
 		"blocked for more than|list_(add|del) corruption|"
