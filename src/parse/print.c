@@ -13,12 +13,60 @@
 
 #include "parse/parse.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 /* precedence levels, lowest first (grammar.y's expression ladder) */
 enum {
 	P_ASSIGN = 1, P_TERNARY, P_LOR, P_LAND, P_BOR, P_BXOR, P_BAND, P_IN,
 	P_CMP, P_SHIFT, P_CONCAT, P_ADD, P_MUL, P_UNARY, P_CREMENT, P_VALUE,
 };
+
+
+/* output helpers: the text goes to a buffer that parse_print flushes
+ * between declarations (no printf on the hot path) */
+static void put_grow(struct strbuf *sb, size_t n)
+{
+	size_t cap = sb->cap ? sb->cap : 4096;
+
+	while (sb->len + n + 1 > cap)
+		cap *= 2;
+	sb->s = xrealloc(sb->s, cap);
+	sb->cap = cap;
+}
+
+static inline void put_n(struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		put_grow(sb, n);
+	memcpy(sb->s + sb->len, s, n);
+	sb->len += n;
+}
+
+static inline void put_s(struct strbuf *sb, const char *s)
+{
+	put_n(sb, s, strlen(s));
+}
+
+static inline void put_c(struct strbuf *sb, char c)
+{
+	if (sb->len + 2 > sb->cap)
+		put_grow(sb, 1);
+	sb->s[sb->len++] = c;
+}
+
+static void put_num(struct strbuf *sb, int64_t n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		*--p = '-';
+	put_n(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
 
 static void pr_expr(struct strbuf *sb, const struct expr *e, int need);
 static void pr_stmt(struct strbuf *sb, const struct stmt *st, int ind);
@@ -96,37 +144,41 @@ static int prec(const struct expr *e)
 
 static void pr_string(struct strbuf *sb, const char *s)
 {
-	sb_putc(sb, '"');
+	put_c(sb, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': sb_puts(sb, "\\\""); break;
-		case '\\': sb_puts(sb, "\\\\"); break;
-		case '\n': sb_puts(sb, "\\n"); break;
-		case '\t': sb_puts(sb, "\\t"); break;
-		case '\r': sb_puts(sb, "\\r"); break;
+		case '"': put_s(sb, "\\\""); break;
+		case '\\': put_s(sb, "\\\\"); break;
+		case '\n': put_s(sb, "\\n"); break;
+		case '\t': put_s(sb, "\\t"); break;
+		case '\r': put_s(sb, "\\r"); break;
 		default:
-			if (*p < 32 || *p == 127)
-				sb_printf(sb, "\\%03o", *p);
-			else
-				sb_putc(sb, (char)*p);
+			if (*p < 32 || *p == 127) {
+				char o[4] = { '\\', (char)('0' + (*p >> 6)),
+					      (char)('0' + ((*p >> 3) & 7)), (char)('0' + (*p & 7)) };
+
+				put_n(sb, o, 4);
+			} else {
+				put_c(sb, (char)*p);
+			}
 		}
 	}
-	sb_putc(sb, '"');
+	put_c(sb, '"');
 }
 
 static void pr_num(struct strbuf *sb, int64_t n)
 {
 	if (n == INT64_MIN)
-		sb_puts(sb, "0x8000000000000000");
+		put_s(sb, "0x8000000000000000");
 	else
-		sb_printf(sb, "%" PRId64, n);
+		put_num(sb, n);
 }
 
 static void pr_list(struct strbuf *sb, const struct vec *v)
 {
 	vec_each(v, i) {
 		if (i)
-			sb_puts(sb, ", ");
+			put_s(sb, ", ");
 		pr_expr(sb, vec_get(v, i), P_ASSIGN);
 	}
 }
@@ -137,30 +189,33 @@ static void pr_comps(struct strbuf *sb, const struct expr *e)
 		const struct target_comp *c = vec_get(&e->comps, i);
 
 		if (c->kind == COMP_FIELD) {
-			sb_puts(sb, "->");
-			sb_puts(sb, c->name);
+			put_s(sb, "->");
+			put_s(sb, c->name);
 		} else {
-			sb_putc(sb, '[');
+			put_c(sb, '[');
 			pr_expr(sb, c->index, P_ASSIGN);
-			sb_putc(sb, ']');
+			put_c(sb, ']');
 		}
 	}
 	if (e->pretty)
-		sb_puts(sb, e->pretty == 2 ? "$$" : "$");
+		put_s(sb, e->pretty == 2 ? "$$" : "$");
 }
 
 /* a unary operator followed by its operand, without gluing "-" "-x" */
 static void pr_prefix(struct strbuf *sb, const char *op, const struct expr *a, int need)
 {
-	struct strbuf tmp = { 0 };
+	size_t at;
+	char c;
 
-	pr_expr(&tmp, a, need);
-	sb_puts(sb, op);
-	if (tmp.len && (tmp.s[0] == op[0] || ((op[0] == '-' || op[0] == '+') &&
-					      (tmp.s[0] == '-' || tmp.s[0] == '+'))))
-		sb_putc(sb, ' ');
-	sb_add(sb, sb_str(&tmp), tmp.len);
-	sb_free(&tmp);
+	put_s(sb, op);
+	at = sb->len;
+	pr_expr(sb, a, need);
+	c = sb->len > at ? sb->s[at] : 0;
+	if (c && (c == op[0] || ((op[0] == '-' || op[0] == '+') && (c == '-' || c == '+')))) {
+		put_c(sb, ' ');		/* rare: shift the operand right by one */
+		memmove(sb->s + at + 1, sb->s + at, sb->len - 1 - at);
+		sb->s[at] = ' ';
+	}
 }
 
 static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
@@ -173,19 +228,19 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		pr_string(sb, e->str);
 		break;
 	case E_IDENT:
-		sb_puts(sb, e->str);
+		put_s(sb, e->str);
 		break;
 	case E_INDEX:
 		pr_expr(sb, e->a, P_VALUE);
-		sb_putc(sb, '[');
+		put_c(sb, '[');
 		pr_list(sb, &e->args);
-		sb_putc(sb, ']');
+		put_c(sb, ']');
 		break;
 	case E_CALL:
-		sb_puts(sb, e->str);
-		sb_putc(sb, '(');
+		put_s(sb, e->str);
+		put_c(sb, '(');
 		pr_list(sb, &e->args);
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		break;
 	case E_UNARY:
 		pr_prefix(sb, op_text(e->op), e->a, P_UNARY);
@@ -194,27 +249,31 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		int p = bin_prec(e->op);
 
 		pr_expr(sb, e->a, p);
-		sb_printf(sb, " %s ", op_text(e->op));
+		put_c(sb, ' ');
+		put_s(sb, op_text(e->op));
+		put_c(sb, ' ');
 		pr_expr(sb, e->b, p + 1);
 		break;
 	}
 	case E_TERNARY:
 		pr_expr(sb, e->a, P_LOR);
-		sb_puts(sb, " ? ");
+		put_s(sb, " ? ");
 		pr_expr(sb, e->b, P_ASSIGN);
-		sb_puts(sb, " : ");
+		put_s(sb, " : ");
 		pr_expr(sb, e->c, P_TERNARY);
 		break;
 	case E_ASSIGN:
 		pr_expr(sb, e->a, P_TERNARY);
-		sb_printf(sb, " %s%s ", e->op == OP_ASSIGN || e->op == OP_STATS_ADD ? ""
-			  : op_text(e->op), e->op == OP_STATS_ADD ? "<<<" : "=");
+		put_c(sb, ' ');
+		if (e->op != OP_ASSIGN && e->op != OP_STATS_ADD)
+			put_s(sb, op_text(e->op));
+		put_s(sb, e->op == OP_STATS_ADD ? "<<< " : "= ");
 		pr_expr(sb, e->b, P_ASSIGN);
 		break;
 	case E_INCDEC:
 		if (e->postfix) {
 			pr_expr(sb, e->a, P_VALUE);
-			sb_puts(sb, op_text(e->op));
+			put_s(sb, op_text(e->op));
 		} else {
 			pr_prefix(sb, op_text(e->op), e->a, P_VALUE);
 		}
@@ -223,43 +282,49 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		if (e->args.n == 1 && ((struct expr *)vec_get(&e->args, 0))->kind != E_STAR) {
 			pr_expr(sb, vec_get(&e->args, 0), P_CMP);
 		} else {
-			sb_putc(sb, '[');
+			put_c(sb, '[');
 			pr_list(sb, &e->args);
-			sb_putc(sb, ']');
+			put_c(sb, ']');
 		}
-		sb_puts(sb, " in ");
+		put_s(sb, " in ");
 		pr_expr(sb, e->a, P_VALUE);
 		break;
 	case E_STAR:
-		sb_putc(sb, '*');
+		put_c(sb, '*');
 		break;
 	case E_STAT:
-		sb_printf(sb, "@%s(", e->str);
+		put_c(sb, '@');
+		put_s(sb, e->str);
+		put_c(sb, '(');
 		pr_expr(sb, e->a, P_ASSIGN);
 		if (e->b) {
-			sb_puts(sb, ", ");
+			put_s(sb, ", ");
 			pr_expr(sb, e->b, P_ASSIGN);
 		}
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		break;
 	case E_HIST:
-		sb_printf(sb, "@hist_%s(", e->str);
+		put_s(sb, "@hist_");
+		put_s(sb, e->str);
+		put_c(sb, '(');
 		if (e->a)
 			pr_expr(sb, e->a, P_ASSIGN);
 		vec_each(&e->args, i) {
-			sb_puts(sb, ", ");
+			put_s(sb, ", ");
 			pr_expr(sb, vec_get(&e->args, i), P_ASSIGN);
 		}
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		break;
 	case E_TARGET:
 		if (e->addr_of)
-			sb_putc(sb, '&');
-		sb_printf(sb, "$%s", e->str);
+			put_c(sb, '&');
+		put_c(sb, '$');
+		put_s(sb, e->str);
 		pr_comps(sb, e);
 		break;
 	case E_TARGET_SYM:
-		sb_printf(sb, "$$%s", e->str);
+		put_s(sb, "$$");
+		put_s(sb, e->str);
 		pr_comps(sb, e);
 		break;
 	case E_AUTOCAST:
@@ -268,65 +333,70 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		break;
 	case E_CAST:
 		if (e->addr_of)
-			sb_putc(sb, '&');
-		sb_puts(sb, "@cast(");
+			put_c(sb, '&');
+		put_s(sb, "@cast(");
 		pr_expr(sb, e->a, P_ASSIGN);
-		sb_puts(sb, ", ");
+		put_s(sb, ", ");
 		pr_string(sb, e->str);
 		if (e->module) {
-			sb_puts(sb, ", ");
+			put_s(sb, ", ");
 			pr_string(sb, e->module);
 		}
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		pr_comps(sb, e);
 		break;
 	case E_ATVAR:
 		if (e->addr_of)
-			sb_putc(sb, '&');
-		sb_puts(sb, "@var(");
+			put_c(sb, '&');
+		put_s(sb, "@var(");
 		pr_string(sb, e->str);
 		if (e->module) {
-			sb_puts(sb, ", ");
+			put_s(sb, ", ");
 			pr_string(sb, e->module);
 		}
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		pr_comps(sb, e);
 		break;
 	case E_DEFINED:
 	case E_ENTRY:
-		sb_puts(sb, e->kind == E_DEFINED ? "@defined(" : "@entry(");
+		put_s(sb, e->kind == E_DEFINED ? "@defined(" : "@entry(");
 		pr_expr(sb, e->a, P_ASSIGN);
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		break;
 	case E_CHOOSE:
-		sb_puts(sb, "@choose_defined(");
+		put_s(sb, "@choose_defined(");
 		pr_expr(sb, e->a, P_ASSIGN);
-		sb_puts(sb, ", ");
+		put_s(sb, ", ");
 		pr_expr(sb, e->b, P_ASSIGN);
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		break;
 	case E_PROBEWRITE:
-		sb_puts(sb, "@probewrite(");
+		put_s(sb, "@probewrite(");
 		pr_expr(sb, e->a, P_ASSIGN);
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		break;
 	case E_PERF:
 	case E_CONST:
-		sb_puts(sb, e->kind == E_PERF ? "@perf(" : "@const(");
+		put_s(sb, e->kind == E_PERF ? "@perf(" : "@const(");
 		pr_string(sb, e->str);
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 		break;
 	case E_ARG:
 		if (e->num < 0)
-			sb_puts(sb, e->str_arg ? "@#" : "$#");
+			put_s(sb, e->str_arg ? "@#" : "$#");
 		else
-			sb_printf(sb, "%c%" PRId64, e->str_arg ? '@' : '$', e->num);
+		{
+			put_c(sb, e->str_arg ? '@' : '$');
+			put_num(sb, e->num);
+		}
 		break;
 	case E_EMBEDDED:
-		sb_printf(sb, "%%{%s%%}", e->str);
+		put_s(sb, "%{");
+		put_s(sb, e->str);
+		put_s(sb, "%}");
 		break;
 	default:
-		sb_puts(sb, "/* ? */0");
+		put_s(sb, "/* ? */0");
 		break;
 	}
 }
@@ -336,28 +406,28 @@ static void pr_expr(struct strbuf *sb, const struct expr *e, int need)
 	bool paren = prec(e) < need;
 
 	if (paren)
-		sb_putc(sb, '(');
+		put_c(sb, '(');
 	pr_expr_raw(sb, e);
 	if (paren)
-		sb_putc(sb, ')');
+		put_c(sb, ')');
 }
 
 static void indent(struct strbuf *sb, int ind)
 {
 	for (int i = 0; i < ind; i++)
-		sb_puts(sb, "  ");
+		put_s(sb, "  ");
 }
 
 static void pr_block_body(struct strbuf *sb, const struct stmt *st, int ind)
 {
-	sb_puts(sb, "{\n");
+	put_s(sb, "{\n");
 	vec_each(&st->body, i) {
 		indent(sb, ind + 1);
 		pr_stmt(sb, vec_get(&st->body, i), ind + 1);
-		sb_putc(sb, '\n');
+		put_c(sb, '\n');
 	}
 	indent(sb, ind);
-	sb_putc(sb, '}');
+	put_c(sb, '}');
 }
 
 static const char *sort_mark(int dir)
@@ -367,38 +437,41 @@ static const char *sort_mark(int dir)
 
 static void pr_foreach(struct strbuf *sb, const struct foreach_info *fe)
 {
-	sb_puts(sb, "foreach (");
+	put_s(sb, "foreach (");
 	if (fe->value) {
 		pr_expr(sb, fe->value, P_VALUE);
 		if (fe->sort_column == -1 && !fe->sort_agg)
-			sb_puts(sb, sort_mark(fe->sort_dir));
-		sb_puts(sb, " = ");
+			put_s(sb, sort_mark(fe->sort_dir));
+		put_s(sb, " = ");
 	}
-	sb_putc(sb, '[');
+	put_c(sb, '[');
 	vec_each(&fe->keys, i) {
 		if (i)
-			sb_puts(sb, ", ");
+			put_s(sb, ", ");
 		pr_expr(sb, vec_get(&fe->keys, i), P_VALUE);
 		if (fe->sort_column == i + 1)
-			sb_puts(sb, sort_mark(fe->sort_dir));
+			put_s(sb, sort_mark(fe->sort_dir));
 	}
-	sb_puts(sb, "] in ");
+	put_s(sb, "] in ");
 	pr_expr(sb, fe->array, P_VALUE);
 	if (fe->slice.n) {
-		sb_putc(sb, '[');
+		put_c(sb, '[');
 		pr_list(sb, &fe->slice);
-		sb_putc(sb, ']');
+		put_c(sb, ']');
 	}
 	if (fe->sort_column == -1 && (!fe->value || fe->sort_agg)) {
 		if (fe->sort_agg)
-			sb_printf(sb, " @%s", fe->sort_agg);
-		sb_puts(sb, sort_mark(fe->sort_dir));
+		{
+			put_s(sb, " @");
+			put_s(sb, fe->sort_agg);
+		}
+		put_s(sb, sort_mark(fe->sort_dir));
 	}
 	if (fe->limit) {
-		sb_puts(sb, " limit ");
+		put_s(sb, " limit ");
 		pr_expr(sb, fe->limit, P_ASSIGN);
 	}
-	sb_puts(sb, ") ");
+	put_s(sb, ") ");
 }
 
 static void pr_stmt(struct strbuf *sb, const struct stmt *st, int ind)
@@ -409,35 +482,35 @@ static void pr_stmt(struct strbuf *sb, const struct stmt *st, int ind)
 		break;
 	case S_EXPR:
 		pr_expr(sb, st->e, P_ASSIGN);
-		sb_putc(sb, ';');
+		put_c(sb, ';');
 		break;
 	case S_IF:
-		sb_puts(sb, "if (");
+		put_s(sb, "if (");
 		pr_expr(sb, st->e, P_ASSIGN);
-		sb_puts(sb, ") ");
+		put_s(sb, ") ");
 		pr_stmt(sb, st->then, ind);
 		if (st->els) {
-			sb_puts(sb, " else ");
+			put_s(sb, " else ");
 			pr_stmt(sb, st->els, ind);
 		}
 		break;
 	case S_WHILE:
-		sb_puts(sb, "while (");
+		put_s(sb, "while (");
 		pr_expr(sb, st->e, P_ASSIGN);
-		sb_puts(sb, ") ");
+		put_s(sb, ") ");
 		pr_stmt(sb, st->then, ind);
 		break;
 	case S_FOR:
-		sb_puts(sb, "for (");
+		put_s(sb, "for (");
 		if (st->init)
 			pr_expr(sb, st->init->e, P_ASSIGN);
-		sb_puts(sb, "; ");
+		put_s(sb, "; ");
 		if (st->e)
 			pr_expr(sb, st->e, P_ASSIGN);
-		sb_puts(sb, "; ");
+		put_s(sb, "; ");
 		if (st->incr)
 			pr_expr(sb, st->incr->e, P_ASSIGN);
-		sb_puts(sb, ") ");
+		put_s(sb, ") ");
 		pr_stmt(sb, st->then, ind);
 		break;
 	case S_FOREACH:
@@ -445,43 +518,45 @@ static void pr_stmt(struct strbuf *sb, const struct stmt *st, int ind)
 		pr_stmt(sb, st->then, ind);
 		break;
 	case S_BREAK:
-		sb_puts(sb, "break;");
+		put_s(sb, "break;");
 		break;
 	case S_CONTINUE:
-		sb_puts(sb, "continue;");
+		put_s(sb, "continue;");
 		break;
 	case S_NEXT:
-		sb_puts(sb, "next;");
+		put_s(sb, "next;");
 		break;
 	case S_RETURN:
-		sb_puts(sb, "return");
+		put_s(sb, "return");
 		if (st->e) {
-			sb_putc(sb, ' ');
+			put_c(sb, ' ');
 			pr_expr(sb, st->e, P_ASSIGN);
 		}
-		sb_putc(sb, ';');
+		put_c(sb, ';');
 		break;
 	case S_DELETE:
-		sb_puts(sb, "delete ");
+		put_s(sb, "delete ");
 		pr_expr(sb, st->e, P_ASSIGN);
-		sb_putc(sb, ';');
+		put_c(sb, ';');
 		break;
 	case S_TRY:
-		sb_puts(sb, "try ");
+		put_s(sb, "try ");
 		pr_stmt(sb, st->then, ind);
-		sb_puts(sb, " catch ");
+		put_s(sb, " catch ");
 		if (st->catch_var) {
-			sb_putc(sb, '(');
+			put_c(sb, '(');
 			pr_expr(sb, st->catch_var, P_ASSIGN);
-			sb_puts(sb, ") ");
+			put_s(sb, ") ");
 		}
 		pr_stmt(sb, st->els, ind);
 		break;
 	case S_NULL:
-		sb_putc(sb, ';');
+		put_c(sb, ';');
 		break;
 	case S_EMBEDDED:
-		sb_printf(sb, "%%{%s%%}", st->code);
+		put_s(sb, "%{");
+		put_s(sb, st->code);
+		put_s(sb, "%}");
 		break;
 	}
 }
@@ -492,30 +567,30 @@ static void pr_points(struct strbuf *sb, const struct vec *pts)
 		const struct probe_point *pp = vec_get(pts, i);
 
 		if (i)
-			sb_puts(sb, ", ");
+			put_s(sb, ", ");
 		vec_each(&pp->comps, k) {
 			const struct pp_comp *c = vec_get(&pp->comps, k);
 
 			if (k)
-				sb_putc(sb, '.');
-			sb_puts(sb, c->name);
+				put_c(sb, '.');
+			put_s(sb, c->name);
 			if (c->arg) {
-				sb_putc(sb, '(');
+				put_c(sb, '(');
 				if (c->arg->kind == E_NUM)
-					sb_printf(sb, "%" PRId64, c->arg->num);
+					put_num(sb, c->arg->num);
 				else
 					pr_expr(sb, c->arg, P_ASSIGN);
-				sb_putc(sb, ')');
+				put_c(sb, ')');
 			}
 		}
 		if (pp->optional)
-			sb_putc(sb, '?');
+			put_c(sb, '?');
 		if (pp->sufficient)
-			sb_putc(sb, '!');
+			put_c(sb, '!');
 		if (pp->cond) {
-			sb_puts(sb, " if (");
+			put_s(sb, " if (");
 			pr_expr(sb, pp->cond, P_ASSIGN);
-			sb_putc(sb, ')');
+			put_c(sb, ')');
 		}
 	}
 }
@@ -525,72 +600,104 @@ static const char *type_suffix(enum ast_type t)
 	return t == TY_LONG ? ":long" : t == TY_STRING ? ":string" : "";
 }
 
+/* hand the buffered text to the stream once it is large */
+static void pr_flush(struct strbuf *sb, FILE *out, bool all)
+{
+	if (sb->len && (all || sb->len >= 65536)) {
+		fwrite(sb->s, 1, sb->len, out);
+		sb->len = 0;
+	}
+}
+
 void parse_print(FILE *out, const struct ast_file *f)
 {
 	struct strbuf sb = { 0 };
 
 	if (!f)
 		return;
-	sb_printf(&sb, "# file %s\n", f->src ? f->src->name : "?");
+	put_s(&sb, "# file ");
+	put_s(&sb, f->src ? f->src->name : "?");
+	put_c(&sb, '\n');
 	vec_each(&f->embeds, i) {
 		const struct ast_embed *e = vec_get(&f->embeds, i);
 
-		sb_printf(&sb, "%%{%s%%}\n", e->code);
+		put_s(&sb, "%{");
+		put_s(&sb, e->code);
+		put_s(&sb, "%}\n");
+		pr_flush(&sb, out, false);
 	}
 	vec_each(&f->globals, i) {
 		const struct ast_vardecl *v = vec_get(&f->globals, i);
 
-		sb_printf(&sb, "%sglobal %s%s", v->is_private ? "private " : "",
-			  v->name, v->wrap ? "%" : "");
-		if (v->size)
-			sb_printf(&sb, "[%" PRId64 "]", v->size);
+		if (v->is_private)
+			put_s(&sb, "private ");
+		put_s(&sb, "global ");
+		put_s(&sb, v->name);
+		if (v->wrap)
+			put_c(&sb, '%');
+		if (v->size) {
+			put_c(&sb, '[');
+			put_num(&sb, v->size);
+			put_c(&sb, ']');
+		}
 		if (v->init) {
-			sb_puts(&sb, " = ");
+			put_s(&sb, " = ");
 			if (v->init->kind == E_NUM)
-				sb_printf(&sb, "%" PRId64, v->init->num);
+				put_num(&sb, v->init->num);
 			else
 				pr_expr(&sb, v->init, P_ASSIGN);
 		}
-		sb_putc(&sb, '\n');
+		put_c(&sb, '\n');
+		pr_flush(&sb, out, false);
 	}
 	vec_each(&f->funcs, i) {
 		const struct ast_func *fn = vec_get(&f->funcs, i);
 
-		sb_printf(&sb, "%sfunction %s%s(", fn->is_private ? "private " : "",
-			  fn->name, type_suffix(fn->ret));
+		if (fn->is_private)
+			put_s(&sb, "private ");
+		put_s(&sb, "function ");
+		put_s(&sb, fn->name);
+		put_s(&sb, type_suffix(fn->ret));
+		put_c(&sb, '(');
 		vec_each(&fn->params, k) {
 			const struct ast_param *p = vec_get(&fn->params, k);
 
-			sb_printf(&sb, "%s%s%s", k ? ", " : "", p->name, type_suffix(p->type));
+			if (k)
+				put_s(&sb, ", ");
+			put_s(&sb, p->name);
+			put_s(&sb, type_suffix(p->type));
 		}
-		sb_puts(&sb, ") ");
+		put_s(&sb, ") ");
 		pr_stmt(&sb, fn->body, 0);
-		sb_putc(&sb, '\n');
+		put_c(&sb, '\n');
+		pr_flush(&sb, out, false);
 	}
 	vec_each(&f->aliases, i) {
 		const struct ast_alias *a = vec_get(&f->aliases, i);
 
-		sb_puts(&sb, "probe ");
+		put_s(&sb, "probe ");
 		pr_points(&sb, &a->names);
-		sb_puts(&sb, a->epilogue ? " += " : " = ");
+		put_s(&sb, a->epilogue ? " += " : " = ");
 		pr_points(&sb, &a->points);
-		sb_putc(&sb, ' ');
+		put_c(&sb, ' ');
 		pr_stmt(&sb, a->body, 0);
 		if (a->epilogue_body) {
-			sb_puts(&sb, ", ");
+			put_s(&sb, ", ");
 			pr_stmt(&sb, a->epilogue_body, 0);
 		}
-		sb_putc(&sb, '\n');
+		put_c(&sb, '\n');
+		pr_flush(&sb, out, false);
 	}
 	vec_each(&f->probes, i) {
 		const struct ast_probe *p = vec_get(&f->probes, i);
 
-		sb_puts(&sb, "probe ");
+		put_s(&sb, "probe ");
 		pr_points(&sb, &p->points);
-		sb_putc(&sb, ' ');
+		put_c(&sb, ' ');
 		pr_stmt(&sb, p->body, 0);
-		sb_putc(&sb, '\n');
+		put_c(&sb, '\n');
+		pr_flush(&sb, out, false);
 	}
-	fwrite(sb_str(&sb), 1, sb.len, out);
+	pr_flush(&sb, out, true);
 	sb_free(&sb);
 }
