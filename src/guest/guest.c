@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "guest/guest.h"
+#include "run/run.h"
 #include "guest/vm.h"
 #include "session.h"
 #include "util/strbuf.h"
@@ -81,53 +82,23 @@ static char *guest_module_name(const char *ko)
 	return n;
 }
 
-static void guest_opt(struct strbuf *sb, const char *opt, const char *val)
-{
-	sb_putc(sb, ' ');
-	sb_puts(sb, opt);
-	if (val) {
-		sb_putc(sb, ' ');
-		guest_sh_quote(sb, val);
-	}
-}
-
 /* the same options run_local gives staprun; -o points into /tmp/o */
-static void guest_staprun_args(const struct session *s, const char *ko,
+static void guest_staprun_args(struct session *s, const char *ko,
 			       struct strbuf *sb)
 {
-	char num[32];
+	const char *o = NULL, *b;
+	struct vec argv;
 
-	for (int i = 1; i < s->verbose[4] && i < 4; i++)
-		guest_opt(sb, "-v", NULL);
-	if (s->no_warnings)
-		guest_opt(sb, "-w", NULL);
 	if (s->output_file) {
-		const char *b = strrchr(s->output_file, '/');
-		char *o = xasprintf("/tmp/o/%s", b ? b + 1 : s->output_file);
-
-		guest_opt(sb, "-o", o);
-		free(o);
+		b = strrchr(s->output_file, '/');
+		o = arena_printf(&s->arena, "/tmp/o/%s", b ? b + 1 : s->output_file);
 	}
-	if (s->target_cmd)
-		guest_opt(sb, "-c", s->target_cmd);
-	if (s->target_pid > 0) {
-		snprintf(num, sizeof(num), "%ld", s->target_pid);
-		guest_opt(sb, "-x", num);
-	}
-	if (s->timeout_s > 0) {
-		snprintf(num, sizeof(num), "%ld", s->timeout_s);
-		guest_opt(sb, "-T", num);
-	}
-	if (s->buffer_mb > 0) {
-		snprintf(num, sizeof(num), "%ld", s->buffer_mb);
-		guest_opt(sb, "-s", num);
-	}
-	sb_putc(sb, ' ');
-	guest_sh_quote(sb, ko);
-	vec_each(&s->global_sets, i) {
+	argv = run_staprun_argv(s, "staprun", ko, o);
+	for (int i = 1; i < argv.n && argv.v[i]; i++) {
 		sb_putc(sb, ' ');
-		guest_sh_quote(sb, vec_get(&s->global_sets, i));
+		guest_sh_quote(sb, argv.v[i]);
 	}
+	vec_free(&argv);
 }
 
 /* is word a busybox applet (so the guest has it)? */
@@ -183,7 +154,7 @@ out:
 	free(word);
 }
 
-static void guest_script(const struct session *s, const char *name,
+static void guest_script(struct session *s, const char *name,
 			 struct strbuf *sb)
 {
 	char cwd[4096];
@@ -216,7 +187,7 @@ static void guest_script(const struct session *s, const char *name,
 		"dmesg > /tmp/dmesg; rec dmesg - /tmp/dmesg\n");
 }
 
-static int guest_write_initrd(const struct session *s,
+static int guest_write_initrd(struct session *s,
 			      const struct guest_kernel *k, const char *tools,
 			      const char *name, const char *path,
 			      struct strbuf *err)

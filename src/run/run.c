@@ -48,7 +48,8 @@ static void run_push(struct vec *argv, const char *opt, char *val)
 		vec_push(argv, val);
 }
 
-static struct vec run_argv(const struct session *s, char *staprun)
+struct vec run_staprun_argv(struct session *s, const char *staprun,
+			    const char *ko, const char *output_file)
 {
 	struct vec argv = { 0 };
 
@@ -58,17 +59,17 @@ static struct vec run_argv(const struct session *s, char *staprun)
 		run_push(&argv, "-v", NULL);
 	if (s->no_warnings)
 		run_push(&argv, "-w", NULL);
-	if (s->output_file)
-		run_push(&argv, "-o", (char *)s->output_file);
+	if (output_file)
+		run_push(&argv, "-o", (char *)output_file);
 	if (s->target_cmd)
 		run_push(&argv, "-c", (char *)s->target_cmd);
 	if (s->target_pid > 0)
-		run_push(&argv, "-x", xasprintf("%ld", s->target_pid));
+		run_push(&argv, "-x", arena_printf(&s->arena, "%ld", s->target_pid));
 	if (s->timeout_s > 0)
-		run_push(&argv, "-T", xasprintf("%ld", s->timeout_s));
+		run_push(&argv, "-T", arena_printf(&s->arena, "%ld", s->timeout_s));
 	if (s->buffer_mb > 0)
-		run_push(&argv, "-s", xasprintf("%ld", s->buffer_mb));
-	run_push(&argv, s->ko_file, NULL);
+		run_push(&argv, "-s", arena_printf(&s->arena, "%ld", s->buffer_mb));
+	run_push(&argv, (char *)ko, NULL);
 	vec_each(&s->global_sets, i)
 		run_push(&argv, vec_get(&s->global_sets, i), NULL);
 	vec_push(&argv, NULL);
@@ -109,7 +110,7 @@ int run_local(struct session *s)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD };
 	char *staprun = run_find_staprun(s);
-	struct vec argv = run_argv(s, staprun);
+	struct vec argv = run_staprun_argv(s, staprun, s->ko_file, s->output_file);
 	sigset_t set, old;
 	pid_t pid;
 	int rc;
