@@ -43,6 +43,7 @@ struct var_info {
 	struct src_loc type_loc, arity_loc, ref_loc;
 	bool reported;		/* an error was already given for it */
 	bool value_read;	/* read other than by ++ / op= (autoprint) */
+	int hist;		/* histogram used on it: 1 log, 2 linear */
 };
 
 /* one alias name (an alias may have several: probe a, b = ...) */

@@ -245,8 +245,29 @@ static bool comp_match(const struct shape_comp *sc, const struct pp_comp *c)
 	return true;
 }
 
+/* a last component "**" stands for one or more arg-less components */
+static bool dstar(const struct probe_point *pp)
+{
+	const struct pp_comp *c = pp->comps.n ? vec_get(&pp->comps, pp->comps.n - 1) : NULL;
+
+	return c && !strcmp(c->name, "**") && !c->arg;
+}
+
 static bool shape_match(const struct shape *sh, const struct probe_point *pp)
 {
+	if (dstar(pp)) {
+		int k = pp->comps.n - 1;
+
+		if (sh->n <= k)
+			return false;
+		for (int i = 0; i < k; i++)
+			if (!comp_match(&sh->c[i], vec_get(&pp->comps, i)))
+				return false;
+		for (int i = k; i < sh->n; i++)
+			if (sh->c[i].argk != ARG_NONE)
+				return false;
+		return true;
+	}
 	if (sh->prov ? sh->n != pp->comps.n : sh->n > pp->comps.n)
 		return false;
 	for (int i = 0; i < sh->n; i++)
@@ -261,8 +282,18 @@ static struct probe_point *concretize(struct elab *E, const struct shape *sh,
 {
 	struct probe_point *q = pp_copy(E, pp);
 
-	for (int i = 0; i < sh->n; i++) {
-		const struct pp_comp *c = vec_get(&pp->comps, i);
+	if (dstar(pp)) {	/* "**" becomes the shape's remaining names */
+		q->comps.n--;
+		for (int i = q->comps.n; i < sh->n; i++) {
+			struct pp_comp *nc = arena_new(E->A, struct pp_comp);
+
+			nc->name = sh->c[i].name;
+			nc->loc = pp->loc;
+			vec_push(&q->comps, nc);
+		}
+	}
+	for (int i = 0; i < sh->n && i < q->comps.n; i++) {
+		const struct pp_comp *c = vec_get(&q->comps, i);
 
 		if (strcmp(c->name, sh->c[i].name)) {
 			struct pp_comp *nc = arena_new(E->A, struct pp_comp);
@@ -455,7 +486,7 @@ static bool has_wild(const struct probe_point *q)
 	vec_each(&q->comps, i)
 		if (strpbrk(((struct pp_comp *)vec_get(&q->comps, i))->name, "*?["))
 			return true;
-	return false;
+	return dstar(q);
 }
 
 static int cmp_shape(const void *a, const void *b)
@@ -498,7 +529,7 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 		vec_each(&E->shapes, j) {
 			const struct shape *sh = vec_get(&E->shapes, j);
 
-			if (sh->n == longest && shape_match(sh, q))
+			if ((sh->n == longest || dstar(q)) && shape_match(sh, q))
 				vec_push(&hits, (void *)sh);
 		}
 		if (has_wild(q))	/* wildcard expansions in name order */
@@ -609,7 +640,7 @@ void pp_list(struct elab *E, const struct probe_point *pp, struct vec *out)
 			struct probe_point *cq;
 			struct vec names = { 0 }, dps = { 0 };
 
-			if (sh->n != longest || !shape_match(sh, q))
+			if ((sh->n != longest && !dstar(q)) || !shape_match(sh, q))
 				continue;
 			cq = concretize(E, sh, q);
 			if (sh->prov) {

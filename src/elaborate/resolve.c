@@ -300,6 +300,21 @@ static void to_num(struct expr *e, int64_t v)
 	e->str = NULL;
 }
 
+/* one statistic, one histogram shape */
+static void hist_kind(struct scope *sc, const struct expr *e)
+{
+	struct var_info *vi = elab_vinfo(sc->E, e->a->var);
+	int kind = e->str && !strcmp(e->str, "linear") ? 2 : 1;
+
+	if (!vi->hist) {
+		vi->hist = kind;
+	} else if (vi->hist != kind) {
+		diag(sc->E->s, "semantic error", &e->loc,
+		     "multiple histogram types declared on '%s': operator '@hist_%s'",
+		     e->a->var->name, e->str ? e->str : "");
+	}
+}
+
 /* ---- expressions ------------------------------------------------------ */
 
 static void r_keys(struct scope *sc, struct vec *keys)
@@ -406,6 +421,8 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 			r_ident(sc, e->a, RD);
 		else
 			r_expr(sc, e->a, RD);
+		if (e->kind == E_HIST && e->a && e->a->var)
+			hist_kind(sc, e);
 		r_expr(sc, e->b, RD);
 		vec_each(&e->args, i)
 			r_expr(sc, vec_get(&e->args, i), RD);
