@@ -456,7 +456,7 @@ static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 
 		for (int k = sh->n; k < q->comps.n; k++)
 			vec_push(&T2->comps, vec_get(&q->comps, k));
-		T2->optional = T->optional || q->optional;
+		T2->optional = T->optional || T->sufficient || q->optional;
 		T2->cond = T->cond ? T->cond : NULL;
 		/* "alias = target <- origin" */
 		pp_to_sb(&sb, sh->al->name);
@@ -515,6 +515,13 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 	vec_each(&pts, i) {
 		const struct probe_point *q = vec_get(&pts, i);
 		int m = 0, longest = 0;
+
+		if (q->sufficient && !q->optional) {	/* '!' implies '?' */
+			struct probe_point *q2 = pp_copy(E, q);
+
+			q2->optional = true;
+			q = q2;
+		}
 
 		/* an exact match hides alias prefix matches; among prefix
 		 * matches the longest alias name wins */
