@@ -295,6 +295,7 @@ int elab_program(struct session *s)
 		elab_use_file(E, 0);
 	resolve_all(E);
 	warn_unassigned(E);
+	check_foreach_writes(E);
 	if (!s->unoptimized)
 		opt_dead_code(E);
 	collect(E);

@@ -6,6 +6,7 @@
  *   ppoint.c    probe points: braces, wildcards, aliases, providers
  *   resolve.c   names: locals, globals, functions, arity
  *   types.c     type inference to a fixed point
+ *   check.c     foreach modification rule
  *   optimize.c  dead assignments, empty probes, autoprint of globals
  *   clone.c     deep copy of statements (alias bodies are per expansion)
  *   print.c     -p2 output
@@ -114,6 +115,9 @@ void res_func(struct elab *E, struct ast_func *f);
 
 /* types.c */
 int types_infer(struct elab *E);
+
+/* check.c */
+void check_foreach_writes(struct elab *E);
 
 /* optimize.c */
 void opt_dead_code(struct elab *E);
