@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elaborate/builtins.h"
 #include "elaborate/elab_int.h"
 #include "session.h"
 
@@ -43,6 +44,21 @@ static const char *opname(enum ast_op op)
 	}
 }
 
+/* stap's mangled names for globals and functions in -v bodies */
+static void put_mangled(struct strbuf *sb, const char *name, bool priv,
+			const struct src_file *file)
+{
+	if (!priv) {
+		sb_printf(sb, "__global_%s", name);
+		return;
+	}
+	sb_puts(sb, "__private_");
+	for (const char *p = file && file->name ? file->name : ""; *p; p++)
+		sb_putc(sb, ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9')) ? *p : '_');
+	sb_printf(sb, "_%s", name);
+}
+
 static void put_str(struct strbuf *sb, const char *s)
 {
 	sb_putc(sb, '"');
@@ -64,6 +80,29 @@ static void put_args(struct strbuf *sb, const struct vec *args)
 	vec_each(args, i) {
 		if (i)
 			sb_puts(sb, ", ");
+		print_expr(sb, vec_get(args, i));
+	}
+}
+
+/* stap shows a format string with its escapes escaped once more */
+static void put_format(struct strbuf *sb, const struct vec *args)
+{
+	struct strbuf t = { 0 };
+	const struct expr *f = vec_get(args, 0);
+
+	put_str(&t, f->str);
+	sb_putc(sb, '"');
+	for (size_t i = 1; i + 1 < t.len; i++) {
+		if (t.s[i] == '\\' && t.s[i + 1] != '"')
+			sb_putc(sb, '\\');
+		sb_putc(sb, t.s[i]);
+		if (t.s[i] == '\\')
+			sb_putc(sb, t.s[++i]);
+	}
+	sb_putc(sb, '"');
+	sb_free(&t);
+	for (int i = 1; i < args->n; i++) {
+		sb_puts(sb, ", ");
 		print_expr(sb, vec_get(args, i));
 	}
 }
@@ -103,7 +142,10 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 		put_str(sb, e->str);
 		break;
 	case E_IDENT:
-		sb_puts(sb, e->str);
+		if (e->var && e->var->global)
+			put_mangled(sb, e->str, e->var->is_private, e->var->file);
+		else
+			sb_puts(sb, e->str);
 		break;
 	case E_INDEX:
 		print_expr(sb, e->a);
@@ -112,9 +154,19 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 		sb_putc(sb, ']');
 		break;
 	case E_CALL:
-		sb_puts(sb, e->str);
+		if (e->func) {
+			put_mangled(sb, e->str, e->func->is_private, e->func->file);
+			sb_puts(sb, "__overload_0");
+		} else {
+			sb_puts(sb, e->str);
+		}
 		sb_putc(sb, '(');
-		put_args(sb, &e->args);
+		if (!e->func && e->args.n && builtin_find(e->str) &&
+		    (builtin_find(e->str)->flags & BI_FORMAT) &&
+		    ((struct expr *)vec_get(&e->args, 0))->kind == E_STR)
+			put_format(sb, &e->args);
+		else
+			put_args(sb, &e->args);
 		sb_putc(sb, ')');
 		break;
 	case E_UNARY:
@@ -144,7 +196,7 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 	case E_INCDEC:
 		if (!e->postfix)
 			sb_puts(sb, opname(e->op));
-		print_expr(sb, e->a);
+		paren(sb, e->a);
 		if (e->postfix)
 			sb_puts(sb, opname(e->op));
 		break;
@@ -269,27 +321,24 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 	}
 }
 
-static void nl(struct strbuf *sb, int indent)
-{
-	sb_putc(sb, '\n');
-	for (int i = 0; i < indent; i++)
-		sb_putc(sb, ' ');
-}
-
+/* stap's -p2 -v statement shape: no indentation, one-statement blocks
+ * collapsed, "{\n" stmt ";\n" ... "}" otherwise */
 void print_stmt(struct strbuf *sb, const struct stmt *st, int indent)
 {
-	if (!st) {
-		sb_putc(sb, ';');
+	(void)indent;
+	if (!st)
 		return;
-	}
 	switch (st->kind) {
 	case S_BLOCK:
-		sb_putc(sb, '{');
-		vec_each(&st->body, i) {
-			nl(sb, indent + 2);
-			print_stmt(sb, vec_get(&st->body, i), indent + 2);
+		if (st->body.n == 1) {
+			print_stmt(sb, vec_get(&st->body, 0), 0);
+			break;
 		}
-		nl(sb, indent);
+		sb_puts(sb, "{\n");
+		vec_each(&st->body, i) {
+			print_stmt(sb, vec_get(&st->body, i), 0);
+			sb_puts(sb, ";\n");
+		}
 		sb_putc(sb, '}');
 		break;
 	case S_EXPR:
@@ -299,17 +348,18 @@ void print_stmt(struct strbuf *sb, const struct stmt *st, int indent)
 		sb_puts(sb, "if (");
 		print_expr(sb, st->e);
 		sb_puts(sb, ") ");
-		print_stmt(sb, st->then, indent);
+		print_stmt(sb, st->then, 0);
 		if (st->els) {
-			sb_puts(sb, " else ");
-			print_stmt(sb, st->els, indent);
+			sb_puts(sb, "\nelse ");
+			print_stmt(sb, st->els, 0);
+			sb_putc(sb, '\n');
 		}
 		break;
 	case S_WHILE:
-		sb_puts(sb, "while (");
+		sb_puts(sb, "for (; ");
 		print_expr(sb, st->e);
-		sb_puts(sb, ") ");
-		print_stmt(sb, st->then, indent);
+		sb_puts(sb, "; ) ");
+		print_stmt(sb, st->then, 0);
 		break;
 	case S_FOR:
 		sb_puts(sb, "for (");
@@ -321,7 +371,7 @@ void print_stmt(struct strbuf *sb, const struct stmt *st, int indent)
 		if (st->incr)
 			print_expr(sb, st->incr->e);
 		sb_puts(sb, ") ");
-		print_stmt(sb, st->then, indent);
+		print_stmt(sb, st->then, 0);
 		break;
 	case S_FOREACH: {
 		const struct foreach_info *fe = st->fe;
@@ -333,11 +383,9 @@ void print_stmt(struct strbuf *sb, const struct stmt *st, int indent)
 		}
 		sb_putc(sb, '[');
 		vec_each(&fe->keys, i) {
-			const struct expr *k = vec_get(&fe->keys, i);
-
 			if (i)
 				sb_puts(sb, ", ");
-			print_expr(sb, k);
+			print_expr(sb, vec_get(&fe->keys, i));
 			if (fe->sort_column == i + 1)
 				sb_putc(sb, fe->sort_dir < 0 ? '-' : '+');
 		}
@@ -350,7 +398,7 @@ void print_stmt(struct strbuf *sb, const struct stmt *st, int indent)
 			print_expr(sb, fe->limit);
 		}
 		sb_puts(sb, ") ");
-		print_stmt(sb, st->then, indent);
+		print_stmt(sb, st->then, 0);
 		break;
 	}
 	case S_BREAK:
@@ -374,25 +422,34 @@ void print_stmt(struct strbuf *sb, const struct stmt *st, int indent)
 		print_expr(sb, st->e);
 		break;
 	case S_TRY:
-		sb_puts(sb, "try ");
-		print_stmt(sb, st->then, indent);
-		sb_puts(sb, " catch");
+		sb_puts(sb, "try {\n");
+		print_stmt(sb, st->then, 0);
+		sb_puts(sb, "\n} catch");
 		if (st->catch_var) {
-			sb_putc(sb, '(');
+			sb_puts(sb, " (");
 			print_expr(sb, st->catch_var);
 			sb_putc(sb, ')');
 		}
-		sb_putc(sb, ' ');
-		print_stmt(sb, st->els, indent);
+		sb_puts(sb, " {\n");
+		print_stmt(sb, st->els, 0);
+		sb_puts(sb, "\n}\n");
 		break;
 	case S_NULL:
-		sb_putc(sb, ';');
 		break;
 	case S_EMBEDDED:
 		sb_printf(sb, "%%{%s%%}", st->code ? st->code : "");
 		break;
 	}
 }
+
+/* a body as stap shows it: "{ " stmt " }" */
+static void put_body(struct strbuf *sb, const struct stmt *st)
+{
+	sb_puts(sb, "{ ");
+	print_stmt(sb, st, 0);
+	sb_puts(sb, " }\n");
+}
+
 
 static void put_var(struct strbuf *sb, const struct ast_vardecl *v)
 {
@@ -481,10 +538,8 @@ void elab_print(struct session *s, FILE *out)
 				put_var(&sb, vec_get(&fs[i]->locals, k));
 				sb_putc(&sb, '\n');
 			}
-			if (verbose && fs[i]->body) {
-				print_stmt(&sb, fs[i]->body, 0);
-				sb_putc(&sb, '\n');
-			}
+			if (verbose && fs[i]->body)
+				put_body(&sb, fs[i]->body);
 		}
 		free(fs);
 	}
@@ -513,10 +568,8 @@ void elab_print(struct session *s, FILE *out)
 						sb_putc(&sb, '\n');
 					}
 				}
-				if (verbose) {
-					print_stmt(&sb, ep->body, 0);
-					sb_putc(&sb, '\n');
-				}
+				if (verbose)
+					put_body(&sb, ep->body);
 			}
 		}
 	}
