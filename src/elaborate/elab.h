@@ -26,6 +26,21 @@ struct elab_probe {
 	const char *pp;			/* the probe point as written (for errors) */
 };
 
+/*
+ * Notes for pass 3:
+ * - probes holds only what survives elision (empty handlers, dead
+ *   assignments and side-effect-free statements are gone unless -u);
+ *   funcs/globals only what the probes reach.
+ * - globals written but never read are printed by an extra "end" handler
+ *   pass 2 synthesizes (last entry of probes, plain printf/foreach AST,
+ *   already typed): nothing to do in pass 3.
+ * - an E_CALL with func == NULL is an intrinsic: builtin_find(e->str)
+ *   (elaborate/builtins.h) gives its entry.
+ * - @defined(...) is folded to an E_NUM; @choose_defined and the branch
+ *   of an if/?: on a folded @defined are replaced by the chosen operand.
+ * - derived_probe->point is the concrete point (flags, if-condition);
+ *   elab_probe->cond the handler's condition (globals only).
+ */
 struct elab_program {
 	struct vec probes;	/* struct elab_probe * */
 	struct vec globals;	/* struct ast_vardecl *, used ones */
