@@ -13,13 +13,15 @@ reps=${1:-3}
 have_ref=0
 [ -x "$ref" ] && [ -n "$rel" ] && have_ref=1
 
-# best wall time in ms of reps runs of "$@"; exit status of the last in $rc
+# best wall time in ms of reps runs of "$@"; exit status of the last in $rcf
+rcf=$(mktemp)
+trap 'rm -f "$rcf"' EXIT
 best() {
 	local b=999999 t0 t1 ms
 	for ((i = 0; i < reps; i++)); do
 		t0=$(date +%s%N)
 		"$@" >/dev/null 2>&1
-		rc=$?
+		echo $? >"$rcf"
 		t1=$(date +%s%N)
 		ms=$(((t1 - t0) / 1000000))
 		((ms < b)) && b=$ms
@@ -31,9 +33,9 @@ printf '%-28s %9s %4s %9s %4s %7s\n' case ours_ms ok stap_ms ok ratio
 run() {
 	local name=$1; shift
 	local a b ra rb ratio
-	a=$(best "$ours" "$@"); ra=$rc
+	a=$(best "$ours" "$@"); ra=$(cat "$rcf")
 	if [ $have_ref = 1 ]; then
-		b=$(best "$ref" -r "$rel" "$@"); rb=$rc
+		b=$(best "$ref" -r "$rel" "$@"); rb=$(cat "$rcf")
 		ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "%.1fx", b / a; else print "-" }')
 	else
 		b=-; rb=-; ratio=-
