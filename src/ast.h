@@ -22,6 +22,8 @@ struct src_file {
 	const char *name;	/* as shown in diagnostics */
 	const char *text;	/* whole contents, NUL-terminated */
 	bool is_tapset;		/* from the tapset library (privileged) */
+	bool lexbuf;		/* text[strlen(text) + 1] is a NUL too, and text
+				   is writable: pass 1 scans it in place */
 };
 
 struct src_loc {

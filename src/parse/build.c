@@ -40,32 +40,29 @@ static bool is_piece(const struct tok *t, bool first)
 }
 
 /* inside a probe header, glue "sys" "*" "64" into one "sys*64" token */
-static struct tok *glue(struct pctx *ctx, struct tok *t)
+static void glue(struct pctx *ctx, struct tok *t)
 {
-	struct tok *n = vec_get(ctx->toks, ctx->pos);
+	const struct tok *n = pp_peek(ctx->pp);
 	struct strbuf sb = { 0 };
-	struct tok *g;
+	struct tok skip;
 
 	if (!is_piece(n, false) || n->space_before)
-		return t;
-	g = arena_new(&ctx->s->arena, struct tok);
-	*g = *t;
-	g->kind = IDENT;
+		return;
 	sb_puts(&sb, t->kind == TARGET ? "$" : "");
 	sb_puts(&sb, t->text);
+	t->kind = IDENT;
 	while (is_piece(n, false) && !n->space_before) {
 		sb_puts(&sb, n->kind == TARGET ? "$" : "");
 		sb_puts(&sb, n->text);
-		ctx->pos++;
-		n = vec_get(ctx->toks, ctx->pos);
+		pp_next(ctx->pp, &skip);
+		n = pp_peek(ctx->pp);
 	}
-	g->text = arena_strdup(&ctx->s->arena, sb_str(&sb));
+	t->text = arena_strndup(&ctx->s->arena, sb_str(&sb), sb.len);
 	sb_free(&sb);
-	return g;
 }
 
 /* track where probe headers start and end */
-static struct tok *header_track(struct pctx *ctx, struct tok *t)
+static void header_track(struct pctx *ctx, struct tok *t)
 {
 	if (!ctx->header) {
 		if (t->kind == PROBE && ctx->braces == 0) {
@@ -76,17 +73,16 @@ static struct tok *header_track(struct pctx *ctx, struct tok *t)
 		} else if (t->kind == '}' && ctx->braces > 0) {
 			ctx->braces--;
 		}
-		return t;
+		return;
 	}
 	if (t->kind == '(')
 		ctx->hdr_parens++;
 	else if (t->kind == ')' && ctx->hdr_parens > 0)
 		ctx->hdr_parens--;
 	if (ctx->hdr_parens)
-		return t;
+		return;
 	if (t->kind == '{') {
-		if (ctx->hdr_groups || (ctx->prev && ctx->prev->kind == '.') ||
-		    (ctx->prev && ctx->prev->kind == PROBE)) {
+		if (ctx->hdr_groups || ctx->prev_kind == '.' || ctx->prev_kind == PROBE) {
 			ctx->hdr_groups++;
 		} else {
 			ctx->header = false;
@@ -97,19 +93,14 @@ static struct tok *header_track(struct pctx *ctx, struct tok *t)
 	} else if (t->kind == END_OF_FILE) {
 		ctx->header = false;
 	} else if (is_piece(t, true)) {
-		t = glue(ctx, t);
+		glue(ctx, t);
 	}
-	return t;
 }
 
-struct tok *pctx_next(struct pctx *ctx)
+void pctx_next(struct pctx *ctx, struct tok *t)
 {
-	struct tok *t;
-
 	for (;;) {
-		t = vec_get(ctx->toks, ctx->pos);
-		if (t->kind != END_OF_FILE)
-			ctx->pos++;
+		pp_next(ctx->pp, t);
 		if (!ctx->skip || tok_is_decl_start(t))
 			break;
 	}
@@ -118,10 +109,9 @@ struct tok *pctx_next(struct pctx *ctx)
 		ctx->header = false;
 	}
 	ctx->skip = false;
-	t = header_track(ctx, t);
-	ctx->prev = t;
-	ctx->last = t;
-	return t;
+	header_track(ctx, t);
+	ctx->prev_kind = t->kind;
+	ctx->last = *t;
 }
 
 /*
@@ -133,50 +123,34 @@ struct vec *pvec(struct pctx *ctx)
 	return NEW(ctx, struct vec);
 }
 
-struct tok *tok_join(struct pctx *ctx, struct tok *a, struct tok *b)
+/* a TARGET as a probe point component: "$name" */
+struct tok tok_join(struct pctx *ctx, struct tok *b)
 {
-	struct tok *t = NEW(ctx, struct tok);
-	const char *bt = b->kind == TARGET ? "$" : "";
+	struct tok t = *b;
+	size_t lb = strlen(b->text);
+	char *p = arena_alloc(&ctx->s->arena, lb + 2);
 
-	*t = a ? *a : *b;
-	t->kind = IDENT;
-	t->text = a ? arena_strdup(&ctx->s->arena, "") : NULL;
-	if (a) {
-		size_t la = strlen(a->text), lb = strlen(bt) + strlen(b->text);
-		char *p = arena_alloc(&ctx->s->arena, la + lb + 1);
-
-		memcpy(p, a->text, la);
-		strcpy(p + la, bt);
-		strcat(p + la, b->text);
-		t->text = p;
-	} else {
-		size_t lb = strlen(b->text);
-		char *p = arena_alloc(&ctx->s->arena, lb + 2);
-
-		strcpy(p, bt);
-		strcat(p, b->text);
-		t->text = p;
-	}
+	p[0] = '$';
+	memcpy(p + 1, b->text, lb + 1);
+	t.kind = IDENT;
+	t.text = p;
 	return t;
 }
 
-struct tok *brace_text(struct pctx *ctx, struct tok *open, struct vec *items)
+struct tok brace_text(struct pctx *ctx, struct tok *open, struct vec *items)
 {
 	struct strbuf sb = { 0 };
-	struct tok *t = NEW(ctx, struct tok);
+	struct tok t = *open;
 
 	sb_putc(&sb, '{');
 	vec_each(items, i) {
-		struct tok *it = vec_get(items, i);
-
 		if (i)
 			sb_putc(&sb, ',');
-		sb_puts(&sb, it->text);
+		sb_puts(&sb, vec_get(items, i));
 	}
 	sb_putc(&sb, '}');
-	*t = *open;
-	t->kind = IDENT;
-	t->text = arena_strdup(&ctx->s->arena, sb_str(&sb));
+	t.kind = IDENT;
+	t.text = arena_strdup(&ctx->s->arena, sb_str(&sb));
 	sb_free(&sb);
 	vec_free(items);
 	return t;
@@ -418,11 +392,11 @@ struct foreach_info *fe_finish(struct pctx *ctx, struct foreach_info *value,
 	}
 	if (ctx->fe_vsort) {
 		if (f->sort_dir)
-			perr(ctx, &ctx->fe_sort_tok->loc, "multiple sort directives");
+			perr(ctx, &ctx->fe_sort_loc, "multiple sort directives");
 		f->sort_dir = ctx->fe_vsort;
 		f->sort_column = -1;
 		if (ctx->fe_agg)
-			f->sort_agg = ctx->fe_agg->text;
+			f->sort_agg = ctx->fe_agg;
 	}
 	f->limit = ctx->fe_limit;
 	ctx->fe_vsort = 0;

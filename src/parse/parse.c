@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "session.h"
@@ -20,37 +22,74 @@
 #include "util/xalloc.h"
 #include "grammar.tab.h"
 
-/* read a whole stream into the arena; NULL on error */
-static char *read_stream(struct session *s, FILE *f)
+/*
+ * Source texts live in the session arena followed by two NULs (the lexer
+ * scans them in place: struct src_file.lexbuf).
+ */
+
+/* read everything from fd into the arena; NULL on error */
+static char *read_fd(struct session *s, int fd)
 {
 	struct strbuf sb = { 0 };
-	char buf[65536];
-	size_t n;
-	char *r;
+	struct stat st;
+	char buf[65536], *r;
+	ssize_t n;
 
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_add(&sb, buf, n);
-	if (ferror(f)) {
-		sb_free(&sb);
-		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		size_t size = (size_t)st.st_size, len = 0;
+
+		r = arena_alloc(&s->arena, size + 2);	/* zeroed: two NULs */
+		while (len < size) {
+			n = read(fd, r + len, size - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return NULL;
+			if (n == 0)
+				return r;	/* shrank meanwhile */
+			len += (size_t)n;
+		}
+		do
+			n = read(fd, buf, sizeof(buf));
+		while (n < 0 && errno == EINTR);
+		if (n == 0)
+			return r;	/* the usual case: the whole file */
+		if (n < 0)
+			return NULL;
+		sb_add(&sb, r, len);	/* grew meanwhile: read on */
+		sb_add(&sb, buf, (size_t)n);
 	}
-	r = arena_strndup(&s->arena, sb_str(&sb), sb.len);
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sb_free(&sb);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		sb_add(&sb, buf, (size_t)n);
+	}
+	r = arena_alloc(&s->arena, sb.len + 2);
+	memcpy(r, sb_str(&sb), sb.len);
 	sb_free(&sb);
 	return r;
 }
 
 static char *read_path(struct session *s, const char *path)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	char *r;
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
-	r = read_stream(s, f);
-	fclose(f);
+	r = read_fd(s, fd);
+	close(fd);
 	return r;
 }
 
+/* text: an arena copy from read_fd/own_text (two NULs) */
 static struct src_file *new_src(struct session *s, const char *name,
 				const char *text, bool tapset)
 {
@@ -59,39 +98,43 @@ static struct src_file *new_src(struct session *s, const char *name,
 	f->name = arena_strdup(&s->arena, name);
 	f->text = text;
 	f->is_tapset = tapset;
+	f->lexbuf = true;
 	return f;
 }
 
+static const char *own_text(struct session *s, const char *text)
+{
+	size_t n = strlen(text);
+	char *r = arena_alloc(&s->arena, n + 2);
+
+	memcpy(r, text, n);
+	return r;
+}
+
+/* lexer -> preprocessor -> grammar, one token at a time */
 struct ast_file *parse_file(struct session *s, const struct src_file *src)
 {
 	struct ast_file *file = arena_new(&s->arena, struct ast_file);
-	struct vec raw = { 0 }, toks = { 0 };
 	struct arena scratch = { 0 };
 	struct pctx ctx = { 0 };
+	int nraw, nout;
 
 	file->src = src;
-	lex_file(s, src, &raw, &scratch);
-	if (raw.n == 1 && !src->is_tapset) {
-		struct src_loc at = { .file = src, .line = 1, .col = 1 };
-
-		diag(s, "parse error", &at, "input file '%s' is empty", src->name);
-	}
-	pp_run(s, src, &raw, &toks, false);
-	if (raw.n > 1 && toks.n == 1 && !src->is_tapset) {
-		struct src_loc at = { .file = src, .line = 1, .col = 1 };
-
-		diag(s, "parse error", &at, "input file '%s' is empty after preprocessing",
-		     src->name);
-	}
-	vec_free(&raw);
 	ctx.s = s;
 	ctx.src = src;
 	ctx.file = file;
-	ctx.toks = &toks;
+	ctx.pp = pp_open(s, src, &scratch, false);
 	ctx.privileged = src->is_tapset || s->guru;
 	grammar_parse(&ctx);
-	vec_free(&toks);
+	pp_drain(ctx.pp);
+	pp_close(ctx.pp, &nraw, &nout);
 	arena_free(&scratch);
+	if (!src->is_tapset && (!nraw || !nout)) {
+		struct src_loc at = { .file = src, .line = 1, .col = 1 };
+
+		diag(s, "parse error", &at, nraw ? "input file '%s' is empty after preprocessing"
+		     : "input file '%s' is empty", src->name);
+	}
 	return file;
 }
 
@@ -175,8 +218,8 @@ static void load_stpm(struct session *s)
 	vec_each(&files, i) {
 		const char *path = vec_get(&files, i);
 		char *text = read_path(s, path);
-		struct vec raw = { 0 }, toks = { 0 };
 		struct src_file *src;
+		struct pp *p;
 
 		if (!text) {
 			diag_plain(s, "error", "cannot read macro file '%s': %s",
@@ -184,10 +227,9 @@ static void load_stpm(struct session *s)
 			continue;
 		}
 		src = new_src(s, path, text, true);
-		lex_file(s, src, &raw, &s->arena);	/* macros keep their tokens */
-		pp_run(s, src, &raw, &toks, true);
-		vec_free(&raw);
-		vec_free(&toks);
+		p = pp_open(s, src, NULL, true);	/* macros keep their tokens */
+		pp_drain(p);
+		pp_close(p, NULL, NULL);
 	}
 	free_strs(&files);
 	free_strs(&dirs);
@@ -225,9 +267,9 @@ int parse_user(struct session *s)
 
 	load_stpm(s);
 	if (s->script_text) {
-		src = new_src(s, "<input>", s->script_text, false);
+		src = new_src(s, "<input>", own_text(s, s->script_text), false);
 	} else if (s->script_file && !strcmp(s->script_file, "-")) {
-		char *text = read_stream(s, stdin);
+		char *text = read_fd(s, 0);
 
 		if (!text) {
 			diag_plain(s, "error", "cannot read the script from standard input");
@@ -250,7 +292,7 @@ int parse_user(struct session *s)
 	}
 	vec_each(&s->extra_scripts, i) {
 		struct ast_file *f = parse_file(s, new_src(s, "<input>",
-					vec_get(&s->extra_scripts, i), false));
+					own_text(s, vec_get(&s->extra_scripts, i)), false));
 
 		if (!s->user)
 			s->user = f;

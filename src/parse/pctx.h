@@ -14,9 +14,8 @@ struct pctx {
 	struct session *s;
 	const struct src_file *src;
 	struct ast_file *file;
-	struct vec *toks;		/* preprocessed tokens */
-	int pos;
-	struct tok *last;		/* last token handed to bison */
+	struct pp *pp;			/* preprocessed token stream */
+	struct tok last;		/* last token handed to bison */
 	bool skip;			/* error recovery: skip to a declaration */
 	bool in_func;			/* parsing a function body */
 	bool privileged;		/* tapset or -g: embedded C allowed */
@@ -25,22 +24,23 @@ struct pctx {
 	int braces;			/* '{' depth outside headers */
 	bool header;			/* between 'probe' and its body */
 	int hdr_parens, hdr_groups;
-	const struct tok *prev;
+	int prev_kind;			/* kind of the token before */
 
 	/* foreach head, filled while its parts reduce */
 	struct foreach_info *fe_keys;
 	struct vec *fe_slice;
 	int fe_vsort;
-	struct tok *fe_agg, *fe_sort_tok;
+	const char *fe_agg;		/* @sum- style sort: "sum" */
+	struct src_loc fe_sort_loc;
 	struct expr *fe_limit;
 };
 
-struct tok *pctx_next(struct pctx *ctx);
+void pctx_next(struct pctx *ctx, struct tok *t);
 bool tok_is_decl_start(const struct tok *t);
 
 struct vec *pvec(struct pctx *ctx);
-struct tok *tok_join(struct pctx *ctx, struct tok *a, struct tok *b);
-struct tok *brace_text(struct pctx *ctx, struct tok *open, struct vec *items);
+struct tok tok_join(struct pctx *ctx, struct tok *b);
+struct tok brace_text(struct pctx *ctx, struct tok *open, struct vec *items);
 
 void parse_add_probe(struct pctx *ctx, struct tok *kw, int priv, struct vec *pts,
 		     struct stmt *body);

@@ -24,6 +24,7 @@
 #include "version.h"
 #include "parse/pp.h"
 #include "parse/tok.h"
+#include "util/xalloc.h"
 #include "grammar.tab.h"
 
 struct pp_macro {
@@ -853,23 +854,388 @@ static void pp_seq(struct ppx *x, struct tok **v, int n, struct vec *out,
 	}
 }
 
-void pp_run(struct session *s, const struct src_file *src, struct vec *in,
-	    struct vec *out, bool stpm)
-{
-	struct pp_state *st = pp_state(s);
-	struct vec local = { 0 };
-	struct ppx x = { .s = s, .st = st, .local = stpm ? &st->macros : &local };
-	struct tok *eof = vec_get(in, in->n - 1);
+/* ---- the stream over a lexer ---- */
 
-	(void)src;
-	pp_seq(&x, (struct tok **)in->v, in->n - 1, out, NULL);
-	vec_push(out, eof);
-	if (!stpm) {
-		vec_each(&local, i) {
-			struct pp_macro *m = vec_get(&local, i);
+/* an open conditional of the file's top level */
+struct pp_cond {
+	struct src_loc at;	/* its %( */
+	bool in_else;		/* emitting the %: branch (else the %? one) */
+};
+
+struct pp {
+	struct ppx x;
+	struct vec local;	/* this file's macros */
+	struct lexer *lx;
+	struct arena *scratch;	/* kept tokens (the session arena for .stpm) */
+	struct vec back;	/* pushed-back raw tokens (struct tok *), LIFO */
+	struct pp_cond *conds;	/* open conditionals, innermost last */
+	int nconds, capconds;
+	struct tok *q;		/* output queue */
+	int qh, qn, qcap;
+	int nout;
+};
+
+static void raw_next(struct pp *p, struct tok *t)
+{
+	if (p->back.n) {
+		*t = *(struct tok *)p->back.v[--p->back.n];
+		return;
+	}
+	lex_next(p->lx, t);
+}
+
+static struct tok *keep(struct pp *p, const struct tok *t)
+{
+	struct tok *k = arena_alloc(p->scratch, sizeof(*k));
+
+	*k = *t;
+	return k;
+}
+
+/* push v[from..n) back so that v[from] is read next */
+static void push_back(struct pp *p, struct tok **v, int from, int n)
+{
+	for (int i = n - 1; i >= from; i--)
+		vec_push(&p->back, v[i]);
+}
+
+static void emit(struct pp *p, const struct tok *t)
+{
+	if (p->qn == p->qcap) {
+		p->qcap = p->qcap ? p->qcap * 2 : 16;
+		p->q = xrealloc(p->q, sizeof(*p->q) * (size_t)p->qcap);
+	}
+	p->q[p->qn++] = *t;
+}
+
+static void emit_vec(struct pp *p, struct vec *v)
+{
+	vec_each(v, i)
+		emit(p, vec_get(v, i));
+	vec_free(v);
+}
+
+/* read the rest of a group opened by the token just kept in *v (a '(' of
+ * macro arguments), as collect_args counts depth; false at the end of the
+ * file (the END_OF_FILE is kept too) */
+static bool collect_group(struct pp *p, struct vec *v)
+{
+	int depth = 1;
+	struct tok t;
+
+	for (;;) {
+		raw_next(p, &t);
+		vec_push(v, keep(p, &t));
+		if (t.kind == END_OF_FILE)
+			return false;
+		if (t.kind == '(' || t.kind == '[' || t.kind == '{' || t.kind == PP_IF)
+			depth++;
+		else if (t.kind == ')' || t.kind == ']' || t.kind == '}' || t.kind == PP_END)
+			depth--;
+		if (depth == 0)
+			return true;
+	}
+}
+
+/* skip a branch: up to the %) closing the current level (returns PP_END),
+ * or, with want_else, a %: of this level (PP_ELSE); END_OF_FILE at the end */
+static int skip_branch(struct pp *p, bool want_else, bool had_else)
+{
+	int depth = 0;
+	bool dup = false;
+	struct tok t;
+
+	for (;;) {
+		raw_next(p, &t);
+		switch (t.kind) {
+		case END_OF_FILE:
+			vec_push(&p->back, keep(p, &t));
+			return END_OF_FILE;
+		case PP_IF:
+			depth++;
+			break;
+		case PP_END:
+			if (depth-- == 0)
+				return PP_END;
+			break;
+		case PP_ELSE:
+			if (depth)
+				break;
+			if (want_else)
+				return PP_ELSE;
+			if (had_else && !dup) {
+				perr(&p->x, &t, "invalid conditional - duplicate '%s'", "%:");
+				dup = true;
+			}
+			had_else = true;
+			break;
+		}
+	}
+}
+
+static void unterminated(struct pp *p, const struct src_loc *at)
+{
+	diag(p->x.s, "parse error", at,
+	     "unterminated preprocessor conditional, expected '%%)'");
+}
+
+static void push_cond(struct pp *p, const struct tok *at, bool in_else)
+{
+	if (p->nconds == p->capconds) {
+		p->capconds = p->capconds ? p->capconds * 2 : 8;
+		p->conds = xrealloc(p->conds, sizeof(*p->conds) * (size_t)p->capconds);
+	}
+	p->conds[p->nconds].at = at->loc;
+	p->conds[p->nconds].in_else = in_else;
+	p->nconds++;
+}
+
+/* %( COND %? ...: evaluate COND, then emit or skip the first branch */
+static void stream_if(struct pp *p, const struct tok *at)
+{
+	struct vec cond = { 0 };
+	int depth = 0, r;
+	bool ok, b;
+	struct tok t;
+
+	for (;;) {
+		raw_next(p, &t);
+		if (t.kind == END_OF_FILE || (t.kind == PP_END && depth == 0)) {
+			perr(&p->x, at, "expected '%%?' in preprocessor conditional%s", "");
+			vec_free(&cond);
+			/* like an unusable conditional: nothing after it is read */
+			while (t.kind != END_OF_FILE)
+				raw_next(p, &t);
+			vec_push(&p->back, keep(p, &t));
+			return;
+		}
+		if (t.kind == PP_THEN && depth == 0)
+			break;
+		if (t.kind == PP_IF)
+			depth++;
+		else if (t.kind == PP_END)
+			depth--;
+		vec_push(&cond, keep(p, &t));
+	}
+	b = pp_eval(&p->x, (struct tok *)at, (struct tok **)cond.v, cond.n, NULL, &ok);
+	vec_free(&cond);
+	if (!ok) {
+		if (skip_branch(p, false, false) == END_OF_FILE)
+			unterminated(p, &at->loc);
+		return;
+	}
+	if (b) {
+		push_cond(p, at, false);
+		return;
+	}
+	r = skip_branch(p, true, false);
+	if (r == END_OF_FILE)
+		unterminated(p, &at->loc);
+	else if (r == PP_ELSE)
+		push_cond(p, at, true);
+}
+
+/* @define at the top level: gather its tokens, let pp_define read them,
+ * and give back what it did not take */
+static void stream_define(struct pp *p, const struct tok *at)
+{
+	struct vec v = { 0 };
+	struct tok t;
+	int k;
+
+	vec_push(&v, keep(p, at));
+	raw_next(p, &t);
+	vec_push(&v, keep(p, &t));
+	if (t.kind == IDENT) {
+		raw_next(p, &t);
+		vec_push(&v, keep(p, &t));
+		if (t.kind == '(') {
+			do {
+				raw_next(p, &t);
+				vec_push(&v, keep(p, &t));
+			} while (t.kind == IDENT || t.kind == ',');
+			if (t.kind == ')') {
+				raw_next(p, &t);
+				vec_push(&v, keep(p, &t));
+			}
+		}
+		if (t.kind == PP_IF) {
+			int depth = 1;
+
+			while (depth && t.kind != END_OF_FILE) {
+				raw_next(p, &t);
+				vec_push(&v, keep(p, &t));
+				if (t.kind == PP_IF)
+					depth++;
+				else if (t.kind == PP_END)
+					depth--;
+			}
+		}
+	}
+	k = pp_define(&p->x, (struct tok **)v.v, v.n, 0, true);
+	if (k < v.n)
+		push_back(p, (struct tok **)v.v, k, v.n);
+	vec_free(&v);
+}
+
+/* @name at the top level: a macro use, an operator, or an error */
+static void stream_at(struct pp *p, const struct tok *at)
+{
+	const struct pp_macro *m;
+	struct vec v = { 0 }, out = { 0 };
+	struct tok t;
+	int k;
+
+	if (!strcmp(at->text, "define")) {
+		stream_define(p, at);
+		return;
+	}
+	m = find_macro(&p->x, at->text);
+	if (m) {
+		vec_push(&v, keep(p, at));
+		if (m->params.n) {
+			raw_next(p, &t);
+			vec_push(&v, keep(p, &t));
+			if (t.kind == '(')
+				collect_group(p, &v);
+		}
+		k = pp_invoke(&p->x, (struct tok **)v.v, v.n, 0, m, &out, NULL);
+		if (k >= 0 && k < v.n)
+			push_back(p, (struct tok **)v.v, k, v.n);
+		vec_free(&v);
+		emit_vec(p, &out);
+		return;
+	}
+	k = at_kind(at->text);
+	if (!k) {
+		perr(&p->x, at, "unknown macro or operator '@%s'", at->text);
+		/* skip its arguments too */
+		raw_next(p, &t);
+		vec_push(&v, keep(p, &t));
+		if (t.kind != '(' || !collect_group(p, &v))
+			push_back(p, (struct tok **)v.v, 0, v.n);
+		vec_free(&v);
+		return;
+	}
+	t = *at;
+	t.kind = k;
+	emit(p, &t);
+}
+
+/* read raw tokens until some output is queued */
+static void fill(struct pp *p)
+{
+	struct tok t;
+	struct vec out = { 0 };
+
+	while (p->qh == p->qn) {
+		p->qh = p->qn = 0;
+		raw_next(p, &t);
+		switch (t.kind) {
+		case END_OF_FILE:
+			if (p->nconds) {
+				unterminated(p, &p->conds[p->nconds - 1].at);
+				p->nconds = 0;
+			}
+			emit(p, &t);
+			vec_push(&p->back, keep(p, &t));
+			return;
+		case PP_IF:
+			stream_if(p, &t);
+			break;
+		case PP_ELSE:
+			if (p->nconds && !p->conds[p->nconds - 1].in_else) {
+				if (skip_branch(p, false, true) == END_OF_FILE)
+					unterminated(p, &p->conds[p->nconds - 1].at);
+				p->nconds--;
+				break;
+			}
+			if (p->nconds)
+				perr(&p->x, &t, "invalid conditional - duplicate '%s'", "%:");
+			perr(&p->x, &t, "'%s' outside a preprocessor conditional", t.text);
+			break;
+		case PP_END:
+			if (p->nconds) {
+				p->nconds--;
+				break;
+			}
+			perr(&p->x, &t, "'%s' outside a preprocessor conditional", t.text);
+			break;
+		case PP_THEN:
+			perr(&p->x, &t, "'%s' outside a preprocessor conditional", t.text);
+			break;
+		case ARG_NUM:
+		case ARG_STR:
+			pp_arg(&p->x, &t, &out);
+			emit_vec(p, &out);
+			break;
+		case AT_IDENT:
+			stream_at(p, &t);
+			break;
+		default:
+			emit(p, &t);
+			break;
+		}
+	}
+}
+
+struct pp *pp_open(struct session *s, const struct src_file *src,
+		   struct arena *scratch, bool stpm)
+{
+	struct pp *p = xcalloc(1, sizeof(*p));
+
+	p->x.s = s;
+	p->x.st = pp_state(s);
+	p->x.local = stpm ? &p->x.st->macros : &p->local;
+	p->scratch = stpm ? &s->arena : scratch;
+	p->lx = lex_open(s, src);
+	return p;
+}
+
+const struct tok *pp_peek(struct pp *p)
+{
+	if (p->qh == p->qn)
+		fill(p);
+	return &p->q[p->qh];
+}
+
+void pp_next(struct pp *p, struct tok *t)
+{
+	if (p->qh == p->qn)
+		fill(p);
+	*t = p->q[p->qh];
+	if (t->kind != END_OF_FILE) {
+		p->qh++;
+		p->nout++;
+	}
+}
+
+void pp_drain(struct pp *p)
+{
+	struct tok t;
+
+	do
+		pp_next(p, &t);
+	while (t.kind != END_OF_FILE);
+}
+
+void pp_close(struct pp *p, int *nraw, int *nout)
+{
+	if (nraw)
+		*nraw = lex_count(p->lx);
+	if (nout)
+		*nout = p->nout;
+	lex_close(p->lx);
+	if (p->x.local == &p->local) {
+		vec_each(&p->local, i) {
+			struct pp_macro *m = vec_get(&p->local, i);
 
 			vec_free(&m->params);
 		}
 	}
-	vec_free(&local);
+	vec_free(&p->local);
+	vec_free(&p->back);
+	free(p->conds);
+	free(p->q);
+	free(p);
 }

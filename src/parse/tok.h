@@ -20,26 +20,41 @@ struct session;
 
 struct tok {
 	int kind;		/* bison token kind (grammar.tab.h) */
+	bool space_before;	/* whitespace/comment between this and previous */
 	const char *text;	/* source spelling; decoded value for STRING,
 				   name without sigil for TARGET/AT_* */
 	int64_t num;		/* NUMBER value; ARG index (-1 for $#/@#) */
 	struct src_loc loc;
-	bool space_before;	/* whitespace/comment between this and previous */
 };
 
-/* lexer.l: scan a whole file into raw tokens (struct tok * in *out, the
- * last one END_OF_FILE).  The tokens themselves are allocated in toks (a
- * scratch arena the caller may free after parsing); their texts live in the
- * session arena.  Returns the number of errors. */
+/* lexer.l: the raw scanner, one token at a time.  Token texts live in the
+ * session arena.  src->text is scanned in place when src->lexbuf says it is
+ * followed by a second NUL; otherwise flex works on a copy. */
 struct arena;
+struct lexer;
+struct lexer *lex_open(struct session *s, const struct src_file *src);
+int lex_next(struct lexer *lx, struct tok *t);	/* fills t, returns its kind;
+						   END_OF_FILE for ever at the end */
+int lex_count(const struct lexer *lx);		/* tokens so far, without EOF */
+int lex_close(struct lexer *lx);		/* frees; returns the error count */
+/* the whole file at once (struct tok * in *out, allocated in toks, the last
+ * one END_OF_FILE): for command-line arguments.  Returns the error count. */
 int lex_file(struct session *s, const struct src_file *src, struct vec *out,
 	     struct arena *toks);
 
-/* pp.c: preprocess a raw token vector (ending with END_OF_FILE) into *out.
- * stpm: the file is an .stpm macro file: its @define macros become visible
- * to every later file, and its other tokens are dropped. */
-void pp_run(struct session *s, const struct src_file *src, struct vec *in,
-	    struct vec *out, bool stpm);
+/* pp.c: the preprocessor as a token stream over a lexer.  Tokens it keeps
+ * (macro bodies, conditions) are copied into scratch, which must live as long
+ * as the stream; stpm: the file is an .stpm macro file: its @define macros
+ * become visible to every later file (kept in the session arena), and its
+ * other tokens are dropped (pp_drain). */
+struct pp;
+struct pp *pp_open(struct session *s, const struct src_file *src,
+		   struct arena *scratch, bool stpm);
+const struct tok *pp_peek(struct pp *p);	/* the next token, not consumed */
+void pp_next(struct pp *p, struct tok *t);	/* consume it into t */
+void pp_drain(struct pp *p);			/* consume everything */
+/* close; *nraw, *nout: tokens read from the file, handed out (no EOF) */
+void pp_close(struct pp *p, int *nraw, int *nout);
 
 /* a short human form of a token, for "found X" messages */
 const char *tok_describe(struct session *s, const struct tok *t);
