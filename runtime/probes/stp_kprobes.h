@@ -8,6 +8,12 @@
  * exported reference symbol) and calls stp_kprobes_register() once at
  * session start: the kernel's batch registration first, and when that
  * fails, one at a time, so that one bad point only costs a warning.
+ *
+ * Each registration costs milliseconds under emulation (the kernel checks
+ * the address against long lists, and arming a kprobe on an ftrace site
+ * updates every ftrace record), so an entry point and a return point of
+ * the same function share one kretprobe, and a point known by both symbol
+ * and address is registered by address (no kallsyms_lookup_name()).
  */
 #ifndef STP_KPROBES_H
 #define STP_KPROBES_H
@@ -27,7 +33,8 @@ typedef void (*stp_kprobe_entry_fn)(const struct stp_kprobe *kp,
 struct stp_kprobe {
 	const char *symbol;		/* "vfs_read", "ext4:ext4_file_open" */
 	unsigned long offset;		/* from symbol */
-	unsigned long addr;		/* when symbol is NULL */
+	unsigned long addr;		/* when symbol is NULL; else 0 or the
+					 * link-time address of symbol+offset */
 	unsigned char relocate;		/* addr is a link-time address */
 	unsigned char ret;		/* kretprobe */
 	unsigned char optional;		/* failures stay quiet */
@@ -39,6 +46,8 @@ struct stp_kprobe {
 	size_t entry_size;
 	/* runtime state */
 	bool registered;
+	bool merged;			/* entry point run by a kretprobe's */
+	struct stp_kprobe *call;	/* kretprobe: that entry point */
 	struct stp_probe self;		/* *probe with this point's pp */
 	union {
 		struct kprobe kp;
@@ -124,9 +133,32 @@ static int stp_kretprobe_entry(struct kretprobe_instance *ri,
 {
 	struct stp_kprobe *p = stp_kprobe_of_ri(ri);
 
+	if (p && p->call)
+		stp_kprobe_fire(p->call, regs, NULL);
 	if (p && p->entry)
 		p->entry(p, regs, ri->data);
 	return 0;
+}
+
+/*
+ * A point known by symbol and by link-time address: is the relocated
+ * address that symbol + offset in the running kernel?  Then it is used,
+ * which spares the kernel a kallsyms_lookup_name(), a linear scan of
+ * every symbol name (milliseconds each under emulation).
+ */
+static bool stp_kprobe_addr_ok(const struct stp_kprobe *p)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	size_t l = strlen(p->symbol);
+	char *end;
+
+	if (!p->addr || !p->relocate || strchr(p->symbol, ':'))
+		return false;
+	sprint_symbol(sym, p->addr - stp_kaslr_delta);
+	if (strncmp(sym, p->symbol, l) || sym[l] != '+')
+		return false;
+	return simple_strtoul(sym + l + 1, &end, 16) == p->offset &&
+	       *end == '/';
 }
 
 static void stp_kprobe_prepare(struct stp_kprobe *p)
@@ -137,7 +169,9 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 	p->registered = false;
 	p->self = *p->probe;
 	p->self.pp = p->pp;
-	if (p->symbol) {
+	if (p->symbol && stp_kprobe_addr_ok(p)) {
+		kp->addr = (kprobe_opcode_t *)(p->addr - stp_kaslr_delta);
+	} else if (p->symbol) {
 		kp->symbol_name = p->symbol;
 		kp->offset = p->offset;
 	} else {
@@ -148,7 +182,11 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 	if (p->ret) {
 		p->u.rp.handler = stp_kretprobe_ret;
 		p->u.rp.maxactive = p->maxactive;
-		if (p->entry) {
+		/* a missed return would now miss its call too */
+		if (p->call && p->maxactive <= 0)
+			p->u.rp.maxactive = max_t(int, 20,
+						  4 * num_possible_cpus());
+		if (p->entry || p->call) {
 			p->u.rp.entry_handler = stp_kretprobe_entry;
 			p->u.rp.data_size = p->entry_size;
 		}
@@ -188,6 +226,35 @@ static int stp_kprobe_register_one(struct stp_kprobe *p)
 }
 
 /*
+ * An entry point and a return point at the same function entry: the
+ * kretprobe's entry handler runs the entry point too, which saves one
+ * registration (milliseconds: the kernel checks each new address against
+ * long lists) and one unregistration.
+ */
+static void stp_kprobes_pair(struct stp_kprobe *ps, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		ps[i].merged = false;
+		ps[i].call = NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (ps[i].ret || !ps[i].symbol || ps[i].offset)
+			continue;
+		for (j = 0; j < n; j++) {
+			if (!ps[j].ret || ps[j].call || !ps[j].symbol ||
+			    ps[j].offset || ps[j].maxactive > 0 ||
+			    strcmp(ps[i].symbol, ps[j].symbol))
+				continue;
+			ps[j].call = &ps[i];
+			ps[i].merged = true;
+			break;
+		}
+	}
+}
+
+/*
  * Register n points: entry ones in one register_kprobes() batch, return
  * ones in one register_kretprobes() batch; a failed batch is retried one
  * by one and the failures reported as warnings.  Returns 0 when at least
@@ -198,7 +265,7 @@ static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
 {
 	void **batch;
 	unsigned int i, nb, ok = 0;
-	int rc, last = 0;
+	int rc, one, last = 0;
 	int pass;
 
 	if (!n)
@@ -206,11 +273,12 @@ static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
 	batch = kvmalloc_array(n, sizeof(*batch), GFP_KERNEL);
 	if (!batch)
 		return -ENOMEM;
+	stp_kprobes_pair(ps, n);
 	for (i = 0; i < n; i++)
 		stp_kprobe_prepare(&ps[i]);
 	for (pass = 0; pass < 2; pass++) {	/* kprobes, then kretprobes */
 		for (i = 0, nb = 0; i < n; i++)
-			if (ps[i].ret == pass)
+			if (ps[i].ret == pass && !ps[i].merged)
 				batch[nb++] = pass ? (void *)&ps[i].u.rp :
 						     (void *)&ps[i].u.kp;
 		if (!nb)
@@ -218,9 +286,7 @@ static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
 		rc = pass ? register_kretprobes((struct kretprobe **)batch, nb)
 			  : register_kprobes((struct kprobe **)batch, nb);
 		for (i = 0; i < n; i++) {
-			int one;
-
-			if (ps[i].ret != pass)
+			if (ps[i].ret != pass || ps[i].merged)
 				continue;
 			if (!rc) {
 				ps[i].registered = true;
@@ -233,6 +299,16 @@ static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
 		}
 	}
 	kvfree(batch);
+	/* a merged entry point whose kretprobe failed: on its own */
+	for (i = 0; i < n; i++) {
+		if (!ps[i].ret || !ps[i].call || ps[i].registered)
+			continue;
+		ps[i].call->merged = false;
+		one = stp_kprobe_register_one(ps[i].call);
+		if (one && !ps[i].call->optional)
+			last = one;
+		ps[i].call = NULL;
+	}
 	for (i = 0; i < n; i++)
 		ok += ps[i].registered;
 	return ok ? 0 : last;	/* only optional ones failed: run anyway */

@@ -37,6 +37,7 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 	struct session *s = tx_session(tx);
 	const char *tab = tx_unique(tx, "stp_kp");
 	struct strbuf sb = { 0 }, reg = { 0 }, unreg = { 0 };
+	const struct ksym *ref = kaslr_ref(s);
 	bool relocate = false;
 
 	sb_printf(&sb, "#include \"probes/stp_kprobes.h\"\n\n"
@@ -57,6 +58,13 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 			if (dp->num[2])
 				sb_printf(&sb, ", .offset = 0x%" PRIx64 "UL",
 					  (uint64_t)dp->num[2]);
+			/* the address too (DWARF points): checked against
+			 * the symbol at run time, it saves a name lookup */
+			if (!dp->module && dp->num[1] && ref) {
+				sb_printf(&sb, ", .addr = 0x%" PRIx64 "UL, "
+					  ".relocate = 1", (uint64_t)dp->num[1]);
+				relocate = true;
+			}
 		} else {
 			sb_printf(&sb, ".addr = 0x%" PRIx64 "UL",
 				  (uint64_t)dp->num[1]);
@@ -88,13 +96,9 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 	sb_puts(&sb, "};\n");
 	tx_printf(tx, "%s", sb_str(&sb));
 
-	if (relocate) {
-		const struct ksym *k = kaslr_ref(s);
-
-		if (k)
-			sb_printf(&reg, "(STP_KASLR_INIT(%s, 0x%" PRIx64
-				  "UL), 0), ", k->name, k->addr);
-	}
+	if (relocate && ref)
+		sb_printf(&reg, "(STP_KASLR_INIT(%s, 0x%" PRIx64 "UL), 0), ",
+			  ref->name, ref->addr);
 	sb_printf(&reg, "stp_kprobes_register(%s, %d)", tab, derived->n);
 	sb_printf(&unreg, "stp_kprobes_unregister(%s, %d)", tab, derived->n);
 	tx_on_register(tx, sb_str(&reg), sb_str(&unreg));
