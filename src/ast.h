@@ -292,4 +292,7 @@ struct ast_file {
 	struct vec embeds;	/* struct ast_embed * */
 };
 
+/* an operator's spelling in the script language ("?" if none) */
+const char *ast_op_text(enum ast_op op);
+
 #endif /* STAP_AST_H */

@@ -10,40 +10,6 @@
 #include "elaborate/elab_int.h"
 #include "session.h"
 
-static const char *opname(enum ast_op op)
-{
-	switch (op) {
-	case OP_ADD: case OP_PLUS: return "+";
-	case OP_SUB: case OP_NEG: return "-";
-	case OP_MUL: return "*";
-	case OP_DIV: return "/";
-	case OP_MOD: return "%";
-	case OP_SHL: return "<<";
-	case OP_SHR: return ">>";
-	case OP_AND: return "&";
-	case OP_OR: return "|";
-	case OP_XOR: return "^";
-	case OP_LAND: return "&&";
-	case OP_LOR: return "||";
-	case OP_EQ: return "==";
-	case OP_NE: return "!=";
-	case OP_LT: return "<";
-	case OP_LE: return "<=";
-	case OP_GT: return ">";
-	case OP_GE: return ">=";
-	case OP_CONCAT: return ".";
-	case OP_MATCH: return "=~";
-	case OP_NMATCH: return "!~";
-	case OP_NOT: return "!";
-	case OP_BNOT: return "~";
-	case OP_INC: return "++";
-	case OP_DEC: return "--";
-	case OP_ASSIGN: return "=";
-	case OP_STATS_ADD: return "<<<";
-	default: return "?";
-	}
-}
-
 /* stap's mangled names for globals and functions in -v bodies */
 static void put_mangled(struct strbuf *sb, const char *name, bool priv,
 			const struct src_file *file)
@@ -170,12 +136,12 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 		sb_putc(sb, ')');
 		break;
 	case E_UNARY:
-		sb_puts(sb, opname(e->op));
+		sb_puts(sb, ast_op_text(e->op));
 		paren(sb, e->a);
 		break;
 	case E_BINARY:
 		paren(sb, e->a);
-		sb_printf(sb, " %s ", opname(e->op));
+		sb_printf(sb, " %s ", ast_op_text(e->op));
 		paren(sb, e->b);
 		break;
 	case E_TERNARY:
@@ -188,17 +154,17 @@ void print_expr(struct strbuf *sb, const struct expr *e)
 	case E_ASSIGN:
 		paren(sb, e->a);
 		if (e->op == OP_ASSIGN || e->op == OP_STATS_ADD)
-			sb_printf(sb, " %s ", opname(e->op));
+			sb_printf(sb, " %s ", ast_op_text(e->op));
 		else
-			sb_printf(sb, " %s= ", opname(e->op));
+			sb_printf(sb, " %s= ", ast_op_text(e->op));
 		paren(sb, e->b);
 		break;
 	case E_INCDEC:
 		if (!e->postfix)
-			sb_puts(sb, opname(e->op));
+			sb_puts(sb, ast_op_text(e->op));
 		paren(sb, e->a);
 		if (e->postfix)
-			sb_puts(sb, opname(e->op));
+			sb_puts(sb, ast_op_text(e->op));
 		break;
 	case E_IN:
 		sb_putc(sb, '[');

@@ -71,43 +71,6 @@ static void put_num(struct strbuf *sb, int64_t n)
 static void pr_expr(struct strbuf *sb, const struct expr *e, int need);
 static void pr_stmt(struct strbuf *sb, const struct stmt *st, int ind);
 
-static const char *op_text(enum ast_op op)
-{
-	switch (op) {
-	case OP_ADD: return "+";
-	case OP_SUB: return "-";
-	case OP_MUL: return "*";
-	case OP_DIV: return "/";
-	case OP_MOD: return "%";
-	case OP_SHL: return "<<";
-	case OP_SHR: return ">>";
-	case OP_AND: return "&";
-	case OP_OR: return "|";
-	case OP_XOR: return "^";
-	case OP_LAND: return "&&";
-	case OP_LOR: return "||";
-	case OP_EQ: return "==";
-	case OP_NE: return "!=";
-	case OP_LT: return "<";
-	case OP_LE: return "<=";
-	case OP_GT: return ">";
-	case OP_GE: return ">=";
-	case OP_CONCAT: return ".";
-	case OP_MATCH: return "=~";
-	case OP_NMATCH: return "!~";
-	case OP_NEG: return "-";
-	case OP_NOT: return "!";
-	case OP_BNOT: return "~";
-	case OP_PLUS: return "+";
-	case OP_INC: return "++";
-	case OP_DEC: return "--";
-	case OP_ASSIGN: return "=";
-	case OP_STATS_ADD: return "<<<";
-	case OP_ADDR: return "&";
-	default: return "?";
-	}
-}
-
 static int bin_prec(enum ast_op op)
 {
 	switch (op) {
@@ -243,14 +206,14 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		put_c(sb, ')');
 		break;
 	case E_UNARY:
-		pr_prefix(sb, op_text(e->op), e->a, P_UNARY);
+		pr_prefix(sb, ast_op_text(e->op), e->a, P_UNARY);
 		break;
 	case E_BINARY: {
 		int p = bin_prec(e->op);
 
 		pr_expr(sb, e->a, p);
 		put_c(sb, ' ');
-		put_s(sb, op_text(e->op));
+		put_s(sb, ast_op_text(e->op));
 		put_c(sb, ' ');
 		pr_expr(sb, e->b, p + 1);
 		break;
@@ -266,16 +229,16 @@ static void pr_expr_raw(struct strbuf *sb, const struct expr *e)
 		pr_expr(sb, e->a, P_TERNARY);
 		put_c(sb, ' ');
 		if (e->op != OP_ASSIGN && e->op != OP_STATS_ADD)
-			put_s(sb, op_text(e->op));
+			put_s(sb, ast_op_text(e->op));
 		put_s(sb, e->op == OP_STATS_ADD ? "<<< " : "= ");
 		pr_expr(sb, e->b, P_ASSIGN);
 		break;
 	case E_INCDEC:
 		if (e->postfix) {
 			pr_expr(sb, e->a, P_VALUE);
-			put_s(sb, op_text(e->op));
+			put_s(sb, ast_op_text(e->op));
 		} else {
-			pr_prefix(sb, op_text(e->op), e->a, P_VALUE);
+			pr_prefix(sb, ast_op_text(e->op), e->a, P_VALUE);
 		}
 		break;
 	case E_IN:

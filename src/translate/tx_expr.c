@@ -48,40 +48,6 @@ bool tx_pure(const struct expr *e)
 	}
 }
 
-static const char *op_c(enum ast_op op)
-{
-	switch (op) {
-	case OP_ADD: return "+";
-	case OP_SUB: return "-";
-	case OP_MUL: return "*";
-	case OP_DIV: return "/";
-	case OP_MOD: return "%";
-	case OP_SHL: return "<<";
-	case OP_SHR: return ">>";
-	case OP_AND: return "&";
-	case OP_OR: return "|";
-	case OP_XOR: return "^";
-	case OP_LAND: return "&&";
-	case OP_LOR: return "||";
-	case OP_EQ: return "==";
-	case OP_NE: return "!=";
-	case OP_LT: return "<";
-	case OP_LE: return "<=";
-	case OP_GT: return ">";
-	case OP_GE: return ">=";
-	case OP_CONCAT: return ".";
-	case OP_MATCH: return "=~";
-	case OP_NMATCH: return "!~";
-	case OP_NEG: return "-";
-	case OP_NOT: return "!";
-	case OP_BNOT: return "~";
-	case OP_PLUS: return "+";
-	case OP_INC: return "++";
-	case OP_DEC: return "--";
-	default: return "?";
-	}
-}
-
 /* a fresh C temporary name */
 static const char *newvar(struct tx *tx, char *buf, size_t n)
 {
@@ -192,7 +158,7 @@ static void near_op(struct tx *tx, struct strbuf *sb, const struct expr *e)
 {
 	char what[64];
 
-	snprintf(what, sizeof(what), "operator '%s'", op_c(e->op));
+	snprintf(what, sizeof(what), "operator '%s'", ast_op_text(e->op));
 	tx_near(tx, sb, what, &e->loc);
 }
 
@@ -228,7 +194,7 @@ static void binary(struct tx *tx, struct strbuf *sb, struct expr *e)
 	if (e->op == OP_LAND || e->op == OP_LOR) {
 		sb_puts(sb, "(");
 		tx_expr(tx, sb, e->a);
-		sb_printf(sb, " %s ", op_c(e->op));
+		sb_printf(sb, " %s ", ast_op_text(e->op));
 		tx_expr(tx, sb, e->b);
 		sb_puts(sb, ")");
 		return;
@@ -269,13 +235,13 @@ static void binary(struct tx *tx, struct strbuf *sb, struct expr *e)
 	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
 		if (str)
 			sb_printf(sb, "(strcmp(%s, %s) %s 0)", sb_str(&o.a),
-				  sb_str(&o.b), op_c(e->op));
+				  sb_str(&o.b), ast_op_text(e->op));
 		else
-			sb_printf(sb, "(%s %s %s)", sb_str(&o.a), op_c(e->op),
+			sb_printf(sb, "(%s %s %s)", sb_str(&o.a), ast_op_text(e->op),
 				  sb_str(&o.b));
 		break;
 	default:
-		sb_printf(sb, "(%s %s %s)", sb_str(&o.a), op_c(e->op), sb_str(&o.b));
+		sb_printf(sb, "(%s %s %s)", sb_str(&o.a), ast_op_text(e->op), sb_str(&o.b));
 		break;
 	}
 	if (o.wrapped)
@@ -349,7 +315,7 @@ static void assign(struct tx *tx, struct strbuf *sb, struct expr *e)
 	}
 	if (tx_pure(e->b) && e->op != OP_DIV && e->op != OP_MOD &&
 	    e->op != OP_SHL && e->op != OP_SHR) {
-		sb_printf(sb, "(%s %s= ", sb_str(&lv), op_c(e->op));
+		sb_printf(sb, "(%s %s= ", sb_str(&lv), ast_op_text(e->op));
 		tx_expr(tx, sb, e->b);
 		sb_puts(sb, ")");
 		sb_free(&lv);
@@ -374,7 +340,7 @@ static void assign(struct tx *tx, struct strbuf *sb, struct expr *e)
 			  e->op == OP_SHL ? "shl" : "shr", sb_str(&lv), v);
 		break;
 	default:
-		sb_printf(sb, "%s %s= %s; })", sb_str(&lv), op_c(e->op), v);
+		sb_printf(sb, "%s %s= %s; })", sb_str(&lv), ast_op_text(e->op), v);
 		break;
 	}
 	sb_free(&lv);
