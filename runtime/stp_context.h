@@ -468,7 +468,7 @@ static void __maybe_unused stp_rt_stopped(void)
 		char msg[128];
 
 		scnprintf(msg, sizeof(msg),
-			  "Skipped due to global '%s' lock timeout: %d",
+			  "Skipped due to global '__global_%s' lock timeout: %d",
 			  stp_rt.lock_timeout ? stp_rt.lock_timeout : "?",
 			  atomic_read(&stp_rt.skipped_lock));
 		stp_transport_warn(msg);
