@@ -69,7 +69,10 @@ chk flood-in-order '[ $rc = 0 ]' '[ "$n" = 20000 ]' '[ "$ordered" = ok ]' \
 	'! has $E "transport failures"'
 
 staprun -s 1 stp_test.ko exit_at=25 flood=40000 flood_tick=6 >$O 2>$E & p=$!
-sleep 0.3; kill -STOP $(pidof stapio); sleep 1.2; kill -CONT $(pidof stapio)
+# stop the reader from tick 2 (probes running) until well after the flood
+# at tick 6, however long the module took to load
+i=0; until grep -q '^tick 2 ' $O 2>/dev/null || [ $i -ge 300 ]; do sleep 0.05; i=$((i + 1)); done
+kill -STOP $(pidof stapio); sleep 1.5; kill -CONT $(pidof stapio)
 wait $p; rc=$?
 n=$(grep -c "^flood" $O)
 echo "drops: $n of 40000 flood lines arrived; $(grep transport $E)"
