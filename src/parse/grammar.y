@@ -13,7 +13,7 @@
 %define parse.error custom
 %locations
 %param {struct pctx *ctx}
-%expect 53
+%expect 50
 
 %code requires {
 #include "ast.h"
@@ -28,6 +28,21 @@ struct pctx;
 %code provides {
 int grammar_parse(struct pctx *ctx);
 }
+
+/* expression operators, loosest first (see "expressions" below) */
+%right '=' ADD_EQ SUB_EQ MUL_EQ DIV_EQ MOD_EQ SHL_EQ SHR_EQ AND_EQ OR_EQ XOR_EQ CAT_EQ OP_STATS
+%right '?' ':'
+%left LOR
+%left LAND
+%left '|'
+%left '^'
+%left '&'
+%left EQ NE '<' '>' LE GE MATCH NMATCH
+%left SHL SHR
+%left '.'
+%left '+' '-'
+%left '*' '/' '%'
+%precedence UNARY
 
 %union {
 	struct tok tok;		/* by value: tokens are not kept anywhere else */
@@ -82,8 +97,7 @@ static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
 %token <tok> '+' '-' '*' '/' '%' '<' '>' '=' '!' '~' '&' '|' '^' '?' ':' ';' ','
 %token <tok> '.' '(' ')' '[' ']' '{' '}' '$' '@'
 
-%type <e> expr opt_expr assign ternary lor land bor bxor band inexpr cmp shift
-%type <e> concat additive mult unary crement value literal comp_arg glob_init
+%type <e> expr opt_expr lo hi value literal comp_arg glob_init
 %type <e> strings target_base index_item hist primary
 %type <v> args opt_args index_list pp_list comps fe_keys params gvars
 %type <v> stmts brace_list
@@ -93,7 +107,7 @@ static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
 %type <tok> probe_kw func_kw comp_name keyword fieldname brace_group brace_item
 %type <var> gvar
 %type <fe> fe_head fe_key
-%type <i> assign_op cmp_op opt_type pp_flags sort_dir opt_wrap opt_private
+%type <i> opt_type pp_flags sort_dir opt_wrap opt_private
 
 /* free the heap parts of values dropped by error recovery */
 %destructor { rel_expr($$); } <e>
@@ -324,98 +338,71 @@ fe_limit: %empty		{ ctx->fe_limit = NULL; }
 	| LIMIT expr		{ ctx->fe_limit = $2; }
 	;
 
-/* ---- expressions, lowest precedence first ---- */
+/* ---- expressions ----
+ *
+ * Two levels instead of a rule per precedence level (which costs a
+ * reduction per level for every operand): "hi" holds the operators that
+ * bind tighter than 'in' (comparison, shift, '.', additive, multiplicative,
+ * unary, ++/--), "lo" the rest ('in', '&', '^', '|', '&&', '||', ?:,
+ * assignment); the %left/%right lines above order them.  'in' takes a hi
+ * operand and makes a lo, so "a in b == 1" stays an error and "a < b in c"
+ * is "(a < b) in c", as in stap.
+ */
 
-expr:	  assign ;
+expr:	  lo ;
 
-assign:	  ternary
-	| ternary assign_op assign	{ $$ = mk_assign(ctx, $1, $2, $3); }
-	;
-
-assign_op: '='			{ $$ = OP_ASSIGN; }
-	| ADD_EQ		{ $$ = OP_ADD; }
-	| SUB_EQ		{ $$ = OP_SUB; }
-	| MUL_EQ		{ $$ = OP_MUL; }
-	| DIV_EQ		{ $$ = OP_DIV; }
-	| MOD_EQ		{ $$ = OP_MOD; }
-	| SHL_EQ		{ $$ = OP_SHL; }
-	| SHR_EQ		{ $$ = OP_SHR; }
-	| AND_EQ		{ $$ = OP_AND; }
-	| OR_EQ			{ $$ = OP_OR; }
-	| XOR_EQ		{ $$ = OP_XOR; }
-	| CAT_EQ		{ $$ = OP_CONCAT; }
-	| OP_STATS		{ $$ = OP_STATS_ADD; }
-	;
-
-ternary:  lor
-	| lor '?' expr ':' ternary
-		{ $$ = mk_expr(ctx, E_TERNARY, &$1->loc); $$->a = $1; $$->b = $3; $$->c = $5; }
-	;
-
-lor:	  land
-	| lor LOR land		{ $$ = mk_bin(ctx, OP_LOR, $1, $3); }
-	;
-land:	  bor
-	| land LAND bor		{ $$ = mk_bin(ctx, OP_LAND, $1, $3); }
-	;
-bor:	  bxor
-	| bor '|' bxor		{ $$ = mk_bin(ctx, OP_OR, $1, $3); }
-	;
-bxor:	  band
-	| bxor '^' band		{ $$ = mk_bin(ctx, OP_XOR, $1, $3); }
-	;
-band:	  inexpr
-	| band '&' inexpr	{ $$ = mk_bin(ctx, OP_AND, $1, $3); }
-	;
-
-inexpr:	  cmp
-	| cmp IN IDENT		{ $$ = mk_in(ctx, NULL, $1, &$3, &$1->loc); }
+lo:	  hi
+	| hi IN IDENT		{ $$ = mk_in(ctx, NULL, $1, &$3, &$1->loc); }
 	| '[' index_list ']' IN IDENT
 				{ $$ = mk_in(ctx, $2, NULL, &$5, &$1.loc); }
-	| cmp IN hist		{ $$ = mk_in_hist(ctx, NULL, $1, $3, &$1->loc); }
+	| hi IN hist		{ $$ = mk_in_hist(ctx, NULL, $1, $3, &$1->loc); }
 	| '[' index_list ']' IN hist
 				{ $$ = mk_in_hist(ctx, $2, NULL, $5, &$1.loc); }
+	| lo '&' lo		{ $$ = mk_bin(ctx, OP_AND, $1, $3); }
+	| lo '^' lo		{ $$ = mk_bin(ctx, OP_XOR, $1, $3); }
+	| lo '|' lo		{ $$ = mk_bin(ctx, OP_OR, $1, $3); }
+	| lo LAND lo		{ $$ = mk_bin(ctx, OP_LAND, $1, $3); }
+	| lo LOR lo		{ $$ = mk_bin(ctx, OP_LOR, $1, $3); }
+	| lo '?' expr ':' lo
+		{ $$ = mk_expr(ctx, E_TERNARY, &$1->loc); $$->a = $1; $$->b = $3; $$->c = $5; }
+	| lo '=' lo		{ $$ = mk_assign(ctx, $1, OP_ASSIGN, $3); }
+	| lo ADD_EQ lo		{ $$ = mk_assign(ctx, $1, OP_ADD, $3); }
+	| lo SUB_EQ lo		{ $$ = mk_assign(ctx, $1, OP_SUB, $3); }
+	| lo MUL_EQ lo		{ $$ = mk_assign(ctx, $1, OP_MUL, $3); }
+	| lo DIV_EQ lo		{ $$ = mk_assign(ctx, $1, OP_DIV, $3); }
+	| lo MOD_EQ lo		{ $$ = mk_assign(ctx, $1, OP_MOD, $3); }
+	| lo SHL_EQ lo		{ $$ = mk_assign(ctx, $1, OP_SHL, $3); }
+	| lo SHR_EQ lo		{ $$ = mk_assign(ctx, $1, OP_SHR, $3); }
+	| lo AND_EQ lo		{ $$ = mk_assign(ctx, $1, OP_AND, $3); }
+	| lo OR_EQ lo		{ $$ = mk_assign(ctx, $1, OP_OR, $3); }
+	| lo XOR_EQ lo		{ $$ = mk_assign(ctx, $1, OP_XOR, $3); }
+	| lo CAT_EQ lo		{ $$ = mk_assign(ctx, $1, OP_CONCAT, $3); }
+	| lo OP_STATS lo	{ $$ = mk_assign(ctx, $1, OP_STATS_ADD, $3); }
 	;
 
-cmp:	  shift
-	| cmp cmp_op shift	{ $$ = mk_bin(ctx, $2, $1, $3); }
-	;
-
-cmp_op:	  '<' { $$ = OP_LT; } | '>' { $$ = OP_GT; } | LE { $$ = OP_LE; } | GE { $$ = OP_GE; }
-	| EQ { $$ = OP_EQ; } | NE { $$ = OP_NE; } | MATCH { $$ = OP_MATCH; }
-	| NMATCH { $$ = OP_NMATCH; }
-	;
-
-shift:	  concat
-	| shift SHL concat	{ $$ = mk_bin(ctx, OP_SHL, $1, $3); }
-	| shift SHR concat	{ $$ = mk_bin(ctx, OP_SHR, $1, $3); }
-	;
-
-concat:	  additive
-	| concat '.' additive	{ $$ = mk_bin(ctx, OP_CONCAT, $1, $3); }
-	;
-
-additive: mult
-	| additive '+' mult	{ $$ = mk_bin(ctx, OP_ADD, $1, $3); }
-	| additive '-' mult	{ $$ = mk_bin(ctx, OP_SUB, $1, $3); }
-	;
-
-mult:	  unary
-	| mult '*' unary	{ $$ = mk_bin(ctx, OP_MUL, $1, $3); }
+hi:	  value
+	| hi '<' hi		{ $$ = mk_bin(ctx, OP_LT, $1, $3); }
+	| hi '>' hi		{ $$ = mk_bin(ctx, OP_GT, $1, $3); }
+	| hi LE hi		{ $$ = mk_bin(ctx, OP_LE, $1, $3); }
+	| hi GE hi		{ $$ = mk_bin(ctx, OP_GE, $1, $3); }
+	| hi EQ hi		{ $$ = mk_bin(ctx, OP_EQ, $1, $3); }
+	| hi NE hi		{ $$ = mk_bin(ctx, OP_NE, $1, $3); }
+	| hi MATCH hi		{ $$ = mk_bin(ctx, OP_MATCH, $1, $3); }
+	| hi NMATCH hi		{ $$ = mk_bin(ctx, OP_NMATCH, $1, $3); }
+	| hi SHL hi		{ $$ = mk_bin(ctx, OP_SHL, $1, $3); }
+	| hi SHR hi		{ $$ = mk_bin(ctx, OP_SHR, $1, $3); }
+	| hi '.' hi		{ $$ = mk_bin(ctx, OP_CONCAT, $1, $3); }
+	| hi '+' hi		{ $$ = mk_bin(ctx, OP_ADD, $1, $3); }
+	| hi '-' hi		{ $$ = mk_bin(ctx, OP_SUB, $1, $3); }
+	| hi '*' hi		{ $$ = mk_bin(ctx, OP_MUL, $1, $3); }
 	/* stap reports division by 0 at the operator */
-	| mult '/' unary	{ $$ = mk_bin(ctx, OP_DIV, $1, $3); $$->loc = $2.loc; }
-	| mult '%' unary	{ $$ = mk_bin(ctx, OP_MOD, $1, $3); $$->loc = $2.loc; }
-	;
-
-unary:	  crement
-	| '-' unary		{ $$ = mk_unary(ctx, &$1, OP_NEG, $2); }
-	| '!' unary		{ $$ = mk_unary(ctx, &$1, OP_NOT, $2); }
-	| '~' unary		{ $$ = mk_unary(ctx, &$1, OP_BNOT, $2); }
-	| '+' unary		{ $$ = mk_unary(ctx, &$1, OP_PLUS, $2); }
-	| '&' unary		{ $$ = mk_addr(ctx, &$1, $2); }
-	;
-
-crement:  value
+	| hi '/' hi		{ $$ = mk_bin(ctx, OP_DIV, $1, $3); $$->loc = $2.loc; }
+	| hi '%' hi		{ $$ = mk_bin(ctx, OP_MOD, $1, $3); $$->loc = $2.loc; }
+	| '-' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_NEG, $2); }
+	| '!' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_NOT, $2); }
+	| '~' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_BNOT, $2); }
+	| '+' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_PLUS, $2); }
+	| '&' hi %prec UNARY	{ $$ = mk_addr(ctx, &$1, $2); }
 	| INC value		{ $$ = mk_incdec(ctx, &$1, OP_INC, $2, false); }
 	| DEC value		{ $$ = mk_incdec(ctx, &$1, OP_DEC, $2, false); }
 	| value INC		{ $$ = mk_incdec(ctx, &$2, OP_INC, $1, true); }
