@@ -114,6 +114,16 @@ chk already-loaded '[ $rc = 1 ]' '[ $r1 = 0 ]' \
 staprun stp_test.ko _stp_bufsize=0 >$O 2>$E; rc=$?
 chk bad-param '[ $rc = 1 ]' 'has $E "^ERROR: Couldn.t insert module"' 'gone stp_test'
 
+# Ctrl-C while the module is being loaded and started: at every moment of
+# the start-up, the run ends with status 0 and the module is removed
+for d in 0 0.01 0.03 0.06 0.1 0.2; do
+	staprun stp_test.ko exit_at=0 >$O 2>$E & p=$!
+	sleep $d; kill -INT $p; wait $p; rc=$?
+	gone stp_test || { echo "FAIL: transport-sigint-during-load: left loaded after ${d}s"; break; }
+	[ $rc = 0 ] || { echo "FAIL: transport-sigint-during-load: status $rc after ${d}s"; break; }
+done
+[ $d = 0.2 ] && gone stp_test && [ $rc = 0 ] && echo "PASS: transport-sigint-during-load"
+
 dmesg >$O; : >$E
 chk dmesg-clean '! grep -E "WARNING:|BUG:|Oops|Call Trace|refcount|leak" $O' \
 	'[ -z "$(ls /proc/stap)" ]'
