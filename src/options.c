@@ -196,8 +196,14 @@ static int one_opt(struct session *s, int c, const char *arg)
 	case 'W': s->warnings_fatal = true; break;
 	case 'u': s->unoptimized = true; break;
 	case 't': s->timing = true; break;
-	case 'b': s->bulk = true; break;
-	case 'F': case 'S': case 'P': break;	/* accepted; see doc/ */
+	case 'b': case 'F': case 'S':
+		/* refused rather than silently ignored: the output would not
+		 * be what the user asked for */
+		fprintf(stderr, "stap: -%c (%s) is not supported yet\n", c,
+			c == 'b' ? "bulk per-CPU output" :
+			c == 'F' ? "flight recorder" : "output file rotation");
+		return -1;
+	case 'P': break;	/* prologue searching: our DWARF probes always skip it */
 	case OPT_DISABLE_CACHE: s->disable_cache = true; break;
 	case OPT_CLEAN_CACHE: s->clean_cache = true; break;
 	case OPT_DUMP_FUNCS: s->dump = DUMP_FUNCTIONS; break;

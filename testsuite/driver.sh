@@ -20,6 +20,7 @@ check() { # name, then a command that must succeed
 check version sh -c "$STAP -V 2>&1 | grep -q 'Systemtap translator/driver'"
 check help sh -c "$STAP --help | grep -q -- '-p NUM'"
 check bad-option sh -c "! $STAP --bogus-option 2>$T/e; grep -q \"Try 'stap --help'\" $T/e"
+check refused-b sh -c "! $STAP -b -e '$HELLO' 2>$T/e; grep -q 'not supported yet' $T/e"
 check no-script sh -c "! $STAP 2>$T/e; grep -q 'A script must be specified' $T/e"
 check bad-pass sh -c "! $STAP -p 9 -e '$HELLO' 2>$T/e; grep -q 'invalid pass number' $T/e"
 check pass1-failed sh -c "! $STAP -p1 -e 'probe begin {' 2>$T/e; grep -q 'Pass 1: parse failed.  \[man error::pass1\]' $T/e"
