@@ -114,7 +114,7 @@ static int pass2(struct session *s)
 	struct elab_program *p;
 
 	ptime_start(&t);
-	if (elab_program(s) < 0 || s->errors)
+	if (elab_program(s) < 0 || elab_check_privilege(s) < 0 || s->errors)
 		return pass_failed(2, "analysis");
 	p = s->elab;
 	snprintf(what, sizeof(what), "%d probes, %d functions, %d embeds, %d globals",

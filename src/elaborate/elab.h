@@ -51,6 +51,8 @@ struct elab_program {
 
 /* Pass 2.  Sets s->elab.  Returns 0, or -1 after reporting errors. */
 int elab_program(struct session *s);
+/* --privilege: refuse what the level does not allow (after elab_program) */
+int elab_check_privilege(struct session *s);
 /* -p2 output */
 void elab_print(struct session *s, FILE *out);
 /* -l / -L: print matching points; returns 0 when at least one matched */
