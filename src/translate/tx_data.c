@@ -780,8 +780,7 @@ bool tx_data_assign(struct tx *tx, struct strbuf *sb, struct expr *e)
 		if (e->op == OP_DIV || e->op == OP_MOD) {
 			sb_printf(sb, "*%s = stp_%s(c, *%s, %s, ", p,
 				  e->op == OP_DIV ? "div" : "mod", p, val);
-			tx_near(tx, sb, e->op == OP_DIV ? "operator '/='" :
-				"operator '%='", &e->loc);
+			tx_near_rhs(tx, sb, e);
 			sb_puts(sb, "); ");
 			tx_check(tx, sb);
 		} else if (e->op == OP_SHL || e->op == OP_SHR) {

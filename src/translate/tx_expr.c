@@ -162,6 +162,23 @@ static void near_op(struct tx *tx, struct strbuf *sb, const struct expr *e)
 	tx_near(tx, sb, what, &e->loc);
 }
 
+/* x /= y, x %= y: stap 4.8 names the right operand's token */
+void tx_near_rhs(struct tx *tx, struct strbuf *sb, const struct expr *e)
+{
+	const struct expr *r = e->b;
+	char what[160];
+
+	if (r && (r->kind == E_IDENT || r->kind == E_CALL) && r->str) {
+		snprintf(what, sizeof(what), "identifier '%s'", r->str);
+		tx_near(tx, sb, what, &r->loc);
+	} else if (r && r->kind == E_NUM) {
+		snprintf(what, sizeof(what), "number '%lld'", (long long)r->num);
+		tx_near(tx, sb, what, &r->loc);
+	} else {
+		near_op(tx, sb, e);
+	}
+}
+
 /* s =~ "re": the regex is compiled now, matched at run time */
 static void regex(struct tx *tx, struct strbuf *sb, struct expr *e)
 {
@@ -329,7 +346,7 @@ static void assign(struct tx *tx, struct strbuf *sb, struct expr *e)
 	case OP_MOD:
 		sb_printf(sb, "int64_t %s = stp_%s(c, %s, %s, ", newvar(tx, r, sizeof(r)),
 			  e->op == OP_DIV ? "div" : "mod", sb_str(&lv), v);
-		near_op(tx, sb, e);
+		tx_near_rhs(tx, sb, e);
 		sb_puts(sb, "); ");
 		tx_check(tx, sb);
 		sb_printf(sb, "%s = %s; })", sb_str(&lv), r);

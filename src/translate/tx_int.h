@@ -72,6 +72,8 @@ void tx_cstr(struct strbuf *sb, const char *s);
 /* "operator '/' at file:1:2" as a C literal */
 void tx_near(struct tx *tx, struct strbuf *sb, const char *what,
 	     const struct src_loc *loc);
+/* the place of a division by 0 in x /= y: y's token (tx_expr.c) */
+void tx_near_rhs(struct tx *tx, struct strbuf *sb, const struct expr *e);
 void tx_line(struct tx *tx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
