@@ -24,12 +24,18 @@ STAPIO_OBJS  := $(STAPIO_SRCS:%.c=$(BUILD)/%.o)
 # (run_local looks there next to stap; staprun finds stapio next to itself)
 PROGS := stap $(if $(STAPRUN_SRCS),$(BUILD)/bin/staprun) $(if $(STAPIO_SRCS),$(BUILD)/bin/stapio)
 
-all: $(PROGS) $(if $(STAPRUN_SRCS),static) $(BUILD)/doc/stap.1
+all: $(PROGS) $(if $(STAPRUN_SRCS),static) $(BUILD)/doc/stap.1 $(BUILD)/doc/stapfuncs.3stap
 
 # the manual's limits section comes from the runtime headers that define them
 $(BUILD)/doc/stap.1: doc/stap.1.in tools/gen-limits $(shell find runtime -name '*.h')
 	@mkdir -p $(@D)
 	cp doc/stap.1.in $@.tmp && tools/gen-limits --update $@.tmp && mv $@.tmp $@
+
+# the tapset function reference comes from the tapsets' documentation blocks
+$(BUILD)/doc/stapfuncs.3stap: tools/gen-tapset-doc $(shell find tapset -name '*.stp')
+	@mkdir -p $(@D)
+	tools/gen-tapset-doc -m tapset | sed -e '1s/^\.TH TAPSET /.TH STAPFUNCS /' \
+		-e '3s/^tapset \\-/stapfuncs \\-/' > $@.tmp && mv $@.tmp $@
 
 stap: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
@@ -73,7 +79,7 @@ DATADIR := $(DESTDIR)$(PREFIX)/share/stap
 MANDIR  := $(DESTDIR)$(PREFIX)/share/man
 
 install: all static
-	install -d $(BINDIR) $(LIBEXEC) $(DATADIR) $(MANDIR)/man1 $(MANDIR)/man8 $(MANDIR)/man3
+	install -d $(BINDIR) $(LIBEXEC) $(DATADIR) $(MANDIR)/man1 $(MANDIR)/man8 $(MANDIR)/man3 $(MANDIR)/man7
 	install -m 755 stap $(BINDIR)/stap
 	$(if $(STAPRUN_SRCS),install -m 755 $(BUILD)/bin/staprun $(BINDIR)/staprun)
 	$(if $(STAPIO_SRCS),install -m 755 $(BUILD)/bin/stapio $(LIBEXEC)/stapio)
@@ -84,6 +90,8 @@ install: all static
 	install -m 644 $(BUILD)/doc/stap.1 $(MANDIR)/man1/stap.1
 	for m in $(wildcard doc/*.8); do install -m 644 $$m $(MANDIR)/man8/; done
 	for m in $(wildcard doc/*.3stap); do install -m 644 $$m $(MANDIR)/man3/; done
+	install -m 644 $(BUILD)/doc/stapfuncs.3stap $(MANDIR)/man3/stapfuncs.3stap
+	install -m 644 doc/stap-language.7 $(MANDIR)/man7/stap-language.7
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 doc/bash-completion/stap $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stap
 
@@ -91,7 +99,8 @@ uninstall:
 	rm -f $(BINDIR)/stap $(BINDIR)/staprun
 	rm -rf $(LIBEXEC) $(DATADIR)
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stap
-	rm -f $(MANDIR)/man1/stap.1 $(MANDIR)/man8/staprun.8 $(MANDIR)/man3/stapprobes.3stap
+	rm -f $(MANDIR)/man1/stap.1 $(MANDIR)/man8/staprun.8 $(MANDIR)/man3/stapprobes.3stap \
+	      $(MANDIR)/man3/stapfuncs.3stap $(MANDIR)/man7/stap-language.7
 
 check: all
 	@bash testsuite/run-all

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 T=$(mktemp -d /tmp/stp-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-for page in build/doc/stap.1 doc/*.8 doc/*.3stap; do
+for page in build/doc/stap.1 build/doc/stapfuncs.3stap doc/stap-language.7 doc/*.8 doc/*.3stap; do
 	[ -f "$page" ] || { echo "FAIL: man-$(basename $page): missing"; continue; }
 	if w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null) && [ -z "$w" ]; then
 		echo "PASS: man-$(basename $page)"
@@ -31,7 +31,8 @@ if ! make -s install PREFIX=$P >$T/inst.log 2>&1; then
 fi
 missing=
 for f in bin/stap bin/staprun libexec/stap/stapio share/stap/tapset share/stap/runtime/runtime.h \
-	 share/man/man1/stap.1 share/man/man8/staprun.8 share/bash-completion/completions/stap; do
+	 share/man/man1/stap.1 share/man/man8/staprun.8 share/man/man3/stapfuncs.3stap \
+	 share/man/man7/stap-language.7 share/bash-completion/completions/stap; do
 	[ -e "$P/$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ] && echo "PASS: install-layout" || echo "FAIL: install-layout: missing$missing"
