@@ -241,16 +241,18 @@ void parse_add_embed(struct pctx *ctx, struct tok *code)
 	vec_push(&ctx->file->embeds, e);
 }
 
+/* located at its first component */
 struct probe_point *mk_pp(struct pctx *ctx, struct vec *comps, int flags,
-			  struct expr *cond, const struct src_loc *loc)
+			  struct expr *cond)
 {
 	struct probe_point *p = NEW(ctx, struct probe_point);
+	const struct pp_comp *first = vec_get(comps, 0);
 
 	p->comps = *comps;
 	p->optional = flags & 1;
 	p->sufficient = flags & 2;
 	p->cond = cond;
-	p->loc = *loc;
+	p->loc = first->loc;
 	return p;
 }
 

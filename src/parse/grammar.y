@@ -3,25 +3,22 @@
  * grammar.y - the script language, pass 1.
  *
  * Tokens come from the preprocessor's stream (pp.c), not directly from
- * flex: yylex below pulls them one by one, and they live on bison's stack.  Every node gets the
- * location of its first token.  On a syntax error the rest of the current
- * top-level declaration is skipped (up to the next 'probe', 'function',
- * 'global', 'private' or top-level '%{'), like stap does, so that one run
- * reports one error per broken declaration.
+ * flex: yylex below pulls them one by one, and they live on bison's stack.
+ * Every node gets the location of its first token (taken from the tokens
+ * and nodes themselves: bison's own location stack is not used).  On a
+ * syntax error the rest of the current top-level declaration is skipped
+ * (up to the next 'probe', 'function', 'global', 'private' or top-level
+ * '%{'), like stap does, so that one run reports one error per broken
+ * declaration.
  */
 %define api.pure full
 %define parse.error custom
-%locations
 %param {struct pctx *ctx}
 %expect 50
 
 %code requires {
 #include "ast.h"
 #include "parse/tok.h"
-#define YYLTYPE struct src_loc
-#define YYLTYPE_IS_DECLARED 1
-#define YYLLOC_DEFAULT(Cur, Rhs, N) \
-	do { (Cur) = (N) ? YYRHSLOC(Rhs, 1) : YYRHSLOC(Rhs, 0); } while (0)
 struct pctx;
 }
 
@@ -67,8 +64,8 @@ int grammar_parse(struct pctx *ctx);
 #include "parse/pctx.h"
 #include "util/strbuf.h"
 
-static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pctx *ctx);
-static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg);
+static int yylex(YYSTYPE *lval, struct pctx *ctx);
+static void yyerror(struct pctx *ctx, const char *msg);
 }
 
 %token END_OF_FILE 0 "end of input"
@@ -169,9 +166,9 @@ pp_list:  pp			{ $$ = pvec(ctx); vec_push($$, $1); }
 	| pp_list ',' pp	{ $$ = $1; vec_push($$, $3); }
 	;
 
-pp:	  comps pp_flags	{ $$ = mk_pp(ctx, $1, $2, NULL, &@1); }
+pp:	  comps pp_flags	{ $$ = mk_pp(ctx, $1, $2, NULL); }
 	| comps pp_flags IF '(' expr ')'
-				{ $$ = mk_pp(ctx, $1, $2, $5, &@1); }
+				{ $$ = mk_pp(ctx, $1, $2, $5); }
 	;
 
 pp_flags: %empty		{ $$ = 0; }
@@ -490,16 +487,16 @@ index_item: expr
 %%
 
 /* hand the preprocessed tokens to bison */
-static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pctx *ctx)
+static int yylex(YYSTYPE *lval, struct pctx *ctx)
 {
 	pctx_next(ctx, &lval->tok);
-	*lloc = lval->tok.loc;
 	return lval->tok.kind;
 }
 
-static void yyerror(YYLTYPE *loc, struct pctx *ctx, const char *msg)
+/* only for bison's own failures (memory exhausted) */
+static void yyerror(struct pctx *ctx, const char *msg)
 {
-	diag(ctx->s, "parse error", loc, "%s", msg);
+	diag(ctx->s, "parse error", &ctx->last.loc, "%s", msg);
 }
 
 static int yyreport_syntax_error(const yypcontext_t *yctx, struct pctx *ctx)

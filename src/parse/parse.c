@@ -115,7 +115,6 @@ static const char *own_text(struct session *s, const char *text)
 struct ast_file *parse_file(struct session *s, const struct src_file *src)
 {
 	struct ast_file *file = arena_new(&s->arena, struct ast_file);
-	struct arena scratch = { 0 };
 	struct pctx ctx = { 0 };
 	int nraw, nout;
 
@@ -123,12 +122,11 @@ struct ast_file *parse_file(struct session *s, const struct src_file *src)
 	ctx.s = s;
 	ctx.src = src;
 	ctx.file = file;
-	ctx.pp = pp_open(s, src, &scratch, false);
+	ctx.pp = pp_open(s, src, false);
 	ctx.privileged = src->is_tapset || s->guru;
 	grammar_parse(&ctx);
 	pp_drain(ctx.pp);
 	pp_close(ctx.pp, &nraw, &nout);
-	arena_free(&scratch);
 	if (!src->is_tapset && (!nraw || !nout)) {
 		struct src_loc at = { .file = src, .line = 1, .col = 1 };
 
@@ -227,7 +225,7 @@ static void load_stpm(struct session *s)
 			continue;
 		}
 		src = new_src(s, path, text, true);
-		p = pp_open(s, src, NULL, true);	/* macros keep their tokens */
+		p = pp_open(s, src, true);	/* macros keep their tokens */
 		pp_drain(p);
 		pp_close(p, NULL, NULL);
 	}

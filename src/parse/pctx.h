@@ -52,7 +52,7 @@ void parse_add_globals(struct pctx *ctx, int priv, struct vec *vars);
 void parse_add_embed(struct pctx *ctx, struct tok *code);
 
 struct probe_point *mk_pp(struct pctx *ctx, struct vec *comps, int flags,
-			  struct expr *cond, const struct src_loc *loc);
+			  struct expr *cond);
 struct pp_comp *mk_comp(struct pctx *ctx, struct tok *name, struct expr *arg);
 struct ast_param *mk_param(struct pctx *ctx, struct tok *name, int type);
 struct ast_vardecl *mk_gvar(struct pctx *ctx, struct tok *name, int wrap,

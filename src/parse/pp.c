@@ -47,7 +47,10 @@ struct ppx {
 	struct pp_state *st;
 	struct vec *local;	/* this file's macros */
 	int depth;
+	struct pp *pp;		/* the stream this belongs to */
 };
+
+static struct tok *keep(struct pp *p, const struct tok *t);
 
 #define MAX_DEPTH 64
 
@@ -78,9 +81,12 @@ void pp_state_free(struct session *s)
 		vec_free(&m->params);
 	}
 	vec_free(&st->macros);
-	vec_each(&st->config, i)
-		free(vec_get(&st->config, i));
-	vec_free(&st->config);
+	free(st->mtab);
+	free(st->config_buf);
+	free(st->config_tab);
+	for (int i = 0; i < st->pool_n; i++)
+		free(st->pool[i]);
+	free(st->pool);
 	s->pp = NULL;
 }
 
@@ -128,6 +134,45 @@ const char *tok_describe(struct session *s, const struct tok *t)
 
 /* ---- macro definitions ---- */
 
+static unsigned name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* the global macros by name, rebuilt when .stpm files added some */
+static struct pp_macro *find_global(struct pp_state *st, const char *name)
+{
+	unsigned mask;
+
+	if (!st->mtab || st->mtab_n != st->macros.n) {
+		free(st->mtab);
+		st->mtab_cap = 16;
+		while (st->mtab_cap < 2 * st->macros.n)
+			st->mtab_cap *= 2;
+		st->mtab = xcalloc((size_t)st->mtab_cap, sizeof(*st->mtab));
+		mask = (unsigned)st->mtab_cap - 1;
+		vec_each(&st->macros, i) {
+			struct pp_macro *m = vec_get(&st->macros, i);
+			unsigned h = name_hash(m->name) & mask;
+
+			while (st->mtab[h] && strcmp(st->mtab[h]->name, m->name))
+				h = (h + 1) & mask;
+			if (!st->mtab[h])
+				st->mtab[h] = m;
+		}
+		st->mtab_n = st->macros.n;
+	}
+	mask = (unsigned)st->mtab_cap - 1;
+	for (unsigned h = name_hash(name) & mask; st->mtab[h]; h = (h + 1) & mask)
+		if (!strcmp(st->mtab[h]->name, name))
+			return st->mtab[h];
+	return NULL;
+}
+
 static struct pp_macro *find_macro(struct ppx *x, const char *name)
 {
 	for (int i = x->local->n - 1; i >= 0; i--) {
@@ -136,13 +181,9 @@ static struct pp_macro *find_macro(struct ppx *x, const char *name)
 		if (!strcmp(m->name, name))
 			return m;
 	}
-	vec_each(&x->st->macros, i) {
-		struct pp_macro *m = vec_get(&x->st->macros, i);
-
-		if (!strcmp(m->name, name))
-			return m;
-	}
-	return NULL;
+	if (x->local == &x->st->macros)
+		return NULL;	/* an .stpm file: its own list is the global one */
+	return find_global(x->st, name);
 }
 
 /* index of the %) matching the %( at v[i] (or -1); then and els get the
@@ -444,84 +485,100 @@ struct cparse {
 	bool err;
 };
 
-/* order "CONFIG_A=..." lines by name (the part before '=') */
-static int cmp_config(const void *a, const void *b)
+/* slot of name (NUL- or '='-terminated) in the .config hash */
+static unsigned config_slot(const struct pp_state *st, const char *name)
 {
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	unsigned mask = (unsigned)st->config_cap - 1, h = 2166136261u;
+	const char *p;
 
-	for (;; x++, y++) {
-		int cx = *x == '=' ? 0 : (unsigned char)*x;
-		int cy = *y == '=' ? 0 : (unsigned char)*y;
+	for (p = name; *p && *p != '='; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (h &= mask; st->config_tab[2 * h]; h = (h + 1) & mask) {
+		const char *a = st->config_tab[2 * h], *b = name;
 
-		if (cx != cy || !cx)
-			return cx - cy;
+		while (*a && *a == *b && *b != '=') {
+			a++;
+			b++;
+		}
+		if (!*a && (!*b || *b == '='))
+			break;
+	}
+	return h;
+}
+
+/* read the build tree's .config once: CONFIG_X=val lines into a hash */
+static void config_load(struct ppx *x)
+{
+	struct pp_state *st = x->st;
+	char path[4096], *p, *end, *next;
+	size_t len = 0, cap = 1 << 16;
+	int n = 0;
+	FILE *f;
+
+	if (!x->s->kernel_build_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/.config", x->s->kernel_build_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	st->config_buf = xmalloc(cap + 1);
+	for (;;) {
+		size_t got = fread(st->config_buf + len, 1, cap - len, f);
+
+		len += got;
+		if (len < cap)
+			break;
+		cap *= 2;
+		st->config_buf = xrealloc(st->config_buf, cap + 1);
+	}
+	fclose(f);
+	st->config_buf[len] = 0;
+	for (p = st->config_buf; (p = strstr(p, "CONFIG_")); p++)
+		n++;
+	st->config_cap = 64;
+	while (st->config_cap < 2 * n)
+		st->config_cap *= 2;
+	st->config_tab = xcalloc((size_t)st->config_cap * 2, sizeof(char *));
+	for (p = st->config_buf, end = p + len; p < end; p = next) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *eq;
+		size_t l = (size_t)((nl ? nl : end) - p);
+
+		next = nl ? nl + 1 : end;
+		p[l] = 0;
+		while (l && p[l - 1] == '\r')
+			p[--l] = 0;
+		if (!strncmp(p, "CONFIG_", 7) && (eq = strchr(p, '='))) {
+			unsigned h;
+
+			*eq = 0;
+			h = config_slot(st, p);
+			st->config_tab[2 * h] = p;
+			st->config_tab[2 * h + 1] = eq + 1;
+		}
 	}
 }
 
 static const char *config_value(struct ppx *x, const char *name)
 {
 	struct pp_state *st = x->st;
+	const char *val;
+	size_t vl;
+	unsigned h;
 
 	if (!st->config_loaded) {
 		st->config_loaded = true;
-		if (x->s->kernel_build_dir) {
-			char path[4096];
-			FILE *f;
-
-			snprintf(path, sizeof(path), "%s/.config", x->s->kernel_build_dir);
-			f = fopen(path, "r");
-			if (f) {
-				char line[1024];
-
-				while (fgets(line, sizeof(line), f)) {
-					size_t l = strlen(line);
-
-					while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
-						line[--l] = 0;
-					if (!strncmp(line, "CONFIG_", 7) && strchr(line, '='))
-						vec_push(&st->config, strdup(line));
-				}
-				fclose(f);
-				qsort(st->config.v, (size_t)st->config.n, sizeof(void *), cmp_config);
-			}
-		}
+		config_load(x);
 	}
-	size_t nl = strlen(name);
-	int lo = 0, hi = st->config.n - 1;
-
-	while (lo <= hi) {	/* binary search on the name before '=' */
-		int mid = (lo + hi) / 2;
-		const char *l = vec_get(&st->config, mid);
-		const char *a = l, *b = name;
-		int c;
-
-		for (;; a++, b++) {
-			int ca = *a == '=' ? 0 : (unsigned char)*a;
-			int cb = (unsigned char)*b;
-
-			if (ca != cb || !ca) {
-				c = ca - cb;
-				break;
-			}
-		}
-		if (c < 0) {
-			lo = mid + 1;
-			continue;
-		}
-		if (c > 0) {
-			hi = mid - 1;
-			continue;
-		}
-		{
-			const char *val = l + nl + 1;
-			size_t vl = strlen(val);
-
-			if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"')
-				return arena_strndup(&x->s->arena, val + 1, vl - 2);
-			return val;
-		}
-	}
-	return "";
+	if (!st->config_tab)
+		return "";
+	h = config_slot(st, name);
+	val = st->config_tab[2 * h + 1];
+	if (!val)
+		return "";
+	vl = strlen(val);
+	if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"')
+		return arena_strndup(&x->s->arena, val + 1, vl - 2);
+	return val;
 }
 
 static struct tok *cpeek(struct cparse *c)
@@ -838,9 +895,8 @@ static void pp_seq(struct ppx *x, struct tok **v, int n, struct vec *out,
 				}
 				break;
 			}
-			struct tok *c = arena_new(&x->s->arena, struct tok);
+			struct tok *c = keep(x->pp, t);
 
-			*c = *t;
 			c->kind = k;
 			vec_push(out, c);
 			i++;
@@ -866,7 +922,8 @@ struct pp {
 	struct ppx x;
 	struct vec local;	/* this file's macros */
 	struct lexer *lx;
-	struct arena *scratch;	/* kept tokens (the session arena for .stpm) */
+	bool stpm;		/* kept tokens go to the session arena */
+	int chunk, used;	/* next free token in pp_state's pool */
 	struct vec back;	/* pushed-back raw tokens (struct tok *), LIFO */
 	struct pp_cond *conds;	/* open conditionals, innermost last */
 	int nconds, capconds;
@@ -884,10 +941,28 @@ static void raw_next(struct pp *p, struct tok *t)
 	lex_next(p->lx, t);
 }
 
+#define POOL_CHUNK 256
+
+/* a copy of t that lives as long as this file's stream (as long as the
+ * session for an .stpm file's macros) */
 static struct tok *keep(struct pp *p, const struct tok *t)
 {
-	struct tok *k = arena_alloc(p->scratch, sizeof(*k));
+	struct pp_state *st = p->x.st;
+	struct tok *k;
 
+	if (p->stpm) {
+		k = arena_alloc(&p->x.s->arena, sizeof(*k));
+	} else {
+		if (p->used == POOL_CHUNK) {
+			p->chunk++;
+			p->used = 0;
+		}
+		if (p->chunk == st->pool_n) {
+			st->pool = xrealloc(st->pool, sizeof(*st->pool) * (size_t)(st->pool_n + 1));
+			st->pool[st->pool_n++] = xmalloc(sizeof(struct tok) * POOL_CHUNK);
+		}
+		k = &st->pool[p->chunk][p->used++];
+	}
 	*k = *t;
 	return k;
 }
@@ -1122,72 +1197,91 @@ static void stream_at(struct pp *p, const struct tok *at)
 	emit(p, &t);
 }
 
+/* tokens the preprocessor acts on; every other one passes through */
+static bool is_special(int kind)
+{
+	switch (kind) {
+	case END_OF_FILE: case PP_IF: case PP_THEN: case PP_ELSE: case PP_END:
+	case ARG_NUM: case ARG_STR: case AT_IDENT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* act on one raw token; output goes to the (empty) queue */
+static void process(struct pp *p, struct tok *t)
+{
+	struct vec out = { 0 };
+
+	switch (t->kind) {
+	case END_OF_FILE:
+		if (p->nconds) {
+			unterminated(p, &p->conds[p->nconds - 1].at);
+			p->nconds = 0;
+		}
+		emit(p, t);
+		vec_push(&p->back, keep(p, t));
+		break;
+	case PP_IF:
+		stream_if(p, t);
+		break;
+	case PP_ELSE:
+		if (p->nconds && !p->conds[p->nconds - 1].in_else) {
+			if (skip_branch(p, false, true) == END_OF_FILE)
+				unterminated(p, &p->conds[p->nconds - 1].at);
+			p->nconds--;
+			break;
+		}
+		if (p->nconds)
+			perr(&p->x, t, "invalid conditional - duplicate '%s'", "%:");
+		perr(&p->x, t, "'%s' outside a preprocessor conditional", t->text);
+		break;
+	case PP_END:
+		if (p->nconds) {
+			p->nconds--;
+			break;
+		}
+		perr(&p->x, t, "'%s' outside a preprocessor conditional", t->text);
+		break;
+	case PP_THEN:
+		perr(&p->x, t, "'%s' outside a preprocessor conditional", t->text);
+		break;
+	case ARG_NUM:
+	case ARG_STR:
+		pp_arg(&p->x, t, &out);
+		emit_vec(p, &out);
+		break;
+	case AT_IDENT:
+		stream_at(p, t);
+		break;
+	default:
+		emit(p, t);
+		break;
+	}
+}
+
 /* read raw tokens until some output is queued */
 static void fill(struct pp *p)
 {
 	struct tok t;
-	struct vec out = { 0 };
 
 	while (p->qh == p->qn) {
 		p->qh = p->qn = 0;
 		raw_next(p, &t);
-		switch (t.kind) {
-		case END_OF_FILE:
-			if (p->nconds) {
-				unterminated(p, &p->conds[p->nconds - 1].at);
-				p->nconds = 0;
-			}
-			emit(p, &t);
-			vec_push(&p->back, keep(p, &t));
-			return;
-		case PP_IF:
-			stream_if(p, &t);
-			break;
-		case PP_ELSE:
-			if (p->nconds && !p->conds[p->nconds - 1].in_else) {
-				if (skip_branch(p, false, true) == END_OF_FILE)
-					unterminated(p, &p->conds[p->nconds - 1].at);
-				p->nconds--;
-				break;
-			}
-			if (p->nconds)
-				perr(&p->x, &t, "invalid conditional - duplicate '%s'", "%:");
-			perr(&p->x, &t, "'%s' outside a preprocessor conditional", t.text);
-			break;
-		case PP_END:
-			if (p->nconds) {
-				p->nconds--;
-				break;
-			}
-			perr(&p->x, &t, "'%s' outside a preprocessor conditional", t.text);
-			break;
-		case PP_THEN:
-			perr(&p->x, &t, "'%s' outside a preprocessor conditional", t.text);
-			break;
-		case ARG_NUM:
-		case ARG_STR:
-			pp_arg(&p->x, &t, &out);
-			emit_vec(p, &out);
-			break;
-		case AT_IDENT:
-			stream_at(p, &t);
-			break;
-		default:
-			emit(p, &t);
-			break;
-		}
+		process(p, &t);
 	}
 }
 
-struct pp *pp_open(struct session *s, const struct src_file *src,
-		   struct arena *scratch, bool stpm)
+struct pp *pp_open(struct session *s, const struct src_file *src, bool stpm)
 {
 	struct pp *p = xcalloc(1, sizeof(*p));
 
 	p->x.s = s;
 	p->x.st = pp_state(s);
 	p->x.local = stpm ? &p->x.st->macros : &p->local;
-	p->scratch = stpm ? &s->arena : scratch;
+	p->x.pp = p;
+	p->stpm = stpm;
 	p->lx = lex_open(s, src);
 	return p;
 }
@@ -1201,8 +1295,20 @@ const struct tok *pp_peek(struct pp *p)
 
 void pp_next(struct pp *p, struct tok *t)
 {
-	if (p->qh == p->qn)
+	if (p->qh == p->qn) {
+		/* the usual case: straight from the lexer, nothing queued */
+		if (p->back.n)
+			raw_next(p, t);
+		else
+			lex_next(p->lx, t);
+		if (!is_special(t->kind)) {
+			p->nout++;
+			return;
+		}
+		p->qh = p->qn = 0;
+		process(p, t);
 		fill(p);
+	}
 	*t = p->q[p->qh];
 	if (t->kind != END_OF_FILE) {
 		p->qh++;

@@ -8,15 +8,23 @@
 #include "util/vec.h"
 
 struct session;
+struct tok;
 
 #define PP_SPELL_MAX 512	/* > every bison token kind */
 
 struct pp_state {
 	struct vec macros;	/* struct pp_macro *: from .stpm files, global */
+	struct pp_macro **mtab;	/* hash of macros by name (first one wins) */
+	int mtab_cap, mtab_n;	/* slots; macros.n when it was built */
 	bool stpm_loaded;
 	bool config_loaded;
-	struct vec config;	/* "CONFIG_X=val" lines (heap strings) */
+	char *config_buf;	/* the build tree's .config, split in place */
+	const char **config_tab;	/* hash: name, value, name, value ... */
+	int config_cap;		/* slots (pairs) */
 	const char *spell[PP_SPELL_MAX];	/* fixed tokens' text, by kind */
+	struct tok **pool;	/* chunks of tokens a file's preprocessor keeps
+				   (conditions, macros), reused file after file */
+	int pool_n;
 };
 
 struct pp_state *pp_state(struct session *s);

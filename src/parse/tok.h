@@ -43,13 +43,12 @@ int lex_file(struct session *s, const struct src_file *src, struct vec *out,
 	     struct arena *toks);
 
 /* pp.c: the preprocessor as a token stream over a lexer.  Tokens it keeps
- * (macro bodies, conditions) are copied into scratch, which must live as long
- * as the stream; stpm: the file is an .stpm macro file: its @define macros
- * become visible to every later file (kept in the session arena), and its
- * other tokens are dropped (pp_drain). */
+ * (macro bodies, conditions) live until the next pp_open; stpm: the file is
+ * an .stpm macro file: its @define macros become visible to every later file
+ * (kept in the session arena), and its other tokens are dropped (pp_drain).
+ * One stream at a time. */
 struct pp;
-struct pp *pp_open(struct session *s, const struct src_file *src,
-		   struct arena *scratch, bool stpm);
+struct pp *pp_open(struct session *s, const struct src_file *src, bool stpm);
 const struct tok *pp_peek(struct pp *p);	/* the next token, not consumed */
 void pp_next(struct pp *p, struct tok *t);	/* consume it into t */
 void pp_drain(struct pp *p);			/* consume everything */
