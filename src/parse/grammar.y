@@ -94,8 +94,8 @@ static void yyerror(struct pctx *ctx, const char *msg);
 %token <tok> '+' '-' '*' '/' '%' '<' '>' '=' '!' '~' '&' '|' '^' '?' ':' ';' ','
 %token <tok> '.' '(' ')' '[' ']' '{' '}' '$' '@'
 
-%type <e> expr opt_expr lo hi value literal comp_arg glob_init
-%type <e> strings target_base index_item hist primary
+%type <e> expr opt_expr lo hi value comp_arg glob_init
+%type <e> strings target_base index_item hist
 %type <v> args opt_args index_list pp_list comps fe_keys params gvars
 %type <v> stmts brace_list
 %type <st> stmt block opt_expr_stmt fbody
@@ -342,8 +342,8 @@ fe_limit: %empty		{ ctx->fe_limit = NULL; }
  * bind tighter than 'in' (comparison, shift, '.', additive, multiplicative,
  * unary, ++/--), "lo" the rest ('in', '&', '^', '|', '&&', '||', ?:,
  * assignment); the %left/%right lines above order them.  'in' takes a hi
- * operand and makes a lo, so "a in b == 1" stays an error and "a < b in c"
- * is "(a < b) in c", as in stap.
+ * operand and makes a lo, so "a in b == 1" stays an error and
+ * "a < b in c" is "(a < b) in c", as in stap.
  */
 
 expr:	  lo ;
@@ -406,15 +406,14 @@ hi:	  value
 	| value DEC		{ $$ = mk_incdec(ctx, &$2, OP_DEC, $1, true); }
 	;
 
-/* postfix components apply to any value: $p->a[1], f()->x (autocast) */
-value:	  primary
+/* the operands, and postfix components, which apply to any value:
+ * $p->a[1], f()->x (autocast) */
+value:	  NUMBER		{ $$ = mk_num(ctx, &$1); }
+	| strings
 	| value ARROW fieldname	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_FIELD, &$3, NULL)); }
 	| value '[' expr ']'	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_INDEX, &$2, $3)); }
 	| value '$'		{ $$ = mk_pretty(ctx, $1, 1); }
 	| value '$' '$'		{ $$ = mk_pretty(ctx, $1, 2); }
-	;
-
-primary:  literal
 	| '(' expr ')'		{ $$ = $2; }
 	| '[' expr ']'		{ $$ = $2; }
 	| IDENT			{ $$ = mk_ident(ctx, &$1); }
@@ -442,10 +441,6 @@ primary:  literal
 	| hist '[' expr ']'
 		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = $1; vec_push(&$$->args, $3); }
 	| EMBEDDED		{ $$ = mk_embedded_expr(ctx, &$1); }
-	;
-
-literal:  NUMBER		{ $$ = mk_num(ctx, &$1); }
-	| strings
 	;
 
 strings:  STRING		{ $$ = mk_str(ctx, &$1); }
