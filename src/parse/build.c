@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* build.c - AST constructors called from the grammar's actions */
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -111,16 +112,35 @@ void pctx_next(struct pctx *ctx, struct tok *t)
 	ctx->skip = false;
 	header_track(ctx, t);
 	ctx->prev_kind = t->kind;
-	ctx->last = *t;
+	ctx->last = t;
 }
 
 /*
- * Vectors built during parsing live in the arena (struct vec itself); their
- * storage is heap memory that ends up owned by the AST nodes.
+ * Vectors built during parsing live in the arena, arrays included (cap < 0
+ * marks an array vec_free must leave alone; a later pass that pushes past
+ * the end moves it to the heap, see util/vec.h).
  */
 struct vec *pvec(struct pctx *ctx)
 {
 	return NEW(ctx, struct vec);
+}
+
+void apush(struct pctx *ctx, struct vec *v, void *p)
+{
+	int cap = v->cap < 0 ? -v->cap : v->cap;
+
+	if (v->n == cap) {
+		int ncap = cap ? cap * 2 : 2;
+		void **nv = arena_alloc(&ctx->s->arena, sizeof(void *) * (size_t)ncap);
+
+		if (v->n)
+			memcpy(nv, v->v, sizeof(void *) * (size_t)v->n);
+		if (v->cap > 0)
+			free(v->v);
+		v->v = nv;
+		v->cap = -ncap;
+	}
+	v->v[v->n++] = p;
 }
 
 /* a TARGET as a probe point component: "$name" */
@@ -169,7 +189,7 @@ void parse_add_probe(struct pctx *ctx, struct tok *kw, int priv, struct vec *pts
 	p->body = body;
 	p->loc = kw->loc;
 	p->file = ctx->src;
-	vec_push(&ctx->file->probes, p);
+	apush(ctx, &ctx->file->probes, p);
 }
 
 struct ast_alias *parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *names,
@@ -193,7 +213,7 @@ struct ast_alias *parse_add_alias(struct pctx *ctx, struct tok *kw, struct vec *
 	a->body = body;
 	a->loc = kw->loc;
 	a->file = ctx->src;
-	vec_push(&ctx->file->aliases, a);
+	apush(ctx, &ctx->file->aliases, a);
 	return a;
 }
 
@@ -210,7 +230,7 @@ void parse_add_func(struct pctx *ctx, struct tok *kw, int priv, struct tok *name
 	f->loc = kw->loc;
 	f->file = ctx->src;
 	ctx->in_func = false;
-	vec_push(&ctx->file->funcs, f);
+	apush(ctx, &ctx->file->funcs, f);
 }
 
 void parse_add_globals(struct pctx *ctx, int priv, struct vec *vars)
@@ -219,7 +239,7 @@ void parse_add_globals(struct pctx *ctx, int priv, struct vec *vars)
 		struct ast_vardecl *v = vec_get(vars, i);
 
 		v->is_private = priv;
-		vec_push(&ctx->file->globals, v);
+		apush(ctx, &ctx->file->globals, v);
 	}
 	vec_free(vars);
 }
@@ -238,7 +258,7 @@ void parse_add_embed(struct pctx *ctx, struct tok *code)
 	check_embedded(ctx, code, "embedded code");
 	e->code = code->text;
 	e->loc = code->loc;
-	vec_push(&ctx->file->embeds, e);
+	apush(ctx, &ctx->file->embeds, e);
 }
 
 /* located at its first component */
@@ -342,7 +362,7 @@ struct foreach_info *fe_key(struct pctx *ctx, struct tok *name, int dir)
 {
 	struct foreach_info *f = NEW(ctx, struct foreach_info);
 
-	vec_push(&f->keys, mk_ident(ctx, name));
+	apush(ctx, &f->keys, mk_ident(ctx, name));
 	f->sort_dir = dir;
 	f->sort_column = dir ? 1 : 0;
 	f->loc = name->loc;
@@ -356,7 +376,7 @@ struct foreach_info *fe_list(struct pctx *ctx, struct vec *keys)
 	vec_each(keys, i) {
 		struct foreach_info *k = vec_get(keys, i);
 
-		vec_push(&f->keys, vec_get(&k->keys, 0));
+		apush(ctx, &f->keys, vec_get(&k->keys, 0));
 		vec_free(&k->keys);
 		if (k->sort_dir) {
 			if (f->sort_dir)
@@ -471,7 +491,7 @@ struct expr *mk_print_hist(struct pctx *ctx, struct tok *name, struct expr *hist
 	    strcmp(name->text, "sprint") && strcmp(name->text, "sprintln"))
 		perr(ctx, &hist->loc, "base histogram operator where expression expected");
 	e->str = name->text;
-	vec_push(&e->args, hist);
+	apush(ctx, &e->args, hist);
 	return e;
 }
 
@@ -533,7 +553,7 @@ struct expr *mk_in(struct pctx *ctx, struct vec *keys, struct expr *key,
 	if (keys)
 		e->args = *keys;
 	else
-		vec_push(&e->args, key);
+		apush(ctx, &e->args, key);
 	return e;
 }
 
@@ -621,7 +641,7 @@ struct expr *mk_postfix(struct pctx *ctx, struct expr *base, struct target_comp 
 		w->a = base;
 		base = w;
 	}
-	vec_push(&base->comps, c);
+	apush(ctx, &base->comps, c);
 	base->pretty = pretty;
 	return base;
 }
@@ -647,7 +667,7 @@ struct expr *mk_in_hist(struct pctx *ctx, struct vec *keys, struct expr *key,
 	if (keys)
 		e->args = *keys;
 	else
-		vec_push(&e->args, key);
+		apush(ctx, &e->args, key);
 	return e;
 }
 
@@ -687,7 +707,7 @@ struct expr *mk_hist(struct pctx *ctx, struct tok *t, struct vec *args)
 	if (args->n)
 		e->a = vec_get(args, 0);
 	for (int i = 1; i < args->n; i++)
-		vec_push(&e->args, vec_get(args, i));
+		apush(ctx, &e->args, vec_get(args, i));
 	vec_free(args);
 	return e;
 }

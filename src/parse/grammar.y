@@ -148,7 +148,7 @@ decl:	  opt_private probe_kw pp_list block
 	| EMBEDDED
 		{ parse_add_embed(ctx, &$1); }
 	| error
-		{ if (tok_is_decl_start(&ctx->last)) ctx->skip = false; }
+		{ if (tok_is_decl_start(ctx->last)) ctx->skip = false; }
 	;
 
 probe_kw: PROBE			{ $$ = $1; ctx->in_func = false; } ;
@@ -162,8 +162,8 @@ opt_semi: %empty | ';' ;
 
 /* ---- probe points ---- */
 
-pp_list:  pp			{ $$ = pvec(ctx); vec_push($$, $1); }
-	| pp_list ',' pp	{ $$ = $1; vec_push($$, $3); }
+pp_list:  pp			{ $$ = pvec(ctx); apush(ctx, $$, $1); }
+	| pp_list ',' pp	{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
 pp:	  comps pp_flags	{ $$ = mk_pp(ctx, $1, $2, NULL); }
@@ -176,8 +176,8 @@ pp_flags: %empty		{ $$ = 0; }
 	| '!'			{ $$ = 2; }
 	;
 
-comps:	  comp			{ $$ = pvec(ctx); vec_push($$, $1); }
-	| comps '.' comp	{ $$ = $1; vec_push($$, $3); }
+comps:	  comp			{ $$ = pvec(ctx); apush(ctx, $$, $1); }
+	| comps '.' comp	{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
 comp:	  comp_name		{ $$ = mk_comp(ctx, &$1, NULL); }
@@ -191,8 +191,8 @@ comp_name: IDENT | keyword | '*' | TARGET { $$ = tok_join(ctx, &$1); } ;
 
 brace_group: '{' brace_list '}'	{ $$ = brace_text(ctx, &$1, $2); } ;
 
-brace_list: brace_item		{ $$ = pvec(ctx); vec_push($$, (void *)$1.text); }
-	| brace_list ',' brace_item	{ $$ = $1; vec_push($$, (void *)$3.text); }
+brace_list: brace_item		{ $$ = pvec(ctx); apush(ctx, $$, (void *)$1.text); }
+	| brace_list ',' brace_item	{ $$ = $1; apush(ctx, $$, (void *)$3.text); }
 	;
 
 brace_item: comp_name | brace_group ;
@@ -215,9 +215,9 @@ opt_type: %empty		{ $$ = TY_UNKNOWN; }
 	;
 
 params:	  %empty		{ $$ = pvec(ctx); }
-	| IDENT opt_type	{ $$ = pvec(ctx); vec_push($$, mk_param(ctx, &$1, $2)); }
+	| IDENT opt_type	{ $$ = pvec(ctx); apush(ctx, $$, mk_param(ctx, &$1, $2)); }
 	| params ',' IDENT opt_type
-		{ $$ = $1; vec_push($$, mk_param(ctx, &$3, $4)); }
+		{ $$ = $1; apush(ctx, $$, mk_param(ctx, &$3, $4)); }
 	;
 
 fbody:	  block
@@ -226,8 +226,8 @@ fbody:	  block
 
 /* ---- globals ---- */
 
-gvars:	  gvar			{ $$ = pvec(ctx); vec_push($$, $1); }
-	| gvars ',' gvar	{ $$ = $1; vec_push($$, $3); }
+gvars:	  gvar			{ $$ = pvec(ctx); apush(ctx, $$, $1); }
+	| gvars ',' gvar	{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
 gvar:	  IDENT opt_wrap	{ $$ = mk_gvar(ctx, &$1, $2, NULL, NULL); }
@@ -251,7 +251,7 @@ block:	  '{' stmts '}'		{ $$ = mk_block(ctx, &$1, $2); }
 	;
 
 stmts:	  %empty		{ $$ = pvec(ctx); }
-	| stmts stmt		{ $$ = $1; vec_push($$, $2); }
+	| stmts stmt		{ $$ = $1; apush(ctx, $$, $2); }
 	;
 
 stmt:	  ';'			{ $$ = mk_stmt(ctx, S_NULL, &$1); }
@@ -309,8 +309,8 @@ fe_keyset: fe_key		{ ctx->fe_keys = $1; }
 fe_key:	  IDENT sort_dir	{ $$ = fe_key(ctx, &$1, $2); }
 	;
 
-fe_keys:  fe_key		{ $$ = pvec(ctx); vec_push($$, $1); }
-	| fe_keys ',' fe_key	{ $$ = $1; vec_push($$, $3); }
+fe_keys:  fe_key		{ $$ = pvec(ctx); apush(ctx, $$, $1); }
+	| fe_keys ',' fe_key	{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
 sort_dir: %empty		{ $$ = 0; }
@@ -439,7 +439,7 @@ value:	  NUMBER		{ $$ = mk_num(ctx, &$1); }
 	| AT_PROBEWRITE '(' IDENT ')'
 		{ $$ = mk_expr(ctx, E_PROBEWRITE, &$1.loc); $$->a = mk_ident(ctx, &$3); }
 	| hist '[' expr ']'
-		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = $1; vec_push(&$$->args, $3); }
+		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = $1; apush(ctx, &$$->args, $3); }
 	| EMBEDDED		{ $$ = mk_embedded_expr(ctx, &$1); }
 	;
 
@@ -467,12 +467,12 @@ opt_args: %empty		{ $$ = pvec(ctx); }
 	| args
 	;
 
-args:	  expr			{ $$ = pvec(ctx); vec_push($$, $1); }
-	| args ',' expr		{ $$ = $1; vec_push($$, $3); }
+args:	  expr			{ $$ = pvec(ctx); apush(ctx, $$, $1); }
+	| args ',' expr		{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
-index_list: index_item		{ $$ = pvec(ctx); vec_push($$, $1); }
-	| index_list ',' index_item	{ $$ = $1; vec_push($$, $3); }
+index_list: index_item		{ $$ = pvec(ctx); apush(ctx, $$, $1); }
+	| index_list ',' index_item	{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
 index_item: expr
@@ -491,7 +491,7 @@ static int yylex(YYSTYPE *lval, struct pctx *ctx)
 /* only for bison's own failures (memory exhausted) */
 static void yyerror(struct pctx *ctx, const char *msg)
 {
-	diag(ctx->s, "parse error", &ctx->last.loc, "%s", msg);
+	diag(ctx->s, "parse error", ctx->last ? &ctx->last->loc : NULL, "%s", msg);
 }
 
 static int yyreport_syntax_error(const yypcontext_t *yctx, struct pctx *ctx)
@@ -499,7 +499,7 @@ static int yyreport_syntax_error(const yypcontext_t *yctx, struct pctx *ctx)
 	yysymbol_kind_t exp[6];
 	int n = yypcontext_expected_tokens(yctx, exp, 6);
 	struct strbuf sb = { 0 };
-	const struct tok *t = &ctx->last;
+	const struct tok *t = ctx->last;
 
 	if (n > 0 && n <= 5) {
 		sb_puts(&sb, "expected ");

@@ -35,7 +35,7 @@ static char *read_fd(struct session *s, int fd)
 	char buf[65536], *r;
 	ssize_t n;
 
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		size_t size = (size_t)st.st_size, len = 0;
 
 		r = arena_alloc(&s->arena, size + 2);	/* zeroed: two NULs */
@@ -49,15 +49,7 @@ static char *read_fd(struct session *s, int fd)
 				return r;	/* shrank meanwhile */
 			len += (size_t)n;
 		}
-		do
-			n = read(fd, buf, sizeof(buf));
-		while (n < 0 && errno == EINTR);
-		if (n == 0)
-			return r;	/* the usual case: the whole file */
-		if (n < 0)
-			return NULL;
-		sb_add(&sb, r, len);	/* grew meanwhile: read on */
-		sb_add(&sb, buf, (size_t)n);
+		return r;	/* as long as fstat said: one read */
 	}
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
@@ -186,7 +178,9 @@ static void list_files(const char *dir, const char *suffix, struct vec *out)
 		if (de->d_name[0] == '.' || l <= sl || strcmp(de->d_name + l - sl, suffix))
 			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+		if (de->d_type == DT_REG ||
+		    ((de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) &&
+		     stat(p, &st) == 0 && S_ISREG(st.st_mode)))
 			vec_push(out, p);
 		else
 			free(p);

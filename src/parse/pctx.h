@@ -15,7 +15,8 @@ struct pctx {
 	const struct src_file *src;
 	struct ast_file *file;
 	struct pp *pp;			/* preprocessed token stream */
-	struct tok last;		/* last token handed to bison */
+	const struct tok *last;		/* last token handed to bison (bison's
+				   yylval: valid during the parse) */
 	bool skip;			/* error recovery: skip to a declaration */
 	bool in_func;			/* parsing a function body */
 	bool privileged;		/* tapset or -g: embedded C allowed */
@@ -39,6 +40,7 @@ void pctx_next(struct pctx *ctx, struct tok *t);
 bool tok_is_decl_start(const struct tok *t);
 
 struct vec *pvec(struct pctx *ctx);
+void apush(struct pctx *ctx, struct vec *v, void *p);
 struct tok tok_join(struct pctx *ctx, struct tok *b);
 struct tok brace_text(struct pctx *ctx, struct tok *open, struct vec *items);
 

@@ -7,7 +7,10 @@
 
 struct vec {
 	void **v;
-	int n, cap;
+	int n, cap;	/* cap < 0: v is not the vector's own heap array (the
+			   parser puts AST vectors in the arena); vec_push
+			   moves it to the heap when it must grow, vec_free
+			   leaves it alone */
 };
 
 void vec_push(struct vec *vec, void *p);
