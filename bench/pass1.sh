@@ -3,7 +3,10 @@
 # Pass-1 benchmark: our stap against the reference SystemTap (`stap -p1 -v`)
 # on (1) a large generated script, (2) the tapset library (the reference's
 # own /usr/share/systemtap/tapset, parsed by both), (3) a one-liner (start-up
-# cost).  Best wall-clock time of RUNS runs each; prints a table.
+# cost).  Prints two tables: the best wall-clock time of RUNS runs, and the
+# mean CPU time (user + sys, from /usr/bin/time over the RUNS runs), which
+# moves less when the machine is loaded.  CALLGRIND=1 adds our instruction
+# counts (valgrind), the steadiest figure of all.
 # usage: bench/pass1.sh  (from the repo root; N=units of the generated script)
 OURS=${OURS:-./stap}
 REF=${REF:-/usr/bin/stap}
@@ -49,6 +52,23 @@ best() {
 	echo "$b"
 }
 
+# mean CPU milliseconds (user + sys) of RUNS runs of "$@"; empty without
+# /usr/bin/time
+cpu() {
+	[ -x /usr/bin/time ] || return 0
+	/usr/bin/time -f "%U %S" -o "$tmp/cpu" sh -c '
+		n=$1; shift; i=0
+		while [ $i -lt "$n" ]; do "$@" >/dev/null 2>&1; i=$((i + 1)); done
+	' sh "$RUNS" "$@" 2>/dev/null
+	tail -1 "$tmp/cpu" | awk -v n="$RUNS" '{ printf "%d", ($1 + $2) * 1000 / n }'
+}
+
+# instructions (millions) of one run of "$@" under callgrind
+insns() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+		awk '/refs:/ { gsub(",", "", $NF); printf "%d", $NF / 1000000 }'
+}
+
 row() {	# name ours_ms ref_ms
 	if [ -n "$3" ] && [ "$2" -gt 0 ]; then
 		ratio=$(awk -v a="$3" -v b="$2" 'BEGIN { printf "%.1fx", a / b }')
@@ -63,23 +83,49 @@ row() {	# name ours_ms ref_ms
 size=$(wc -c <"$tmp/big.stp")
 lines=$(wc -l <"$tmp/big.stp")
 nlib=$(find "$LIB" -name '*.stp' 2>/dev/null | wc -l)
-printf "%-38s %10s %12s %9s\n" "pass 1 (best of $RUNS, ms)" "ours" "stap 4.8" "speed-up"
 have_ref=""
 [ -x "$REF" ] && have_ref=1
+big_name="large script ($lines lines, $((size / 1024)) KiB)"
+lib_name="tapset library ($nlib files)"
 
-o=$(best "$OURS" -r "$REL" -p1 "$tmp/big.stp")
-r=""; [ -n "$have_ref" ] && r=$(best "$REF" -r "$REL" -p1 "$tmp/big.stp")
-row "large script ($lines lines, $((size / 1024)) KiB)" "$o" "$r"
+# the three cases: name, our command, stap's command (one per line, | separated)
+cases() {
+	echo "$big_name|$OURS -r $REL -p1 $tmp/big.stp|$REF -r $REL -p1 $tmp/big.stp"
+	[ -d "$LIB" ] && echo "$lib_name|$OURS -r $REL -p1 -v -I $LIB $tmp/small.stp|$REF -r $REL -p1 -v $tmp/small.stp"
+	echo "one-liner|$OURS -r $REL -p1 $tmp/small.stp|$REF -r $REL -p1 $tmp/small.stp"
+}
 
-if [ -d "$LIB" ]; then
-	o=$(best "$OURS" -r "$REL" -p1 -v -I "$LIB" "$tmp/small.stp")
-	r=""; [ -n "$have_ref" ] && r=$(best "$REF" -r "$REL" -p1 -v "$tmp/small.stp")
-	row "tapset library ($nlib files)" "$o" "$r"
+printf "%-38s %10s %12s %9s\n" "pass 1, wall (best of $RUNS, ms)" "ours" "stap 4.8" "speed-up"
+cases | while IFS='|' read -r name ours ref; do
+	# shellcheck disable=SC2086
+	o=$(best $ours)
+	r=""
+	# shellcheck disable=SC2086
+	[ -n "$have_ref" ] && r=$(best $ref)
+	row "$name" "$o" "$r"
+done
+
+if [ -x /usr/bin/time ]; then
+	echo
+	printf "%-38s %10s %12s %9s\n" "pass 1, CPU (mean of $RUNS, ms)" "ours" "stap 4.8" "speed-up"
+	cases | while IFS='|' read -r name ours ref; do
+		# shellcheck disable=SC2086
+		o=$(cpu $ours)
+		r=""
+		# shellcheck disable=SC2086
+		[ -n "$have_ref" ] && r=$(cpu $ref)
+		row "$name" "$o" "$r"
+	done
 fi
 
-o=$(best "$OURS" -r "$REL" -p1 "$tmp/small.stp")
-r=""; [ -n "$have_ref" ] && r=$(best "$REF" -r "$REL" -p1 "$tmp/small.stp")
-row "one-liner" "$o" "$r"
+if [ -n "$CALLGRIND" ] && command -v valgrind >/dev/null 2>&1; then
+	echo
+	printf "%-38s %10s\n" "pass 1, ours (callgrind, M instructions)" "ours"
+	cases | while IFS='|' read -r name ours ref; do
+		# shellcheck disable=SC2086
+		printf "%-38s %10s\n" "$name" "$(insns $ours)"
+	done
+fi
 
 # both must have accepted the large script
 if ! "$OURS" -r "$REL" -p1 "$tmp/big.stp" >/dev/null 2>"$tmp/err"; then
