@@ -4,7 +4,9 @@
 #   testsuite/parse-ok/*.stp  `stap -p1` must exit 0, and its output must
 #                             parse again to the same output (round trip)
 #   testsuite/parse-ko/*.stp  `stap -p1` must fail without crashing or
-#                             hanging and print a file:line:col diagnostic
+#                             hanging and print a file:line:col diagnostic,
+#                             quoting the script's source line whole (the
+#                             lexer scans the text in place)
 # A script's first line "#! stap -p1 [OPTS] [ARGS: a b ...]" gives options
 # and command-line arguments.  Every Nth script (VALGRIND_EVERY, default 6;
 # 1 = all, 0 = none) also runs under valgrind: no memory errors and no leak
@@ -50,6 +52,19 @@ grind() {
 	fi
 }
 
+# every diagnostic about script $1 in $2 is followed by its source line, whole
+quotes_ok() {
+	awk -v f="$1" '
+		FNR == NR { src[FNR] = $0; next }
+		check { if ($0 != "    " want) bad = 1; check = 0 }
+		index($0, f ":") == 1 {
+			split(substr($0, length(f) + 2), a, ":")
+			if ((a[1] + 0) in src) { want = src[a[1] + 0]; check = 1 }
+		}
+		END { exit bad }
+	' "$1" "$2"
+}
+
 n=0
 for f in testsuite/parse-ok/*.stp; do
 	name=parse-ok/$(basename "$f" .stp)
@@ -88,6 +103,9 @@ for f in testsuite/parse-ko/*.stp; do
 	elif ! grep -q -E "^[^ ]+:[0-9]+:[0-9]+: " "$tmp/err"; then
 		echo "FAIL: $name (no file:line:col diagnostic)"
 		sed 's/^/    /' "$tmp/err" | head -5
+	elif ! quotes_ok "$f" "$tmp/err"; then
+		echo "FAIL: $name (source line not quoted whole)"
+		sed 's/^/    /' "$tmp/err" | head -6
 	else
 		echo "PASS: $name"
 		n=$((n + 1))
