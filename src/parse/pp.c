@@ -929,6 +929,7 @@ struct pp {
 	int nconds, capconds;
 	struct tok *q;		/* output queue */
 	int qh, qn, qcap;
+	struct vec sv, sout;	/* stream_at's token lists, reused */
 	int nout;
 };
 
@@ -983,11 +984,12 @@ static void emit(struct pp *p, const struct tok *t)
 	p->q[p->qn++] = *t;
 }
 
+/* queue v's tokens; v is emptied (its array kept for the next use) */
 static void emit_vec(struct pp *p, struct vec *v)
 {
 	vec_each(v, i)
 		emit(p, vec_get(v, i));
-	vec_free(v);
+	v->n = 0;
 }
 
 /* read the rest of a group opened by the token just kept in *v (a '(' of
@@ -1157,7 +1159,7 @@ static void stream_define(struct pp *p, const struct tok *at)
 static void stream_at(struct pp *p, const struct tok *at)
 {
 	const struct pp_macro *m;
-	struct vec v = { 0 }, out = { 0 };
+	struct vec v = { 0 };
 	struct tok t;
 	int k;
 
@@ -1167,18 +1169,20 @@ static void stream_at(struct pp *p, const struct tok *at)
 	}
 	m = find_macro(&p->x, at->text);
 	if (m) {
-		vec_push(&v, keep(p, at));
+		struct vec *mv = &p->sv;
+
+		mv->n = 0;
+		vec_push(mv, keep(p, at));
 		if (m->params.n) {
 			raw_next(p, &t);
-			vec_push(&v, keep(p, &t));
+			vec_push(mv, keep(p, &t));
 			if (t.kind == '(')
-				collect_group(p, &v);
+				collect_group(p, mv);
 		}
-		k = pp_invoke(&p->x, (struct tok **)v.v, v.n, 0, m, &out, NULL);
-		if (k >= 0 && k < v.n)
-			push_back(p, (struct tok **)v.v, k, v.n);
-		vec_free(&v);
-		emit_vec(p, &out);
+		k = pp_invoke(&p->x, (struct tok **)mv->v, mv->n, 0, m, &p->sout, NULL);
+		if (k >= 0 && k < mv->n)
+			push_back(p, (struct tok **)mv->v, k, mv->n);
+		emit_vec(p, &p->sout);
 		return;
 	}
 	k = at_kind(at->text);
@@ -1212,8 +1216,6 @@ static bool is_special(int kind)
 /* act on one raw token; output goes to the (empty) queue */
 static void process(struct pp *p, struct tok *t)
 {
-	struct vec out = { 0 };
-
 	switch (t->kind) {
 	case END_OF_FILE:
 		if (p->nconds) {
@@ -1249,8 +1251,8 @@ static void process(struct pp *p, struct tok *t)
 		break;
 	case ARG_NUM:
 	case ARG_STR:
-		pp_arg(&p->x, t, &out);
-		emit_vec(p, &out);
+		pp_arg(&p->x, t, &p->sout);
+		emit_vec(p, &p->sout);
 		break;
 	case AT_IDENT:
 		stream_at(p, t);
@@ -1341,6 +1343,8 @@ void pp_close(struct pp *p, int *nraw, int *nout)
 	}
 	vec_free(&p->local);
 	vec_free(&p->back);
+	vec_free(&p->sv);
+	vec_free(&p->sout);
 	free(p->conds);
 	free(p->q);
 	free(p);
