@@ -23,18 +23,23 @@ static void rel_exprs(struct vec *v)
 
 void rel_expr(struct expr *e)
 {
-	if (!e)
-		return;
-	rel_expr(e->a);
-	rel_expr(e->b);
-	rel_expr(e->c);
-	rel_exprs(&e->args);
-	vec_each(&e->comps, i) {
-		struct target_comp *c = vec_get(&e->comps, i);
+	/* most nodes are leaves: test before calling */
+	for (; e; e = e->a) {
+		if (e->b)
+			rel_expr(e->b);
+		if (e->c)
+			rel_expr(e->c);
+		if (e->args.v)
+			rel_exprs(&e->args);
+		if (e->comps.v) {
+			vec_each(&e->comps, i) {
+				struct target_comp *c = vec_get(&e->comps, i);
 
-		rel_expr(c->index);
+				rel_expr(c->index);
+			}
+			vec_free(&e->comps);
+		}
 	}
-	vec_free(&e->comps);
 }
 
 void rel_fe(struct foreach_info *fe)
