@@ -7,6 +7,7 @@
 #include "session.h"
 #include "parse/pctx.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "grammar.tab.h"
 
 #define NEW(ctx, T) arena_new(&(ctx)->s->arena, T)
@@ -143,24 +144,78 @@ void apush(struct pctx *ctx, struct vec *v, void *p)
 	v->v[v->n++] = p;
 }
 
-/* a TARGET as a probe point component: "$name" */
-struct tok tok_join(struct pctx *ctx, struct tok *b)
+/*
+ * Tokens handed to bison live in a pool: nothing on bison's stack is older
+ * than the current top-level declaration, so when one has been reduced the
+ * pool starts over (keeping the lookahead token, if one was read).
+ */
+#define TP_CHUNK 512
+
+/* tok_new's slow path: the next chunk (tp_chunk is -1 before the first) */
+struct tok *tok_new_chunk(struct pctx *ctx)
 {
-	struct tok t = *b;
+	ctx->tp_chunk++;
+	if (ctx->tp_chunk == ctx->tp_n) {
+		ctx->tp = xrealloc(ctx->tp, sizeof(*ctx->tp) * (size_t)(ctx->tp_n + 1));
+		ctx->tp[ctx->tp_n++] = xmalloc(sizeof(struct tok) * TP_CHUNK);
+	}
+	ctx->tp_cur = ctx->tp[ctx->tp_chunk];
+	ctx->tp_end = ctx->tp_cur + TP_CHUNK;
+	return ctx->tp_cur++;
+}
+
+/* a declaration was reduced: reuse the pool; *keep (the lookahead) moves
+ * to its first slot */
+void tok_recycle(struct pctx *ctx, struct tok **keep)
+{
+	struct tok *k = keep ? *keep : NULL;
+
+	ctx->tp_chunk = -1;
+	ctx->tp_cur = ctx->tp_end = NULL;
+	if (k) {
+		struct tok *slot = tok_new(ctx);
+
+		if (slot != k)
+			*slot = *k;
+		if (ctx->last == k)
+			ctx->last = slot;
+		*keep = slot;
+	}
+}
+
+void tok_pool_free(struct pctx *ctx)
+{
+	for (int i = 0; i < ctx->tp_n; i++)
+		free(ctx->tp[i]);
+	free(ctx->tp);
+	ctx->tp = NULL;
+	ctx->tp_n = 0;
+	ctx->tp_chunk = -1;
+	ctx->tp_cur = ctx->tp_end = NULL;
+	ctx->last = NULL;
+}
+
+/* a TARGET as a probe point component: "$name" */
+struct tok *tok_join(struct pctx *ctx, struct tok *b)
+{
+	struct tok *t = tok_new(ctx);
 	size_t lb = strlen(b->text);
 	char *p = arena_alloc(&ctx->s->arena, lb + 2);
 
+	*t = *b;
 	p[0] = '$';
 	memcpy(p + 1, b->text, lb + 1);
-	t.kind = IDENT;
-	t.text = p;
+	t->kind = IDENT;
+	t->text = p;
 	return t;
 }
 
-struct tok brace_text(struct pctx *ctx, struct tok *open, struct vec *items)
+struct tok *brace_text(struct pctx *ctx, struct tok *open, struct vec *items)
 {
 	struct strbuf sb = { 0 };
-	struct tok t = *open;
+	struct tok *t = tok_new(ctx);
+
+	*t = *open;
 
 	sb_putc(&sb, '{');
 	vec_each(items, i) {
@@ -169,8 +224,8 @@ struct tok brace_text(struct pctx *ctx, struct tok *open, struct vec *items)
 		sb_puts(&sb, vec_get(items, i));
 	}
 	sb_putc(&sb, '}');
-	t.kind = IDENT;
-	t.text = arena_strdup(&ctx->s->arena, sb_str(&sb));
+	t->kind = IDENT;
+	t->text = arena_strdup(&ctx->s->arena, sb_str(&sb));
 	sb_free(&sb);
 	vec_free(items);
 	return t;

@@ -42,7 +42,7 @@ int grammar_parse(struct pctx *ctx);
 %precedence UNARY
 
 %union {
-	struct tok tok;		/* by value: tokens are not kept anywhere else */
+	struct tok *tok;	/* in ctx's token pool, recycled after each declaration */
 	struct expr *e;
 	struct stmt *st;
 	struct vec *v;
@@ -124,29 +124,29 @@ static void yyerror(struct pctx *ctx, const char *msg);
 %%
 
 file:	  %empty
-	| file decl
+	| file decl		{ tok_recycle(ctx, yychar != YYEMPTY ? &yylval.tok : NULL); }
 	;
 
 decl:	  opt_private probe_kw pp_list block
-		{ parse_add_probe(ctx, &$2, $1, $3, $4); }
+		{ parse_add_probe(ctx, $2, $1, $3, $4); }
 	| opt_private probe_kw pp_list '=' pp_list block
-		{ parse_add_alias(ctx, &$2, $3, $5, false, $6); }
+		{ parse_add_alias(ctx, $2, $3, $5, false, $6); }
 	| opt_private probe_kw pp_list '=' pp_list block ',' block
-		{ parse_add_alias(ctx, &$2, $3, $5, false, $6)->epilogue_body = $8; }
+		{ parse_add_alias(ctx, $2, $3, $5, false, $6)->epilogue_body = $8; }
 	| opt_private probe_kw pp_list ADD_EQ pp_list block ',' block
-		{ parse_add_alias(ctx, &$2, $3, $5, true, $6)->epilogue_body = $8;
-		  diag(ctx->s, "parse error", &$7.loc,
+		{ parse_add_alias(ctx, $2, $3, $5, true, $6)->epilogue_body = $8;
+		  diag(ctx->s, "parse error", &$7->loc,
 		       "combined prologue and epilogue cannot be defined with '+='"); }
 	| opt_private probe_kw pp_list ADD_EQ pp_list block
-		{ parse_add_alias(ctx, &$2, $3, $5, true, $6); }
+		{ parse_add_alias(ctx, $2, $3, $5, true, $6); }
 	| opt_private func_kw IDENT opt_type '(' params ')' fbody
-		{ parse_add_func(ctx, &$2, $1, &$3, $4, $6, $8); }
+		{ parse_add_func(ctx, $2, $1, $3, $4, $6, $8); }
 	| opt_private GLOBAL gvars opt_semi
 		{ parse_add_globals(ctx, $1, $3); }
 	| PRIVATE gvars opt_semi
 		{ parse_add_globals(ctx, 1, $2); }
 	| EMBEDDED
-		{ parse_add_embed(ctx, &$1); }
+		{ parse_add_embed(ctx, $1); }
 	| error
 		{ if (tok_is_decl_start(ctx->last)) ctx->skip = false; }
 	;
@@ -180,26 +180,26 @@ comps:	  comp			{ $$ = pvec(ctx); apush(ctx, $$, $1); }
 	| comps '.' comp	{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
-comp:	  comp_name		{ $$ = mk_comp(ctx, &$1, NULL); }
-	| comp_name '(' comp_arg ')'	{ $$ = mk_comp(ctx, &$1, $3); }
-	| brace_group		{ $$ = mk_comp(ctx, &$1, NULL); }
-	| brace_group '(' comp_arg ')'	{ $$ = mk_comp(ctx, &$1, $3); }
+comp:	  comp_name		{ $$ = mk_comp(ctx, $1, NULL); }
+	| comp_name '(' comp_arg ')'	{ $$ = mk_comp(ctx, $1, $3); }
+	| brace_group		{ $$ = mk_comp(ctx, $1, NULL); }
+	| brace_group '(' comp_arg ')'	{ $$ = mk_comp(ctx, $1, $3); }
 	;
 
 /* adjacent pieces (sys*, a*b, foo**) were glued into one token by pctx_next */
-comp_name: IDENT | keyword | '*' | TARGET { $$ = tok_join(ctx, &$1); } ;
+comp_name: IDENT | keyword | '*' | TARGET { $$ = tok_join(ctx, $1); } ;
 
-brace_group: '{' brace_list '}'	{ $$ = brace_text(ctx, &$1, $2); } ;
+brace_group: '{' brace_list '}'	{ $$ = brace_text(ctx, $1, $2); } ;
 
-brace_list: brace_item		{ $$ = pvec(ctx); apush(ctx, $$, (void *)$1.text); }
-	| brace_list ',' brace_item	{ $$ = $1; apush(ctx, $$, (void *)$3.text); }
+brace_list: brace_item		{ $$ = pvec(ctx); apush(ctx, $$, (void *)$1->text); }
+	| brace_list ',' brace_item	{ $$ = $1; apush(ctx, $$, (void *)$3->text); }
 	;
 
 brace_item: comp_name | brace_group ;
 
 comp_arg: strings
-	| NUMBER		{ $$ = mk_num(ctx, &$1); }
-	| '-' NUMBER		{ $$ = mk_num(ctx, &$2); $$->num = -$$->num; $$->loc = $1.loc; }
+	| NUMBER		{ $$ = mk_num(ctx, $1); }
+	| '-' NUMBER		{ $$ = mk_num(ctx, $2); $$->num = -$$->num; $$->loc = $1->loc; }
 	;
 
 keyword:  PROBE | GLOBAL | FUNCTION | PRIVATE | IF | ELSE | FOR | FOREACH | IN
@@ -215,13 +215,13 @@ opt_type: %empty		{ $$ = TY_UNKNOWN; }
 	;
 
 params:	  %empty		{ $$ = pvec(ctx); }
-	| IDENT opt_type	{ $$ = pvec(ctx); apush(ctx, $$, mk_param(ctx, &$1, $2)); }
+	| IDENT opt_type	{ $$ = pvec(ctx); apush(ctx, $$, mk_param(ctx, $1, $2)); }
 	| params ',' IDENT opt_type
-		{ $$ = $1; apush(ctx, $$, mk_param(ctx, &$3, $4)); }
+		{ $$ = $1; apush(ctx, $$, mk_param(ctx, $3, $4)); }
 	;
 
 fbody:	  block
-	| EMBEDDED		{ $$ = mk_embedded_stmt(ctx, &$1); }
+	| EMBEDDED		{ $$ = mk_embedded_stmt(ctx, $1); }
 	;
 
 /* ---- globals ---- */
@@ -230,10 +230,10 @@ gvars:	  gvar			{ $$ = pvec(ctx); apush(ctx, $$, $1); }
 	| gvars ',' gvar	{ $$ = $1; apush(ctx, $$, $3); }
 	;
 
-gvar:	  IDENT opt_wrap	{ $$ = mk_gvar(ctx, &$1, $2, NULL, NULL); }
+gvar:	  IDENT opt_wrap	{ $$ = mk_gvar(ctx, $1, $2, NULL, NULL); }
 	| IDENT opt_wrap '[' NUMBER ']'
-				{ $$ = mk_gvar(ctx, &$1, $2, &$4, NULL); }
-	| IDENT '=' glob_init	{ $$ = mk_gvar(ctx, &$1, 0, NULL, $3); }
+				{ $$ = mk_gvar(ctx, $1, $2, $4, NULL); }
+	| IDENT '=' glob_init	{ $$ = mk_gvar(ctx, $1, 0, NULL, $3); }
 	;
 
 opt_wrap: %empty		{ $$ = 0; }
@@ -241,42 +241,42 @@ opt_wrap: %empty		{ $$ = 0; }
 	;
 
 glob_init: strings
-	| NUMBER		{ $$ = mk_num(ctx, &$1); }
-	| '-' NUMBER		{ $$ = mk_num(ctx, &$2); $$->num = -$$->num; $$->loc = $1.loc; }
+	| NUMBER		{ $$ = mk_num(ctx, $1); }
+	| '-' NUMBER		{ $$ = mk_num(ctx, $2); $$->num = -$$->num; $$->loc = $1->loc; }
 	;
 
 /* ---- statements ---- */
 
-block:	  '{' stmts '}'		{ $$ = mk_block(ctx, &$1, $2); }
+block:	  '{' stmts '}'		{ $$ = mk_block(ctx, $1, $2); }
 	;
 
 stmts:	  %empty		{ $$ = pvec(ctx); }
 	| stmts stmt		{ $$ = $1; apush(ctx, $$, $2); }
 	;
 
-stmt:	  ';'			{ $$ = mk_stmt(ctx, S_NULL, &$1); }
+stmt:	  ';'			{ $$ = mk_stmt(ctx, S_NULL, $1); }
 	| block
 	| expr opt_semi		{ $$ = mk_stmt(ctx, S_EXPR, NULL); $$->e = $1; $$->loc = $1->loc; }
-	| IF '(' expr ')' stmt	{ $$ = mk_stmt(ctx, S_IF, &$1); $$->e = $3; $$->then = $5; }
+	| IF '(' expr ')' stmt	{ $$ = mk_stmt(ctx, S_IF, $1); $$->e = $3; $$->then = $5; }
 	| IF '(' expr ')' stmt ELSE stmt
-		{ $$ = mk_stmt(ctx, S_IF, &$1); $$->e = $3; $$->then = $5; $$->els = $7; }
+		{ $$ = mk_stmt(ctx, S_IF, $1); $$->e = $3; $$->then = $5; $$->els = $7; }
 	| WHILE '(' expr ')' stmt
-		{ $$ = mk_stmt(ctx, S_WHILE, &$1); $$->e = $3; $$->then = $5; }
+		{ $$ = mk_stmt(ctx, S_WHILE, $1); $$->e = $3; $$->then = $5; }
 	| FOR '(' opt_expr_stmt ';' opt_expr ';' opt_expr_stmt ')' stmt
-		{ $$ = mk_stmt(ctx, S_FOR, &$1); $$->init = $3; $$->e = $5;
+		{ $$ = mk_stmt(ctx, S_FOR, $1); $$->init = $3; $$->e = $5;
 		  $$->incr = $7; $$->then = $9; }
 	| FOREACH '(' fe_head ')' stmt
-		{ $$ = mk_stmt(ctx, S_FOREACH, &$1); $$->fe = $3; $$->then = $5; }
-	| BREAK opt_semi	{ $$ = mk_stmt(ctx, S_BREAK, &$1); }
-	| CONTINUE opt_semi	{ $$ = mk_stmt(ctx, S_CONTINUE, &$1); }
-	| NEXT opt_semi		{ $$ = mk_stmt(ctx, S_NEXT, &$1); }
-	| RETURN opt_semi	{ $$ = mk_return(ctx, &$1, NULL); }
-	| RETURN expr opt_semi	{ $$ = mk_return(ctx, &$1, $2); }
-	| DELETE expr opt_semi	{ $$ = mk_stmt(ctx, S_DELETE, &$1); $$->e = $2; }
-	| TRY block CATCH block	{ $$ = mk_stmt(ctx, S_TRY, &$1); $$->then = $2; $$->els = $4; }
+		{ $$ = mk_stmt(ctx, S_FOREACH, $1); $$->fe = $3; $$->then = $5; }
+	| BREAK opt_semi	{ $$ = mk_stmt(ctx, S_BREAK, $1); }
+	| CONTINUE opt_semi	{ $$ = mk_stmt(ctx, S_CONTINUE, $1); }
+	| NEXT opt_semi		{ $$ = mk_stmt(ctx, S_NEXT, $1); }
+	| RETURN opt_semi	{ $$ = mk_return(ctx, $1, NULL); }
+	| RETURN expr opt_semi	{ $$ = mk_return(ctx, $1, $2); }
+	| DELETE expr opt_semi	{ $$ = mk_stmt(ctx, S_DELETE, $1); $$->e = $2; }
+	| TRY block CATCH block	{ $$ = mk_stmt(ctx, S_TRY, $1); $$->then = $2; $$->els = $4; }
 	| TRY block CATCH '(' IDENT ')' block
-		{ $$ = mk_stmt(ctx, S_TRY, &$1); $$->then = $2; $$->els = $7;
-		  $$->catch_var = mk_ident(ctx, &$5); }
+		{ $$ = mk_stmt(ctx, S_TRY, $1); $$->then = $2; $$->els = $7;
+		  $$->catch_var = mk_ident(ctx, $5); }
 	;
 
 opt_expr: %empty		{ $$ = NULL; }
@@ -289,11 +289,11 @@ opt_expr_stmt: %empty		{ $$ = NULL; }
 
 /* foreach ([k1, k2-] in arr[*, 1] limit n), foreach (v- = k in arr) ... */
 fe_head:  fe_key IN IDENT opt_slice_sort
-		{ $$ = fe_finish(ctx, NULL, $1, &$3, NULL); }
+		{ $$ = fe_finish(ctx, NULL, $1, $3, NULL); }
 	| fe_key '=' fe_keyset IN IDENT opt_slice_sort
-		{ $$ = fe_finish(ctx, $1, ctx->fe_keys, &$5, NULL); }
+		{ $$ = fe_finish(ctx, $1, ctx->fe_keys, $5, NULL); }
 	| '[' fe_keys ']' IN IDENT opt_slice_sort
-		{ $$ = fe_finish(ctx, NULL, fe_list(ctx, $2), &$5, NULL); }
+		{ $$ = fe_finish(ctx, NULL, fe_list(ctx, $2), $5, NULL); }
 	| fe_key IN hist opt_slice_sort
 		{ $$ = fe_finish(ctx, NULL, $1, NULL, $3); }
 	| '[' fe_keys ']' IN hist opt_slice_sort
@@ -306,7 +306,7 @@ fe_keyset: fe_key		{ ctx->fe_keys = $1; }
 	| '[' fe_keys ']'	{ ctx->fe_keys = fe_list(ctx, $2); }
 	;
 
-fe_key:	  IDENT sort_dir	{ $$ = fe_key(ctx, &$1, $2); }
+fe_key:	  IDENT sort_dir	{ $$ = fe_key(ctx, $1, $2); }
 	;
 
 fe_keys:  fe_key		{ $$ = pvec(ctx); apush(ctx, $$, $1); }
@@ -325,10 +325,10 @@ opt_slice: %empty		{ ctx->fe_slice = NULL; }
 	;
 
 fe_sort:  %empty		{ ctx->fe_vsort = 0; ctx->fe_agg = NULL; }
-	| '+'			{ ctx->fe_vsort = 1; ctx->fe_agg = NULL; ctx->fe_sort_loc = $1.loc; }
-	| '-'			{ ctx->fe_vsort = -1; ctx->fe_agg = NULL; ctx->fe_sort_loc = $1.loc; }
-	| AT_STAT '+'		{ ctx->fe_vsort = 1; ctx->fe_agg = $1.text; ctx->fe_sort_loc = $2.loc; }
-	| AT_STAT '-'		{ ctx->fe_vsort = -1; ctx->fe_agg = $1.text; ctx->fe_sort_loc = $2.loc; }
+	| '+'			{ ctx->fe_vsort = 1; ctx->fe_agg = NULL; ctx->fe_sort_loc = $1->loc; }
+	| '-'			{ ctx->fe_vsort = -1; ctx->fe_agg = NULL; ctx->fe_sort_loc = $1->loc; }
+	| AT_STAT '+'		{ ctx->fe_vsort = 1; ctx->fe_agg = $1->text; ctx->fe_sort_loc = $2->loc; }
+	| AT_STAT '-'		{ ctx->fe_vsort = -1; ctx->fe_agg = $1->text; ctx->fe_sort_loc = $2->loc; }
 	;
 
 fe_limit: %empty		{ ctx->fe_limit = NULL; }
@@ -349,12 +349,12 @@ fe_limit: %empty		{ ctx->fe_limit = NULL; }
 expr:	  lo ;
 
 lo:	  hi
-	| hi IN IDENT		{ $$ = mk_in(ctx, NULL, $1, &$3, &$1->loc); }
+	| hi IN IDENT		{ $$ = mk_in(ctx, NULL, $1, $3, &$1->loc); }
 	| '[' index_list ']' IN IDENT
-				{ $$ = mk_in(ctx, $2, NULL, &$5, &$1.loc); }
+				{ $$ = mk_in(ctx, $2, NULL, $5, &$1->loc); }
 	| hi IN hist		{ $$ = mk_in_hist(ctx, NULL, $1, $3, &$1->loc); }
 	| '[' index_list ']' IN hist
-				{ $$ = mk_in_hist(ctx, $2, NULL, $5, &$1.loc); }
+				{ $$ = mk_in_hist(ctx, $2, NULL, $5, &$1->loc); }
 	| lo '&' lo		{ $$ = mk_bin(ctx, OP_AND, $1, $3); }
 	| lo '^' lo		{ $$ = mk_bin(ctx, OP_XOR, $1, $3); }
 	| lo '|' lo		{ $$ = mk_bin(ctx, OP_OR, $1, $3); }
@@ -393,72 +393,72 @@ hi:	  value
 	| hi '-' hi		{ $$ = mk_bin(ctx, OP_SUB, $1, $3); }
 	| hi '*' hi		{ $$ = mk_bin(ctx, OP_MUL, $1, $3); }
 	/* stap reports division by 0 at the operator */
-	| hi '/' hi		{ $$ = mk_bin(ctx, OP_DIV, $1, $3); $$->loc = $2.loc; }
-	| hi '%' hi		{ $$ = mk_bin(ctx, OP_MOD, $1, $3); $$->loc = $2.loc; }
-	| '-' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_NEG, $2); }
-	| '!' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_NOT, $2); }
-	| '~' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_BNOT, $2); }
-	| '+' hi %prec UNARY	{ $$ = mk_unary(ctx, &$1, OP_PLUS, $2); }
-	| '&' hi %prec UNARY	{ $$ = mk_addr(ctx, &$1, $2); }
-	| INC value		{ $$ = mk_incdec(ctx, &$1, OP_INC, $2, false); }
-	| DEC value		{ $$ = mk_incdec(ctx, &$1, OP_DEC, $2, false); }
-	| value INC		{ $$ = mk_incdec(ctx, &$2, OP_INC, $1, true); }
-	| value DEC		{ $$ = mk_incdec(ctx, &$2, OP_DEC, $1, true); }
+	| hi '/' hi		{ $$ = mk_bin(ctx, OP_DIV, $1, $3); $$->loc = $2->loc; }
+	| hi '%' hi		{ $$ = mk_bin(ctx, OP_MOD, $1, $3); $$->loc = $2->loc; }
+	| '-' hi %prec UNARY	{ $$ = mk_unary(ctx, $1, OP_NEG, $2); }
+	| '!' hi %prec UNARY	{ $$ = mk_unary(ctx, $1, OP_NOT, $2); }
+	| '~' hi %prec UNARY	{ $$ = mk_unary(ctx, $1, OP_BNOT, $2); }
+	| '+' hi %prec UNARY	{ $$ = mk_unary(ctx, $1, OP_PLUS, $2); }
+	| '&' hi %prec UNARY	{ $$ = mk_addr(ctx, $1, $2); }
+	| INC value		{ $$ = mk_incdec(ctx, $1, OP_INC, $2, false); }
+	| DEC value		{ $$ = mk_incdec(ctx, $1, OP_DEC, $2, false); }
+	| value INC		{ $$ = mk_incdec(ctx, $2, OP_INC, $1, true); }
+	| value DEC		{ $$ = mk_incdec(ctx, $2, OP_DEC, $1, true); }
 	;
 
 /* the operands, and postfix components, which apply to any value:
  * $p->a[1], f()->x (autocast) */
-value:	  NUMBER		{ $$ = mk_num(ctx, &$1); }
+value:	  NUMBER		{ $$ = mk_num(ctx, $1); }
 	| strings
-	| value ARROW fieldname	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_FIELD, &$3, NULL)); }
-	| value '[' expr ']'	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_INDEX, &$2, $3)); }
+	| value ARROW fieldname	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_FIELD, $3, NULL)); }
+	| value '[' expr ']'	{ $$ = mk_postfix(ctx, $1, mk_tcomp(ctx, COMP_INDEX, $2, $3)); }
 	| value '$'		{ $$ = mk_pretty(ctx, $1, 1); }
 	| value '$' '$'		{ $$ = mk_pretty(ctx, $1, 2); }
 	| '(' expr ')'		{ $$ = $2; }
 	| '[' expr ']'		{ $$ = $2; }
-	| IDENT			{ $$ = mk_ident(ctx, &$1); }
+	| IDENT			{ $$ = mk_ident(ctx, $1); }
 	| IDENT '[' index_list ']'
-		{ $$ = mk_expr(ctx, E_INDEX, &$1.loc); $$->a = mk_ident(ctx, &$1); $$->args = *$3; }
+		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = mk_ident(ctx, $1); $$->args = *$3; }
 	| IDENT '(' opt_args ')'
-		{ $$ = mk_call(ctx, &$1, $3); }
-	| IDENT '(' hist ')'	{ $$ = mk_print_hist(ctx, &$1, $3); }
+		{ $$ = mk_call(ctx, $1, $3); }
+	| IDENT '(' hist ')'	{ $$ = mk_print_hist(ctx, $1, $3); }
 	| target_base
-	| TARGET_SYM		{ $$ = mk_target_sym(ctx, &$1); }
-	| '$'			{ $$ = mk_target(ctx, &$1); $$->str = ""; }
+	| TARGET_SYM		{ $$ = mk_target_sym(ctx, $1); }
+	| '$'			{ $$ = mk_target(ctx, $1); $$->str = ""; }
 	| AT_DEFINED '(' expr ')'
-		{ $$ = mk_expr(ctx, E_DEFINED, &$1.loc); $$->a = $3; }
-	| AT_ENTRY '(' expr ')'	{ $$ = mk_expr(ctx, E_ENTRY, &$1.loc); $$->a = $3; }
+		{ $$ = mk_expr(ctx, E_DEFINED, &$1->loc); $$->a = $3; }
+	| AT_ENTRY '(' expr ')'	{ $$ = mk_expr(ctx, E_ENTRY, &$1->loc); $$->a = $3; }
 	| AT_CHOOSE '(' expr ',' expr ')'
-		{ $$ = mk_expr(ctx, E_CHOOSE, &$1.loc); $$->a = $3; $$->b = $5; }
+		{ $$ = mk_expr(ctx, E_CHOOSE, &$1->loc); $$->a = $3; $$->b = $5; }
 	| AT_PERF '(' strings ')'
-		{ $$ = mk_expr(ctx, E_PERF, &$1.loc); $$->str = $3->str; }
+		{ $$ = mk_expr(ctx, E_PERF, &$1->loc); $$->str = $3->str; }
 	| AT_CONST '(' strings ')'
-		{ $$ = mk_const(ctx, &$1, $3); }
-	| AT_STAT '(' expr ')'	{ $$ = mk_stat(ctx, &$1, $3, NULL); }
-	| AT_STAT '(' expr ',' expr ')'	{ $$ = mk_stat(ctx, &$1, $3, $5); }
+		{ $$ = mk_const(ctx, $1, $3); }
+	| AT_STAT '(' expr ')'	{ $$ = mk_stat(ctx, $1, $3, NULL); }
+	| AT_STAT '(' expr ',' expr ')'	{ $$ = mk_stat(ctx, $1, $3, $5); }
 	| AT_PROBEWRITE '(' IDENT ')'
-		{ $$ = mk_expr(ctx, E_PROBEWRITE, &$1.loc); $$->a = mk_ident(ctx, &$3); }
+		{ $$ = mk_expr(ctx, E_PROBEWRITE, &$1->loc); $$->a = mk_ident(ctx, $3); }
 	| hist '[' expr ']'
 		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = $1; apush(ctx, &$$->args, $3); }
-	| EMBEDDED		{ $$ = mk_embedded_expr(ctx, &$1); }
+	| EMBEDDED		{ $$ = mk_embedded_expr(ctx, $1); }
 	;
 
-strings:  STRING		{ $$ = mk_str(ctx, &$1); }
-	| strings STRING	{ $$ = str_join(ctx, $1, &$2); }
+strings:  STRING		{ $$ = mk_str(ctx, $1); }
+	| strings STRING	{ $$ = str_join(ctx, $1, $2); }
 	;
 
-hist:	  AT_HIST '(' args ')'	{ $$ = mk_hist(ctx, &$1, $3); }
+hist:	  AT_HIST '(' args ')'	{ $$ = mk_hist(ctx, $1, $3); }
 	;
 
-target_base: TARGET		{ $$ = mk_target(ctx, &$1); }
+target_base: TARGET		{ $$ = mk_target(ctx, $1); }
 	| AT_CAST '(' expr ',' strings ')'
-		{ $$ = mk_cast(ctx, &$1, $3, $5, NULL); }
+		{ $$ = mk_cast(ctx, $1, $3, $5, NULL); }
 	| AT_CAST '(' expr ',' strings ',' strings ')'
-		{ $$ = mk_cast(ctx, &$1, $3, $5, $7); }
+		{ $$ = mk_cast(ctx, $1, $3, $5, $7); }
 	| AT_VAR '(' strings ')'
-		{ $$ = mk_atvar(ctx, &$1, $3, NULL); }
+		{ $$ = mk_atvar(ctx, $1, $3, NULL); }
 	| AT_VAR '(' strings ',' strings ')'
-		{ $$ = mk_atvar(ctx, &$1, $3, $5); }
+		{ $$ = mk_atvar(ctx, $1, $3, $5); }
 	;
 
 fieldname: IDENT | keyword ;
@@ -476,7 +476,7 @@ index_list: index_item		{ $$ = pvec(ctx); apush(ctx, $$, $1); }
 	;
 
 index_item: expr
-	| '*'			{ $$ = mk_expr(ctx, E_STAR, &$1.loc); }
+	| '*'			{ $$ = mk_expr(ctx, E_STAR, &$1->loc); }
 	;
 
 %%
@@ -484,8 +484,9 @@ index_item: expr
 /* hand the preprocessed tokens to bison */
 static int yylex(YYSTYPE *lval, struct pctx *ctx)
 {
-	pctx_next(ctx, &lval->tok);
-	return lval->tok.kind;
+	lval->tok = tok_new(ctx);
+	pctx_next(ctx, lval->tok);
+	return lval->tok->kind;
 }
 
 /* only for bison's own failures (memory exhausted) */
@@ -521,5 +522,12 @@ static int yyreport_syntax_error(const yypcontext_t *yctx, struct pctx *ctx)
 
 int grammar_parse(struct pctx *ctx)
 {
-	return yyparse(ctx);
+	int r;
+
+	ctx->tp_chunk = -1;	/* empty token pool */
+	ctx->tp_cur = ctx->tp_end = NULL;
+	r = yyparse(ctx);
+
+	tok_pool_free(ctx);
+	return r;
 }

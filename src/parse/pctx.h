@@ -15,6 +15,10 @@ struct pctx {
 	const struct src_file *src;
 	struct ast_file *file;
 	struct pp *pp;			/* preprocessed token stream */
+	struct tok **tp;		/* token pool: chunks of TP_CHUNK; bison's
+					   stack points into it */
+	int tp_n, tp_chunk;		/* chunks allocated, in use */
+	struct tok *tp_cur, *tp_end;	/* free part of the current chunk */
 	const struct tok *last;		/* last token handed to bison (bison's
 				   yylval: valid during the parse) */
 	bool skip;			/* error recovery: skip to a declaration */
@@ -41,8 +45,15 @@ bool tok_is_decl_start(const struct tok *t);
 
 struct vec *pvec(struct pctx *ctx);
 void apush(struct pctx *ctx, struct vec *v, void *p);
-struct tok tok_join(struct pctx *ctx, struct tok *b);
-struct tok brace_text(struct pctx *ctx, struct tok *open, struct vec *items);
+struct tok *tok_new_chunk(struct pctx *ctx);
+static inline struct tok *tok_new(struct pctx *ctx)
+{
+	return ctx->tp_cur < ctx->tp_end ? ctx->tp_cur++ : tok_new_chunk(ctx);
+}
+void tok_recycle(struct pctx *ctx, struct tok **keep);
+void tok_pool_free(struct pctx *ctx);
+struct tok *tok_join(struct pctx *ctx, struct tok *b);
+struct tok *brace_text(struct pctx *ctx, struct tok *open, struct vec *items);
 
 void parse_add_probe(struct pctx *ctx, struct tok *kw, int priv, struct vec *pts,
 		     struct stmt *body);
