@@ -115,9 +115,16 @@ staprun stp_test.ko _stp_bufsize=0 >$O 2>$E; rc=$?
 chk bad-param '[ $rc = 1 ]' 'has $E "^ERROR: Couldn.t insert module"' 'gone stp_test'
 
 # Ctrl-C while the module is being loaded and started: at every moment of
-# the start-up, the run ends with status 0 and the module is removed
+# the start-up, the run ends with status 0 and the module is removed.  An
+# asynchronous list starts with SIGINT ignored, so a signal sent before
+# staprun installs its handler would be lost: wait for the handler first.
+catches_int() {
+	m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$1/status 2>/dev/null)
+	[ -n "$m" ] && [ $((0x$m & 2)) != 0 ]
+}
 for d in 0 0.01 0.03 0.06 0.1 0.2; do
 	staprun stp_test.ko exit_at=0 >$O 2>$E & p=$!
+	i=0; until catches_int $p || [ $i -ge 200 ]; do sleep 0.01; i=$((i + 1)); done
 	sleep $d; kill -INT $p; wait $p; rc=$?
 	gone stp_test || { echo "FAIL: transport-sigint-during-load: left loaded after ${d}s"; break; }
 	[ $rc = 0 ] || { echo "FAIL: transport-sigint-during-load: status $rc after ${d}s"; break; }
