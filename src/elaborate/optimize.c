@@ -235,6 +235,7 @@ static void to_null(struct dctx_opt *O, struct stmt *st)
 	st->e = NULL;
 	st->fe = NULL;
 	st->then = st->els = NULL;
+	st->catch_var = NULL;	/* an elided try's catch variable is gone too */
 	O->changed++;
 }
 
