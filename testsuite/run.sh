@@ -28,7 +28,8 @@ fi
 if [ $# -eq 0 ]; then
 	if gcc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter \
 		-Wno-missing-field-initializers -D_GNU_SOURCE -Isrc \
-		-o $B/run-unit.$$ testsuite/run/unit.c src/guest/cpio.c \
+		-Itestsuite/run -o $B/run-unit.$$ testsuite/run/unit.c \
+		testsuite/run/case.c src/guest/cpio.c \
 		src/guest/kernel.c src/guest/proto.c src/guest/vm.c \
 		src/util/strbuf.c src/util/vec.c src/util/xalloc.c 2>$B/run-unit.err; then
 		$B/run-unit.$$

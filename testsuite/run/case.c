@@ -269,6 +269,25 @@ static int rc_klog_bad(const struct rc_case *c, struct strbuf *why)
 	return n;
 }
 
+bool rc_set_status(struct rc_case *c, const char *data, size_t len)
+{
+	char buf[16], *end;
+	long v;
+
+	c->have_status = false;
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, data, len);
+	buf[len] = 0;
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (errno || *end || v < 0 || v > 255)
+		return false;
+	c->got_status = (int)v;
+	c->have_status = true;
+	return true;
+}
+
 char *rc_judge(struct rc_case *c, struct strbuf *why)
 {
 	const char *out = sb_str(&c->got_out), *err = sb_str(&c->got_err);
@@ -282,7 +301,9 @@ char *rc_judge(struct rc_case *c, struct strbuf *why)
 	if (c->timed_out != c->want_timeout)
 		sb_printf(&r, c->timed_out ? "timed out after %ld s; "
 			  : "did not time out after %ld s; ", c->timeout_s);
-	if (c->got_status != c->status)
+	if (!c->have_status)
+		sb_puts(&r, "no exit status record (lost or garbled); ");
+	else if (c->got_status != c->status)
 		sb_printf(&r, "exit status %d, expected %d; ", c->got_status,
 			  c->status);
 	if (c->left)

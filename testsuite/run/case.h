@@ -40,6 +40,7 @@ struct rc_case {
 	/* results from the guest */
 	bool started, ended, timed_out, left;
 	int got_status;
+	bool have_status;		/* a well-formed status record came */
 	struct strbuf got_out, got_err, got_klog;
 	char *time;
 };
@@ -47,6 +48,9 @@ struct rc_case {
 /* Parse every case in path, appending struct rc_case * to cases.  Errors
  * go to stderr; returns the number of errors. */
 int rc_parse_file(const char *path, struct vec *cases);
+/* A status record's data: the exit status, or false when malformed (then
+ * the case has no status and fails). */
+bool rc_set_status(struct rc_case *c, const char *data, size_t len);
 /* Judge a case that ran; NULL when it passed, else a reason (malloc'd);
  * details (diffs) are appended to why. */
 char *rc_judge(struct rc_case *c, struct strbuf *why);

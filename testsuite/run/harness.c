@@ -478,7 +478,7 @@ static void h_collect(void *arg, const struct strbuf *rec)
 		if (!c)
 			continue;
 		if (!strcmp(r.key, "status"))
-			c->got_status = atoi(r.data);
+			rc_set_status(c, r.data, r.len);
 		else if (!strcmp(r.key, "timeout"))
 			c->timed_out = true;
 		else if (!strcmp(r.key, "left"))

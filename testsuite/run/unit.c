@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "guest/vm.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -138,8 +139,35 @@ static void u_quote(void)
 	sb_free(&sb);
 }
 
+/* a case that ended without a (well-formed) status record fails: a lost
+ * record must not read as exit status 0 */
+static int u_judged_ok(const char *status)
+{
+	struct rc_case c = { .name = "s", .mod = "s", .ended = true,
+			     .started = true, .timeout_s = 30 };
+	struct strbuf why = { 0 };
+	char *r;
+
+	if (status)
+		rc_set_status(&c, status, strlen(status));
+	r = rc_judge(&c, &why);
+	free(r);
+	sb_free(&why);
+	return r == NULL;
+}
+
+static void u_status(void)
+{
+	u_check("status-0", u_judged_ok("0"), "status 0 judged a failure");
+	u_check("status-lost", !u_judged_ok(NULL), "no status record passed");
+	u_check("status-garbled", !u_judged_ok("") && !u_judged_ok("0x") &&
+		!u_judged_ok("-1"), "a garbled status passed");
+	u_check("status-1", !u_judged_ok("1"), "status 1 passed");
+}
+
 int main(void)
 {
+	u_status();
 	u_cpio();
 	u_rec();
 	u_klog();
