@@ -14,6 +14,8 @@
  * updates every ftrace record), so an entry point and a return point of
  * the same function share one kretprobe, and a point known by both symbol
  * and address is registered by address (no kallsyms_lookup_name()).
+ * Function entries (.fentry) end up under one ftrace_ops per table when
+ * they sit on ftrace sites: one code update for all (stp_ftrace.h).
  */
 #ifndef STP_KPROBES_H
 #define STP_KPROBES_H
@@ -38,6 +40,7 @@ struct stp_kprobe {
 	unsigned char relocate;		/* addr is a link-time address */
 	unsigned char ret;		/* kretprobe */
 	unsigned char optional;		/* failures stay quiet */
+	unsigned char fentry;		/* a function entry: try ftrace */
 	int maxactive;			/* kretprobe; 0 for the default */
 	unsigned short k;		/* index among its handler's points */
 	const struct stp_probe *probe;
@@ -47,6 +50,7 @@ struct stp_kprobe {
 	/* runtime state */
 	bool registered;
 	bool merged;			/* entry point run by a kretprobe's */
+	bool via_ftrace;		/* run by stp_ftrace.h, kprobe idle */
 	struct stp_kprobe *call;	/* kretprobe: that entry point */
 	struct stp_probe self;		/* *probe with this point's pp */
 	union {
@@ -140,6 +144,8 @@ static int stp_kretprobe_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
+#include "probes/stp_ftrace.h"
+
 /*
  * A point known by symbol and by link-time address: is the relocated
  * address that symbol + offset in the running kernel?  Then it is used,
@@ -167,6 +173,7 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 
 	memset(&p->u, 0, sizeof(p->u));
 	p->registered = false;
+	p->via_ftrace = false;
 	p->self = *p->probe;
 	p->self.pp = p->pp;
 	if (p->symbol && stp_kprobe_addr_ok(p)) {
@@ -192,6 +199,11 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 		}
 	} else {
 		kp->pre_handler = stp_kprobe_pre;
+#ifdef STP_FTRACE_OK
+		/* registered unarmed; stp_kprobes_settle() arms it */
+		if (p->fentry)
+			kp->flags = KPROBE_FLAG_DISABLED;
+#endif
 	}
 }
 
@@ -255,13 +267,42 @@ static void stp_kprobes_pair(struct stp_kprobe *ps, unsigned int n)
 }
 
 /*
+ * The function entries registered disabled: those on ftrace sites go
+ * under ft's one ftrace_ops, the others (and all of them when that
+ * fails) are armed as kprobes.  Returns the last non-optional error.
+ */
+static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
+			      struct stp_ftrace *ft)
+{
+	unsigned int i;
+	int rc, last = 0;
+
+	stp_ftrace_start(ft, ps, n);	/* on failure: kprobes for all */
+	for (i = 0; i < n; i++) {
+		if (!stp_ftrace_wants(&ps[i]))
+			continue;
+		rc = enable_kprobe(&ps[i].u.kp);
+		if (!rc)
+			continue;
+		stp_kprobe_warn(&ps[i], rc);
+		unregister_kprobe(&ps[i].u.kp);
+		ps[i].registered = false;
+		if (!ps[i].optional)
+			last = rc;
+	}
+	return last;
+}
+
+/*
  * Register n points: entry ones in one register_kprobes() batch, return
  * ones in one register_kretprobes() batch; a failed batch is retried one
- * by one and the failures reported as warnings.  Returns 0 when at least
- * one point is registered (or n is 0), else the last error.
+ * by one and the failures reported as warnings.  Function entries then
+ * move to ftrace (stp_kprobes_settle).  Returns 0 when at least one point
+ * is registered (or n is 0), else the last error.
  */
 static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
-					       unsigned int n)
+					       unsigned int n,
+					       struct stp_ftrace *ft)
 {
 	void **batch;
 	unsigned int i, nb, ok = 0;
@@ -309,17 +350,22 @@ static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
 			last = one;
 		ps[i].call = NULL;
 	}
+	one = stp_kprobes_settle(ps, n, ft);
+	if (one)
+		last = one;
 	for (i = 0; i < n; i++)
 		ok += ps[i].registered;
 	return ok ? 0 : last;	/* only optional ones failed: run anyway */
 }
 
 static void __maybe_unused stp_kprobes_unregister(struct stp_kprobe *ps,
-						  unsigned int n)
+						  unsigned int n,
+						  struct stp_ftrace *ft)
 {
 	void **batch;
 	unsigned int i, nk = 0, nr = 0;
 
+	stp_ftrace_stop(ft);	/* first: its points' kprobes are idle */
 	batch = kvmalloc_array(n ? n : 1, sizeof(*batch), GFP_KERNEL);
 	if (!batch) {
 		for (i = 0; i < n; i++) {

@@ -2,7 +2,9 @@
 /*
  * kprobe_emit.c - pass 3 of the kprobe family (and of kernel.function,
  * which registers the same way): one static table of struct stp_kprobe
- * (runtime/probes/stp_kprobes.h), registered in one batch.
+ * (runtime/probes/stp_kprobes.h), registered in one batch.  Function
+ * entries are marked .fentry: the runtime runs those that sit on ftrace
+ * sites through one ftrace_ops per table (runtime/probes/stp_ftrace.h).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -85,6 +87,9 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 		}
 		if (dp->flags & KPF_OPTIONAL)
 			sb_puts(&sb, ", .optional = 1");
+		/* a function's first byte: maybe an ftrace site */
+		if (dp->sym && !dp->num[2] && !dp->is_return)
+			sb_puts(&sb, ", .fentry = 1");
 		vec_each(&dp->probe->derived, k)
 			if (k && dp->probe->derived.v[k] == dp)
 				sb_printf(&sb, ", .k = %d", k);
@@ -93,14 +98,16 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 		tx_cstr(&sb, dp->pp);
 		sb_puts(&sb, " },\n");
 	}
-	sb_puts(&sb, "};\n");
+	sb_printf(&sb, "};\nstatic struct stp_ftrace %s_ft;\n\n", tab);
 	tx_printf(tx, "%s", sb_str(&sb));
 
 	if (relocate && ref)
 		sb_printf(&reg, "(STP_KASLR_INIT(%s, 0x%" PRIx64 "UL), 0), ",
 			  ref->name, ref->addr);
-	sb_printf(&reg, "stp_kprobes_register(%s, %d)", tab, derived->n);
-	sb_printf(&unreg, "stp_kprobes_unregister(%s, %d)", tab, derived->n);
+	sb_printf(&reg, "stp_kprobes_register(%s, %d, &%s_ft)", tab,
+		  derived->n, tab);
+	sb_printf(&unreg, "stp_kprobes_unregister(%s, %d, &%s_ft)", tab,
+		  derived->n, tab);
 	tx_on_register(tx, sb_str(&reg), sb_str(&unreg));
 	sb_free(&sb);
 	sb_free(&reg);

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_ftrace.h - function-entry probes through one ftrace_ops.
+ *
+ * Arming a kprobe on an ftrace site costs one ftrace code update per
+ * point (the kernel walks every ftrace record and patches); hundreds of
+ * points take seconds under emulation.  Instead, the entry points of a
+ * table are first registered as DISABLED kprobes in one batch (the kernel
+ * resolves symbol + offset, checks its blacklist and tells whether the
+ * address is an ftrace site, without arming anything); the ftrace sites
+ * then go into the filter of one struct ftrace_ops, registered once (one
+ * code update for all) and unregistered once.  The disabled kprobes stay
+ * registered (nothing armed) so addr() and the kprobe bookkeeping do not
+ * change; the other points are enabled as ordinary kprobes.
+ *
+ * The callback gives handlers what a kprobe on ftrace gives them: the
+ * saved pt_regs with ip = address + 1, preemption off, one hit per
+ * context (a nested hit from the handler's own calls is dropped, as the
+ * kprobe path drops it).
+ *
+ * Included by stp_kprobes.h (needs struct stp_kprobe, stp_kprobe_fire).
+ * -DSTP_NO_FTRACE keeps every point on the kprobe path.
+ */
+#ifndef STP_FTRACE_H
+#define STP_FTRACE_H
+
+#include <linux/ftrace.h>
+#include <linux/sort.h>
+
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) && \
+	defined(CONFIG_KPROBES_ON_FTRACE) && !defined(STP_NO_FTRACE)
+#define STP_FTRACE_OK 1
+#endif
+
+struct stp_ftrace_ent {
+	unsigned long ip;		/* the ftrace site (kprobe address) */
+	struct stp_kprobe *p;
+};
+
+struct stp_ftrace {
+#ifdef STP_FTRACE_OK
+	struct ftrace_ops ops;
+#endif
+	struct stp_ftrace_ent *ents;	/* sorted by ip, then table order */
+	unsigned int n;
+	bool on;
+};
+
+#ifdef STP_FTRACE_OK
+
+static void notrace stp_ftrace_handler(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *ops,
+				       struct ftrace_regs *fregs)
+{
+	struct stp_ftrace *ft = container_of(ops, struct stp_ftrace, ops);
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	unsigned int lo = 0, hi = ft->n, mid;
+	unsigned long orig_ip;
+	int bit;
+
+	if (unlikely(!regs))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);	/* +preempt */
+	if (bit < 0)
+		return;
+	while (lo < hi) {		/* the first entry at ip */
+		mid = lo + (hi - lo) / 2;
+		if (ft->ents[mid].ip < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	orig_ip = instruction_pointer(regs);
+	/* what a kprobe handler sees: as if the int3 at ip had trapped */
+	instruction_pointer_set(regs, ip + sizeof(kprobe_opcode_t));
+	for (; lo < ft->n && ft->ents[lo].ip == ip; lo++)
+		stp_kprobe_fire(ft->ents[lo].p, regs, NULL);
+	instruction_pointer_set(regs, orig_ip);
+	ftrace_test_recursion_unlock(bit);
+}
+
+static int stp_ftrace_cmp(const void *a, const void *b)
+{
+	const struct stp_ftrace_ent *x = a, *y = b;
+
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
+	return x->p < y->p ? -1 : x->p > y->p;
+}
+
+/* a registered entry point that waits (disabled) for ftrace */
+static bool stp_ftrace_wants(const struct stp_kprobe *p)
+{
+	return p->registered && !p->ret && !p->via_ftrace &&
+	       (p->u.kp.flags & KPROBE_FLAG_DISABLED);
+}
+
+/*
+ * Put the waiting points that sit on ftrace sites under ft's one
+ * ftrace_ops.  Returns 0 or an error (then none of them is on ftrace and
+ * the caller enables their kprobes).
+ */
+static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
+			    unsigned int n)
+{
+	unsigned long *ips;
+	unsigned int i, k = 0, nip = 0;
+	int rc;
+
+	ft->on = false;
+	ft->n = 0;
+	for (i = 0; i < n; i++)
+		if (stp_ftrace_wants(&ps[i]) &&
+		    (ps[i].u.kp.flags & KPROBE_FLAG_FTRACE))
+			k++;
+	if (!k)
+		return 0;
+	ft->ents = kvmalloc_array(k, sizeof(*ft->ents), GFP_KERNEL);
+	ips = kvmalloc_array(k, sizeof(*ips), GFP_KERNEL);
+	rc = -ENOMEM;
+	if (!ft->ents || !ips)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (!stp_ftrace_wants(&ps[i]) ||
+		    !(ps[i].u.kp.flags & KPROBE_FLAG_FTRACE))
+			continue;
+		ft->ents[ft->n].ip = (unsigned long)ps[i].u.kp.addr;
+		ft->ents[ft->n++].p = &ps[i];
+	}
+	sort(ft->ents, ft->n, sizeof(*ft->ents), stp_ftrace_cmp, NULL);
+	for (i = 0; i < ft->n; i++)
+		if (!nip || ips[nip - 1] != ft->ents[i].ip)
+			ips[nip++] = ft->ents[i].ip;
+	memset(&ft->ops, 0, sizeof(ft->ops));
+	ft->ops.func = stp_ftrace_handler;
+	ft->ops.flags = FTRACE_OPS_FL_SAVE_REGS;
+	rc = ftrace_set_filter_ips(&ft->ops, ips, nip, 0, 1);
+	if (!rc)
+		rc = register_ftrace_function(&ft->ops);
+	if (rc) {
+		ftrace_free_filter(&ft->ops);
+		goto fail;
+	}
+	kvfree(ips);
+	for (i = 0; i < ft->n; i++)
+		ft->ents[i].p->via_ftrace = true;
+	ft->on = true;
+	return 0;
+fail:
+	kvfree(ips);
+	kvfree(ft->ents);
+	ft->ents = NULL;
+	ft->n = 0;
+	return rc;
+}
+
+/* after this, no handler runs from ft (the kernel waits for them) */
+static void stp_ftrace_stop(struct stp_ftrace *ft)
+{
+	unsigned int i;
+
+	if (!ft || !ft->on)
+		return;
+	unregister_ftrace_function(&ft->ops);
+	ftrace_free_filter(&ft->ops);
+	for (i = 0; i < ft->n; i++)
+		ft->ents[i].p->via_ftrace = false;
+	kvfree(ft->ents);
+	ft->ents = NULL;
+	ft->n = 0;
+	ft->on = false;
+}
+
+#else /* !STP_FTRACE_OK */
+
+static inline bool stp_ftrace_wants(const struct stp_kprobe *p)
+{
+	return false;
+}
+
+static inline int stp_ftrace_start(struct stp_ftrace *ft,
+				   struct stp_kprobe *ps, unsigned int n)
+{
+	return 0;
+}
+
+static inline void stp_ftrace_stop(struct stp_ftrace *ft)
+{
+}
+
+#endif /* STP_FTRACE_OK */
+#endif /* STP_FTRACE_H */
