@@ -435,6 +435,12 @@ static inline int stp_fmt_one(struct stp_out *o, const struct stp_fmt_spec *sp,
  */
 static inline int stp_vformat(struct stp_out *o, const char *fmt, va_list ap)
 {
+	/*
+	 * As stap: a width or precision larger than the destination (its
+	 * size with the terminator) is clamped to it, so a value printed with
+	 * a huge width keeps the part that fits after the padding.
+	 */
+	int lim = o->size < 100000 ? (int)o->size + 1 : 100000;
 	struct stp_fmt_spec sp;
 	int err = 0;
 
@@ -459,6 +465,10 @@ static inline int stp_vformat(struct stp_out *o, const char *fmt, va_list ap)
 
 			sp.prec = p < 0 ? STP_FMT_NONE : p > 100000 ? 100000 : (int)p;
 		}
+		if (sp.width > lim && sp.kind != STP_FK_BINARY)
+			sp.width = lim;
+		if (sp.prec > lim)
+			sp.prec = lim;
 		if (stp_fmt_takes_string(sp.kind))
 			s = va_arg(ap, const char *);
 		else if (stp_fmt_takes_value(sp.kind))

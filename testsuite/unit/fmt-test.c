@@ -107,6 +107,29 @@ int main(void)
 			failed++;
 		}
 	}
+	{
+		/* a width past the destination is clamped to its size (with
+		 * the NUL, as stap): the value keeps what fits after padding */
+		static char b[512];
+		struct stp_out o = { b, sizeof(b) - 1, 0 };
+		int bad = 0;
+
+		stp_format(&o, "%600s", "abc");
+		bad |= o.len != 512 || b[508] != ' ' || memcmp(b + 509, "ab", 2);
+		o.len = 0;
+		stp_format(&o, "%2000d", (int64_t)12345);
+		bad |= o.len != 512 || b[506] != ' ' || memcmp(b + 507, "1234", 4);
+		o.len = 0;
+		stp_format(&o, "%-*d|", (int64_t)100000, (int64_t)-7);
+		bad |= o.len != 513 || memcmp(b, "-7 ", 3);
+		o.len = 0;
+		stp_format(&o, "%.700d", (int64_t)5);
+		bad |= o.len != 512 || b[510] != '0';
+		if (bad) {
+			printf("FAIL: fmt huge width/precision clamped\n");
+			failed++;
+		}
+	}
 	printf("%s: fmt: %d libc comparisons + stap directives\n",
 	       failed ? "FAIL" : "PASS", nchecks);
 	return failed != 0;
