@@ -314,6 +314,70 @@ static void stp_timing_add(struct stp_timing *t, u64 cycles)
 }
 
 /*
+ * The handler of p in context c, which this CPU holds (busy guard taken,
+ * interrupts off): its locks, a fresh action budget, its errors reported.
+ * account: charge its time to the overload check (a dispatcher running
+ * several handlers for one hit charges the whole hit instead).
+ */
+static void stp_probe_body(struct stp_context *c, const struct stp_probe *p,
+			   struct pt_regs *regs, bool account)
+{
+	u64 t0;
+
+	if (!stp_lock_all(p)) {
+		stp_skip(&stp_rt.skipped_lock);
+		return;
+	}
+	c->probe = p;
+	c->regs = regs;
+	c->nesting = 0;
+	c->actions = 0;
+	/* stap 4.8 on this kernel gives every probe the interruptible
+	 * budget (measured: 10 x MAXACTION in kprobe, tracepoint and timer
+	 * probes alike) */
+	c->maxaction = MAXACTION_INTERRUPTIBLE;
+	c->unwind = 0;
+	c->fatal = false;
+	c->last_error = NULL;
+	c->error_near = NULL;
+	c->fn_near = NULL;
+	t0 = get_cycles();
+	p->fn(c);
+#ifndef STP_NO_OVERLOAD
+	if (account)
+		stp_overload(c, t0);
+#endif
+	if (p->timing)
+		stp_timing_add(p->timing, get_cycles() - t0);
+	stp_unlock_n(p->locks, p->nlocks);
+	stp_print_flush(c);
+#ifndef STP_SUPPRESS_HANDLER_ERRORS
+	if (c->last_error)
+		stp_report_error(c);
+#endif
+	c->last_error = NULL;
+	c->unwind = 0;
+	c->probe = NULL;
+	c->regs = NULL;
+}
+
+/*
+ * From a dispatcher's handler (a probe whose fn picks the handlers one hit
+ * runs, e.g. one tracepoint callback shared by many probes): run p as if
+ * it had been hit on its own, then give the context back to the caller.
+ */
+static void __maybe_unused stp_probe_chain(struct stp_context *c,
+					   const struct stp_probe *p)
+{
+	const struct stp_probe *outer = c->probe;
+	struct pt_regs *regs = c->regs;
+
+	stp_probe_body(c, p, regs, false);
+	c->probe = outer;
+	c->regs = regs;
+}
+
+/*
  * Run probe p on this CPU if the session is in state `state`; any context.
  * Interrupts stay off for the whole handler: a second probe hit on this CPU
  * could only come from an NMI, and the busy guard skips it.
@@ -338,42 +402,7 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 		stp_skip(&stp_rt.skipped_reentry);
 		goto busy;
 	}
-	if (!stp_lock_all(p)) {
-		stp_skip(&stp_rt.skipped_lock);
-		goto busy;
-	}
-	c->probe = p;
-	c->regs = regs;
-	c->nesting = 0;
-	c->actions = 0;
-	/* stap 4.8 on this kernel gives every probe the interruptible
-	 * budget (measured: 10 x MAXACTION in kprobe, tracepoint and timer
-	 * probes alike) */
-	c->maxaction = MAXACTION_INTERRUPTIBLE;
-	c->unwind = 0;
-	c->fatal = false;
-	c->last_error = NULL;
-	c->error_near = NULL;
-	c->fn_near = NULL;
-	{
-		u64 t0 = get_cycles();
-
-		p->fn(c);
-#ifndef STP_NO_OVERLOAD
-		if (state == STP_SS_RUNNING)
-			stp_overload(c, t0);
-#endif
-		if (p->timing)
-			stp_timing_add(p->timing, get_cycles() - t0);
-	}
-	stp_unlock_n(p->locks, p->nlocks);
-	stp_print_flush(c);
-#ifndef STP_SUPPRESS_HANDLER_ERRORS
-	if (c->last_error)
-		stp_report_error(c);
-#endif
-	c->probe = NULL;
-	c->regs = NULL;
+	stp_probe_body(c, p, regs, state == STP_SS_RUNNING);
 busy:
 	local_dec(&c->busy);
 out:

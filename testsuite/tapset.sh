@@ -37,6 +37,23 @@ if [ "$got" = "$want" ]; then pass L-syscall.read; else fail L-syscall.read "$go
 n=$($STAP -l 'syscall.*' 2>/dev/null | wc -l)
 if [ "$n" -gt 300 ]; then pass l-syscall-count; else fail l-syscall-count "$n"; fi
 
+# syscall.* is on the raw_syscalls tracepoints: one registration per
+# tracepoint, a dispatcher switching on the call number (tracepoint_group.c)
+if $STAP -p2 -e 'probe syscall.read, syscall.read.return { }' 2>&1 |
+   grep -q '^kernel.trace("raw_syscalls:sys_exit")'; then
+	pass p2-syscall-tracepoint
+else
+	fail p2-syscall-tracepoint "syscall.read.return is not on raw_syscalls:sys_exit"
+fi
+$STAP -p3 -e 'global x probe syscall.*, syscall.*.return { x++ }' >"$T/sc.c" 2>"$T/err"
+heads=$(grep -c '\.probe = &stp_tpdp' "$T/sc.c")
+cases=$(grep -c '^	case [0-9]*LL:$' "$T/sc.c")
+if [ "$heads" = 2 ] && [ "$cases" -gt 600 ] && ! grep -q kprobe "$T/sc.c"; then
+	pass p3-syscall-dispatch
+else
+	fail p3-syscall-dispatch "$heads registrations, $cases cases $(head -n 1 "$T/err")"
+fi
+
 # documentation: a /** block right before every public function / alias
 undoc=$(awk '
 	FNR == 1 { indoc = 0; last = "" }

@@ -6,6 +6,12 @@
  * unsigned long (all tracepoint arguments are scalars or pointers, which
  * the x86_64 ABI passes in one register or stack slot each) and hand them
  * to stp_tracepoint_fire(); the $name accessors read them from there.
+ *
+ * Several probes on one tracepoint share one registration: a "head" entry
+ * whose probe is a generated dispatcher (one handler run for the hit) that
+ * picks the member entries to run, usually by a switch on a key argument
+ * ($id of raw_syscalls), and runs each with stp_tp_chain().  Members are
+ * not registered themselves (.member).
  */
 #ifndef STP_TRACEPOINTS_H
 #define STP_TRACEPOINTS_H
@@ -22,6 +28,7 @@ struct stp_tracepoint {
 	const char *pp;
 	unsigned short k;		/* index among its handler's points */
 	unsigned char optional;
+	unsigned char member;		/* run by its group's dispatcher */
 	/* runtime state */
 	struct tracepoint *tp;
 	struct module *mod;		/* owner of tp (held while attached) */
@@ -46,6 +53,34 @@ static void __maybe_unused stp_tracepoint_fire(void *data,
 	stp_probe_run(&t->self, NULL, STP_SS_RUNNING);
 	this_cpu_write(stp_tracepoint_cur.tp, old.tp);
 	this_cpu_write(stp_tracepoint_cur.args, old.args);
+}
+
+/* from a dispatcher: run member t of its group for the current hit */
+static void __maybe_unused stp_tp_chain(struct stp_context *c,
+					const struct stp_tracepoint *t)
+{
+	const struct stp_tracepoint *head = this_cpu_read(stp_tracepoint_cur.tp);
+
+	this_cpu_write(stp_tracepoint_cur.tp, t);
+	stp_probe_chain(c, &t->self);
+	this_cpu_write(stp_tracepoint_cur.tp, head);
+}
+
+/* the dispatcher could not compute its key (an error): run every member,
+ * each meets the same error in its own guard and reports it */
+static void __maybe_unused stp_tp_chain_all(struct stp_context *c,
+					    const struct stp_tracepoint *tps,
+					    const unsigned short *idx,
+					    unsigned int n)
+{
+	unsigned int i;
+
+	c->unwind = 0;
+	c->fatal = false;
+	c->last_error = NULL;
+	c->error_near = NULL;
+	for (i = 0; i < n; i++)
+		stp_tp_chain(c, &tps[idx[i]]);
 }
 
 /* how an argument register is narrowed to its declared type */
@@ -100,7 +135,8 @@ static void stp_tp_match(struct tracepoint *tp, void *priv)
 	unsigned int i;
 
 	for (i = 0; i < f->n; i++) {
-		if (!f->tps[i].tp && !strcmp(f->tps[i].name, tp->name)) {
+		if (!f->tps[i].tp && !f->tps[i].member &&
+		    !strcmp(f->tps[i].name, tp->name)) {
 			f->tps[i].tp = tp;
 			f->tps[i].mod = stp_tp_find_owner;
 		}
@@ -144,7 +180,7 @@ static void stp_tracepoints_lookup(struct stp_tracepoint *tps, unsigned int n)
 	for_each_kernel_tracepoint(stp_tp_match, &f);
 #ifdef CONFIG_MODULES
 	for (i = 0; i < n; i++)
-		if (!tps[i].tp)
+		if (!tps[i].tp && !tps[i].member)
 			break;
 	if (i < n) {
 		/* registering replays COMING for every loaded module */
@@ -200,7 +236,7 @@ static void __maybe_unused stp_tracepoints_unregister(
 static int __maybe_unused stp_tracepoints_register(struct stp_tracepoint *tps,
 						   unsigned int n)
 {
-	unsigned int i, ok = 0;
+	unsigned int i, ok = 0, heads = 0;
 	int last = 0;
 
 	stp_tracepoints_lookup(tps, n);
@@ -209,11 +245,17 @@ static int __maybe_unused stp_tracepoints_register(struct stp_tracepoint *tps,
 
 		tps[i].self = *tps[i].probe;
 		tps[i].self.pp = tps[i].pp;
+		if (tps[i].member) {
+			tps[i].tp = NULL;
+			tps[i].mod = NULL;
+			continue;
+		}
 		/* a module's tracepoint: keep the module while attached */
 		if (tps[i].mod && !try_module_get(tps[i].mod)) {
 			tps[i].mod = NULL;
 			tps[i].tp = NULL;
 		}
+		heads++;
 		rc = tps[i].tp ? tracepoint_probe_register(tps[i].tp,
 							       tps[i].cb,
 							       &tps[i])
@@ -232,7 +274,7 @@ static int __maybe_unused stp_tracepoints_register(struct stp_tracepoint *tps,
 		tps[i].registered = true;
 		ok++;
 	}
-	return ok || !n ? 0 : last;
+	return ok || !heads ? 0 : last;
 }
 
 #endif /* STP_TRACEPOINTS_H */

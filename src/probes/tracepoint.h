@@ -29,6 +29,25 @@ struct tp_target {
 /* STP_TA_* of runtime/probes/stp_tracepoints.h for a type as printed */
 int tp_cast_of(const char *type);
 
+/* pass 3: a registration shared by several points (tracepoint_group.c) */
+struct tp_group_head {
+	int first;		/* its first point's index in the emitter's list */
+	const char *fn;		/* the dispatcher, */
+	const char *desc;	/* its struct stp_probe */
+	int k;			/* index of the keyed handler's point */
+	bool optional;
+};
+
+/*
+ * Group the emitter's points (struct derived_probe *) by tracepoint; write
+ * into sb the dispatcher of every group of several points (table tab is
+ * declared first, its members then its heads) and push their struct
+ * tp_group_head * to heads.  group[i]: the first point of i's group, -1
+ * when i is alone.  Returns the number of heads.
+ */
+int tracepoint_groups(struct tx *tx, struct strbuf *sb, struct vec *derived,
+		      const char *tab, int *group, struct vec *heads);
+
 void tracepoint_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e);
 
 #endif

@@ -55,6 +55,9 @@ void tracepoint_emit(struct tx *tx, struct vec *derived)
 	const char *tab = tx_unique(tx, "stp_tp");
 	const char *cbs[TP_MAXARGS + 1] = { 0 };
 	struct strbuf sb = { 0 }, reg = { 0 }, unreg = { 0 };
+	struct vec heads = { 0 };
+	int *group = xcalloc(derived->n ? derived->n : 1, sizeof(int));
+	int total;
 
 	sb_puts(&sb, "#include \"probes/stp_tracepoints.h\"\n\n");
 	vec_each(derived, i) {
@@ -70,8 +73,9 @@ void tracepoint_emit(struct tx *tx, struct vec *derived)
 			callback(&sb, cbs[n], n);
 		}
 	}
-	sb_printf(&sb, "static struct stp_tracepoint %s[%d] = {\n", tab,
-		  derived->n);
+	total = derived->n + tracepoint_groups(tx, &sb, derived, tab, group,
+					       &heads);
+	sb_printf(&sb, "static struct stp_tracepoint %s[%d] = {\n", tab, total);
 	vec_each(derived, i) {
 		const struct derived_probe *dp = derived->v[i];
 		const struct tp_event *ev = dp->priv;
@@ -79,22 +83,39 @@ void tracepoint_emit(struct tx *tx, struct vec *derived)
 
 		sb_puts(&sb, "\t{ .name = ");
 		tx_cstr(&sb, ev->name);
-		sb_printf(&sb, ", .cb = (void *)%s, .k = %d%s,\n\t  .probe = %s, "
+		sb_printf(&sb, ", .cb = (void *)%s, .k = %d%s%s,\n\t  .probe = %s, "
 			  ".pp = ", cbs[n], index_in_handler(dp),
 			  dp->flags & KPF_OPTIONAL ? ", .optional = 1" : "",
+			  group[i] >= 0 ? ", .member = 1" : "",
 			  tx_probe_ref(tx, dp));
 		tx_cstr(&sb, dp->pp);
 		sb_puts(&sb, " },\n");
 	}
+	vec_each(&heads, i) {
+		struct tp_group_head *h = heads.v[i];
+		const struct derived_probe *dp = derived->v[h->first];
+		const struct tp_event *ev = dp->priv;
+		int n = ev->nargs > TP_MAXARGS ? TP_MAXARGS : ev->nargs;
+
+		sb_puts(&sb, "\t{ .name = ");
+		tx_cstr(&sb, ev->name);
+		sb_printf(&sb, ", .cb = (void *)%s, .k = %d%s,\n\t  .probe = &%s, "
+			  ".pp = ", cbs[n], h->k,
+			  h->optional ? ", .optional = 1" : "", h->desc);
+		tx_cstr(&sb, dp->pp);
+		sb_puts(&sb, " },\n");
+		free(h);
+	}
 	sb_puts(&sb, "};\n");
 	tx_printf(tx, "%s", sb_str(&sb));
-	sb_printf(&reg, "stp_tracepoints_register(%s, %d)", tab, derived->n);
-	sb_printf(&unreg, "stp_tracepoints_unregister(%s, %d)", tab,
-		  derived->n);
+	sb_printf(&reg, "stp_tracepoints_register(%s, %d)", tab, total);
+	sb_printf(&unreg, "stp_tracepoints_unregister(%s, %d)", tab, total);
 	tx_on_register(tx, sb_str(&reg), sb_str(&unreg));
 	sb_free(&sb);
 	sb_free(&reg);
 	sb_free(&unreg);
+	vec_free(&heads);
+	free(group);
 }
 
 static void near_of(struct tx *tx, struct strbuf *sb, struct expr *e)
