@@ -114,6 +114,18 @@ static int num_arg(const char *arg, long min, long *out)
 	return 0;
 }
 
+/* -S size[,N]: decimal MB, optionally a comma and a file count */
+static int switch_arg(const char *arg)
+{
+	const char *comma = strchr(arg, ',');
+	char *size = comma ? strndup(arg, (size_t)(comma - arg)) : xstrdup(arg);
+	long v;
+	int rc = num_arg(size, 1, &v) || (comma && num_arg(comma + 1, 1, &v));
+
+	free(size);
+	return rc ? -1 : 0;
+}
+
 static int one_opt(struct session *s, int c, const char *arg)
 {
 	long v;
@@ -196,13 +208,19 @@ static int one_opt(struct session *s, int c, const char *arg)
 	case 'W': s->warnings_fatal = true; break;
 	case 'u': s->unoptimized = true; break;
 	case 't': s->timing = true; break;
-	case 'b': case 'F': case 'S':
-		/* refused rather than silently ignored: the output would not
-		 * be what the user asked for */
-		fprintf(stderr, "stap: -%c (%s) is not supported yet\n", c,
-			c == 'b' ? "bulk per-CPU output" :
-			c == 'F' ? "flight recorder" : "output file rotation");
-		return -1;
+	case 'b':
+		/* the module's transport writes per-CPU records (a define,
+		 * so part of the cache key) */
+		if (!s->bulk)
+			vec_push(&s->defines, (void *)"STP_BULKMODE");
+		s->bulk = true;
+		break;
+	case 'F': s->flight = true; break;
+	case 'S':
+		if (switch_arg(arg))
+			return bad("-S argument (expected size[,N], both > 0)", arg);
+		s->switch_arg = arg;
+		break;
 	case 'P': break;	/* prologue searching: our DWARF probes always skip it */
 	case OPT_DISABLE_CACHE: s->disable_cache = true; break;
 	case OPT_CLEAN_CACHE: s->clean_cache = true; break;

@@ -46,6 +46,8 @@ struct session {
 	bool unoptimized;		/* -u */
 	bool timing;			/* -t */
 	bool bulk;			/* -b */
+	bool flight;			/* -F */
+	const char *switch_arg;		/* -S size[,N], checked */
 	bool disable_cache;		/* --disable-cache (also -k, -m) */
 	bool clean_cache;		/* --clean-cache */
 	const char *privilege;		/* --privilege=stapusr|stapsys|stapdev */

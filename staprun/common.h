@@ -8,6 +8,11 @@
 
 #include "../runtime/transport/proto.h"
 
+/* stapio's exit status after a detach: staprun leaves the module loaded */
+#define SR_STATUS_DETACHED 64
+/* stapio -A could not attach (another stapio is): leave the module alone */
+#define SR_STATUS_NOT_ATTACHED 65
+
 /* "ERROR: ..." etc. go to stderr through this; adds nothing */
 void sr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* -v messages: "PROG: ..." when level > 0, "PROG[ms]: ..." when > 1 */

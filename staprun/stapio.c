@@ -2,14 +2,19 @@
 /*
  * stapio.c - talk to a loaded module through /proc/stap/NAME/{ctl,data}.
  *
- *   stapio [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] MODNAME
+ *   stapio [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] [-S MB[,N]]
+ *          [-L | -A] [-D] MODNAME
  *
  * Sends START (with the target pid), relays the data file to stdout (or
- * FILE), prints WARNING:/ERROR: messages on stderr, turns SIGINT, SIGTERM,
- * SIGHUP, SIGQUIT, the -T alarm and the -c child's exit into STOP, and
- * returns after the module's DONE once the data file reached EOF.  The -c
- * command runs under /bin/sh, held back until the probes started.  Exit
- * status: 1 if the probes failed to start or any ERROR was reported, else 0.
+ * FILE, or per-CPU files for a bulk-mode module: see output.h), prints
+ * WARNING:/ERROR: messages on stderr, turns SIGINT, SIGTERM, SIGHUP, the
+ * -T alarm and the -c child's exit into STOP, and returns after the
+ * module's DONE once the data file reached EOF.  The -c command runs under
+ * /bin/sh, held back until the probes started.  SIGUSR2 switches output
+ * files.  SIGQUIT detaches (the module keeps running); so does -L once the
+ * probes started; -A attaches to a running module instead of starting it.
+ * Exit status: 1 if the probes failed to start or any ERROR was reported,
+ * SR_STATUS_DETACHED after a detach, else 0.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -25,6 +30,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "output.h"
 
 #define PROG "stapio"
 #define SIO_BUF (256 * 1024)
@@ -33,14 +39,16 @@
 struct sio {
 	/* options */
 	int verbose, no_warn;
-	const char *out_file, *cmd, *modname;
+	const char *cmd, *modname;
 	long target, timeout;
+	int load_only, attach;		/* -L, -A */
+	struct sr_out out;		/* -o, -S, -D and bulk mode */
 	/* state */
-	int ctl, data, out, sigr;	/* fds; sigr: self-pipe read end */
+	int ctl, data, sigr;		/* fds; sigr: self-pipe read end */
 	pid_t child;			/* -c command, 0 if none/reaped */
 	int go;				/* write end that releases the child */
 	int started, stop_sent, done, ctl_eof, data_eof, discard;
-	int errors, got_data;
+	int errors, got_data, detached;
 	unsigned long long dropped, ctl_dropped;
 };
 
@@ -61,18 +69,29 @@ static void sio_on_signal(int sig)
 static void sio_usage(void)
 {
 	sr_err("Usage: stapio [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] "
-	       "MODNAME\n");
+	       "[-S MB[,N]] [-L | -A] [-D] MODNAME\n");
 }
 
 static int sio_parse(int argc, char **argv, struct sio *s)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "+vwo:c:x:T:")) != -1) {
+	while ((c = getopt(argc, argv, "+vwo:c:x:T:S:LAD")) != -1) {
 		switch (c) {
 		case 'v': s->verbose++; break;
 		case 'w': s->no_warn = 1; break;
-		case 'o': s->out_file = optarg; break;
+		case 'o': s->out.file = optarg; break;
+		case 'L': s->load_only = 1; break;
+		case 'A': s->attach = 1; break;
+		case 'D': s->out.background = 1; break;
+		case 'S':
+			if (sr_out_parse_switch(optarg, &s->out.switch_mb,
+						&s->out.keep)) {
+				sr_err("ERROR: -S: expected size[,N] (MB, files), "
+				       "got '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'c': s->cmd = optarg; break;
 		case 'x':
 			if (sr_parse_long(optarg, 1, 0x7fffffff, &s->target)) {
@@ -100,7 +119,7 @@ static int sio_parse(int argc, char **argv, struct sio *s)
 static int sio_signals(struct sio *s)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				    SIGALRM, SIGCHLD };
+				    SIGALRM, SIGCHLD, SIGUSR2 };
 	struct sigaction sa;
 	sigset_t set;
 	int p[2];
@@ -123,6 +142,23 @@ static int sio_signals(struct sio *s)
 	return 0;
 }
 
+/* the module's bulk-mode parameter: 1 (Y), else 0 */
+static int sio_bulkmode(const char *modname)
+{
+	char path[256];
+	int c = 'N';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", modname,
+		 STP_PARAM_BULKMODE);
+	f = fopen(path, "r");
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c == 'Y' || c == '1';
+}
+
 static int sio_open(struct sio *s)
 {
 	char path[256];
@@ -134,6 +170,10 @@ static int sio_open(struct sio *s)
 		       strerror(errno));
 		return -1;
 	}
+	if (s->load_only) {	/* the output waits for staprun -A */
+		s->data_eof = 1;
+		return 0;
+	}
 	sr_proc_path(path, sizeof(path), s->modname, STP_DATA_FILE);
 	s->data = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (s->data < 0) {
@@ -141,17 +181,12 @@ static int sio_open(struct sio *s)
 		       strerror(errno));
 		return -1;
 	}
-	s->out = STDOUT_FILENO;
-	if (s->out_file) {
-		s->out = open(s->out_file, O_WRONLY | O_CREAT | O_TRUNC |
-			      O_CLOEXEC, 0666);
-		if (s->out < 0) {
-			sr_err("ERROR: Couldn't open output file '%s': %s\n",
-			       s->out_file, strerror(errno));
-			return -1;
-		}
+	s->out.bulk = sio_bulkmode(s->modname);
+	if (s->out.switch_mb && !s->out.file && !s->out.bulk) {
+		sr_err("ERROR: -S needs -o FILE (or bulk mode)\n");
+		return -1;
 	}
-	return 0;
+	return sr_out_open(&s->out);
 }
 
 /* -c: fork now, exec once released (so target() exists before it runs) */
@@ -228,6 +263,23 @@ static void sio_stop(struct sio *s, const char *why)
 		sr_err("ERROR: Couldn't send STOP: %s\n", strerror(-rc));
 }
 
+/* leave the module running; a later staprun -A reconnects */
+static void sio_detach(struct sio *s)
+{
+	int rc;
+
+	if (s->detached || s->done)
+		return;
+	rc = sio_send(s, STP_MSG_DETACH, NULL, 0);
+	if (rc) {
+		sr_err("ERROR: Couldn't detach: %s\n", strerror(-rc));
+		sio_stop(s, "detach failed");
+		return;
+	}
+	sr_verbose(s->verbose, PROG, "detached");
+	s->detached = 1;
+}
+
 static void sio_reap(struct sio *s)
 {
 	int st;
@@ -248,6 +300,10 @@ static void sio_on_signals(struct sio *s)
 			sio_reap(s);
 		else if (sigs[i] == SIGALRM)
 			sio_stop(s, "-T timeout");
+		else if (sigs[i] == SIGUSR2)
+			sr_out_switch_all(&s->out);
+		else if (sigs[i] == SIGQUIT && s->started)
+			sio_detach(s);
 		else
 			sio_stop(s, strsignal(sigs[i]));
 	}
@@ -266,6 +322,8 @@ static void sio_started(struct sio *s, const struct stp_msg_started *m)
 	sio_release_child(s);
 	if (s->timeout)
 		alarm((unsigned int)s->timeout);
+	if (s->load_only)
+		sio_detach(s);
 }
 
 static void sio_message(struct sio *s, const struct stp_msg_hdr *h,
@@ -330,6 +388,26 @@ static void sio_read_ctl(struct sio *s)
 	}
 }
 
+/* bulk mode: the buffer holds { struct stp_bulk_hdr, bytes } records */
+static int sio_write_bulk(struct sio *s, const char *buf, size_t n)
+{
+	struct stp_bulk_hdr h;
+	size_t off = 0;
+
+	while (off + sizeof(h) <= n) {
+		memcpy(&h, buf + off, sizeof(h));
+		off += sizeof(h);
+		if (h.len > n - off) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (sr_out_write(&s->out, (int)h.cpu, buf + off, h.len))
+			return -1;
+		off += h.len;
+	}
+	return 0;
+}
+
 /* bytes read, 0 at EOF or when nothing was there */
 static ssize_t sio_read_data(struct sio *s)
 {
@@ -350,7 +428,8 @@ static ssize_t sio_read_data(struct sio *s)
 		sr_verbose(s->verbose > 1 ? s->verbose : 0, PROG, "first data");
 	if (s->discard)
 		return n;
-	if (sr_write_all(s->out, buf, (size_t)n)) {
+	if (s->out.bulk ? sio_write_bulk(s, buf, (size_t)n)
+			: sr_out_write(&s->out, 0, buf, (size_t)n)) {
 		if (errno != EPIPE)
 			sr_err("ERROR: Couldn't write output: %s\n",
 			       strerror(errno));
@@ -363,7 +442,7 @@ static ssize_t sio_read_data(struct sio *s)
 static void sio_loop(struct sio *s)
 {
 	/* done: the module said so; data EOF then means everything is out */
-	while (!((s->done || s->ctl_eof) && s->data_eof)) {
+	while (!((s->done || s->ctl_eof) && s->data_eof) && !s->detached) {
 		struct pollfd p[3] = {
 			{ .fd = s->ctl_eof ? -1 : s->ctl, .events = POLLIN },
 			{ .fd = s->data_eof ? -1 : s->data, .events = POLLIN },
@@ -434,13 +513,17 @@ int main(int argc, char **argv)
 	struct stp_msg_start start = { .version = STP_PROTO_VERSION };
 	int rc;
 
-	if (sio_parse(argc, argv, &s) || sio_signals(&s) || sio_open(&s))
+	if (sio_parse(argc, argv, &s) || sio_signals(&s))
 		return 1;
+	if (sio_open(&s))	/* -A: someone else's module stays */
+		return s.attach && s.ctl < 0 ? SR_STATUS_NOT_ATTACHED : 1;
 	if (s.cmd && sio_fork_child(&s)) {
 		sr_err("ERROR: Couldn't fork for -c: %s\n", strerror(errno));
 		return 1;
 	}
 	start.target_pid = s.target;
+	if (s.attach)
+		start.flags |= STP_START_ATTACH;
 	rc = sio_send(&s, STP_MSG_START, &start, sizeof(start));
 	if (rc) {
 		sr_err("ERROR: Couldn't start module '%s': %s\n", s.modname,
@@ -452,6 +535,11 @@ int main(int argc, char **argv)
 	sr_verbose(s.verbose, PROG, "START sent (target pid %ld)", s.target);
 	sio_loop(&s);
 	alarm(0);
+	if (s.detached) {
+		if (sr_out_close(&s.out))
+			return 1;
+		return SR_STATUS_DETACHED;
+	}
 	sio_finish_child(&s);
 	if (s.dropped) {
 		long mb = sio_bufsize(s.modname);
@@ -468,10 +556,7 @@ int main(int argc, char **argv)
 	if (s.ctl_dropped)
 		sr_err("WARNING: %llu warning/error messages were lost.\n",
 		       s.ctl_dropped);
-	if (s.out != STDOUT_FILENO && close(s.out)) {
-		sr_err("ERROR: Couldn't write output file '%s': %s\n",
-		       s.out_file, strerror(errno));
+	if (sr_out_close(&s.out))
 		s.errors++;
-	}
 	return (s.errors || !s.started) ? 1 : 0;
 }

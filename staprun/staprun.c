@@ -3,12 +3,17 @@
  * staprun.c - load a module built by stap, run stapio on it, remove it.
  *
  *   staprun [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB]
- *           MODULE.ko [NAME=VALUE ...]
+ *           [-S MB[,N]] [-L | -D] MODULE.ko [NAME=VALUE ...]
+ *   staprun [-v] [-w] [-o FILE] [-S MB[,N]] -A MODNAME
  *   staprun -d MODNAME
  *
  * The module is removed on every path once it was inserted: stapio's exit,
- * its death, errors, and SIGINT/SIGTERM/SIGHUP/SIGQUIT (forwarded to stapio,
- * which stops the probes so end probes run).  Exit status is stapio's.
+ * its death, errors, and SIGINT/SIGTERM/SIGHUP (forwarded to stapio, which
+ * stops the probes so end probes run).  Except when stapio detached (-L
+ * once the probes started, or SIGQUIT): then the module stays, running,
+ * until `staprun -A MODNAME` attaches to it (and removes it at the end) or
+ * `staprun -d MODNAME` removes it.  -D runs all this in the background and
+ * prints stapio's pid.  Exit status is stapio's.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -27,14 +32,16 @@
 
 #include "common.h"
 #include "modinfo.h"
+#include "output.h"
 
 #define PROG "staprun"
 
 struct sr_opts {
 	int verbose;
 	int no_warn;
-	const char *out, *cmd, *pid, *timeout;
+	const char *out, *cmd, *pid, *timeout, *switch_arg;
 	long buf_mb;
+	int load_only, attach, daemon;	/* -L, -A, -D */
 	const char *delete_name;
 	const char *module;
 	char **params;
@@ -53,16 +60,17 @@ static void sr_on_signal(int sig)
 static void sr_usage(void)
 {
 	sr_err("Usage: staprun [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] "
-	       "[-s MB] MODULE.ko [NAME=VALUE ...]\n"
+	       "[-s MB] [-S MB[,N]] [-L | -D] MODULE.ko [NAME=VALUE ...]\n"
+	       "       staprun [-v] [-w] [-o FILE] [-S MB[,N]] -A MODNAME\n"
 	       "       staprun -d MODNAME\n");
 }
 
 static int sr_parse(int argc, char **argv, struct sr_opts *o)
 {
 	int c;
-	long v;
+	long v, k;
 
-	while ((c = getopt(argc, argv, "+vwuVo:c:x:T:s:b:d:")) != -1) {
+	while ((c = getopt(argc, argv, "+vwuVo:c:x:T:s:b:d:S:LAD")) != -1) {
 		switch (c) {
 		case 'v': o->verbose++; break;
 		case 'w': o->no_warn = 1; break;
@@ -94,8 +102,29 @@ static int sr_parse(int argc, char **argv, struct sr_opts *o)
 			}
 			break;
 		case 'd': o->delete_name = optarg; break;
+		case 'S':
+			if (sr_out_parse_switch(optarg, &v, &k)) {
+				sr_err("ERROR: -S: expected size[,N] (MB, files), "
+				       "got '%s'\n", optarg);
+				return -1;
+			}
+			o->switch_arg = optarg;
+			break;
+		case 'L': o->load_only = 1; break;
+		case 'A': o->attach = 1; break;
+		case 'D': o->daemon = 1; break;
 		default: sr_usage(); return -1;
 		}
+	}
+	if (o->load_only + o->attach + o->daemon > 1 ||
+	    (o->attach && (o->cmd || o->pid || o->buf_mb))) {
+		sr_err("ERROR: -L, -A and -D exclude each other; -A takes no "
+		       "-c, -x, -s\n");
+		return -1;
+	}
+	if (o->attach && optind != argc - 1) {
+		sr_usage();
+		return -1;
 	}
 	if (o->delete_name)
 		return optind == argc ? 0 : (sr_usage(), -1);
@@ -283,6 +312,13 @@ static pid_t sr_spawn_stapio(const struct sr_opts *o, const char *stapio,
 	if (o->cmd) { argv[n++] = "-c"; argv[n++] = o->cmd; }
 	if (o->pid) { argv[n++] = "-x"; argv[n++] = o->pid; }
 	if (o->timeout) { argv[n++] = "-T"; argv[n++] = o->timeout; }
+	if (o->switch_arg) { argv[n++] = "-S"; argv[n++] = o->switch_arg; }
+	if (o->load_only)
+		argv[n++] = "-L";
+	if (o->attach)
+		argv[n++] = "-A";
+	if (o->daemon)
+		argv[n++] = "-D";
 	argv[n++] = modname;
 	argv[n] = NULL;
 
@@ -339,16 +375,144 @@ static void sr_signals(sigset_t *held)
 	sigprocmask(SIG_BLOCK, held, NULL);
 }
 
+/*
+ * -D: go on in a child of a new session whose stdio is /dev/null once
+ * stapio runs; the parent prints stapio's pid (sent over *report) and
+ * exits 0, or exits with the child's status if it failed before.
+ */
+static int sr_daemonize(int *report)
+{
+	char buf[32];
+	ssize_t n;
+	pid_t pid;
+	int p[2], st;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		*report = p[1];
+		return 0;
+	}
+	close(p[1]);
+	do
+		n = read(p[0], buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		buf[n] = 0;
+		printf("%s\n", buf);
+		exit(0);
+	}
+	if (waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+		exit(WEXITSTATUS(st) ? WEXITSTATUS(st) : 1);
+	exit(1);
+}
+
+/* the daemon lets go of the terminal (and of pipes its caller reads to
+ * EOF) before stapio inherits them */
+static void sr_daemon_stdio(int report)
+{
+	int fd;
+
+	if (report < 0)
+		return;
+	fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+/* the daemon's stapio is running: tell the parent */
+static void sr_daemon_report(int *report, pid_t pid)
+{
+	if (*report < 0)
+		return;
+	dprintf(*report, "%ld", (long)pid);
+	close(*report);
+	*report = -1;
+}
+
+/* run stapio on a loaded module; its status, or SR_STATUS_DETACHED */
+static int sr_run_stapio(const struct sr_opts *o, const char *argv0,
+			 const char *modname, sigset_t *held, int *report)
+{
+	char stapio[4096];
+	pid_t pid;
+	int status;
+
+	sr_find_stapio(stapio, sizeof(stapio), argv0);
+	sr_daemon_stdio(*report);
+	pid = sr_spawn_stapio(o, stapio, modname);
+	if (pid < 0) {
+		sr_err("ERROR: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	sr_child = pid;
+	sr_daemon_report(report, pid);
+	sigprocmask(SIG_UNBLOCK, held, NULL);
+	status = sr_wait(pid);
+	sr_child = 0;
+	return status;
+}
+
+/* after stapio: remove the module, unless stapio left it running */
+static int sr_finish(const struct sr_opts *o, const char *modname, int status)
+{
+	long long t0 = sr_now_ms();
+
+	if (status == SR_STATUS_DETACHED) {
+		sr_err("Disconnecting from systemtap module.\n"
+		       "To reconnect, type \"staprun -A %s\"\n", modname);
+		return 0;
+	}
+	if (status == SR_STATUS_NOT_ATTACHED)
+		return 1;
+	if (sr_remove(modname, o->verbose))
+		status = 1;
+	sr_verbose(o->verbose, PROG, "unloaded in %lld ms", sr_now_ms() - t0);
+	return status;
+}
+
+/* -A MODNAME: stapio on a module loaded before (staprun -L, Ctrl-\) */
+static int sr_attach(const struct sr_opts *o, const char *argv0)
+{
+	char modname[64], ctl[256];
+	sigset_t held;
+
+	if (sr_modname(o->module, modname, sizeof(modname))) {
+		sr_err("ERROR: '%s' is not a valid module name\n", o->module);
+		return 1;
+	}
+	sr_proc_path(ctl, sizeof(ctl), modname, STP_CTL_FILE);
+	if (access(ctl, F_OK) != 0) {
+		sr_err("ERROR: module '%s' is not loaded (no %s)\n", modname,
+		       ctl);
+		return 1;
+	}
+	sr_signals(&held);
+	return sr_finish(o, modname,
+			 sr_run_stapio(o, argv0, modname, &held,
+				       &(int){ -1 }));
+}
+
 int main(int argc, char **argv)
 {
 	struct sr_opts o = { 0 };
 	struct sr_image m = { .fd = -1 };
-	char modname[64], ctl[256], stapio[4096];
+	char modname[64], ctl[256];
 	char *params;
 	sigset_t held;
 	long long t0;
-	pid_t pid;
-	int rc, status;
+	int rc, report = -1;
 
 	if (sr_parse(argc, argv, &o))
 		return 1;
@@ -361,6 +525,13 @@ int main(int argc, char **argv)
 	}
 	if (o.delete_name)
 		return sr_remove(o.delete_name, o.verbose) ? 1 : 0;
+	if (o.attach)
+		return sr_attach(&o, argv[0]);
+	if (o.daemon && sr_daemonize(&report)) {
+		sr_err("ERROR: Couldn't go to the background: %s\n",
+		       strerror(errno));
+		return 1;
+	}
 	o.module = sr_module_path(o.module);
 	rc = sr_read_module(o.module, &m);
 	if (rc) {
@@ -400,21 +571,6 @@ int main(int argc, char **argv)
 		sr_remove(modname, o.verbose);
 		return 1;
 	}
-	sr_find_stapio(stapio, sizeof(stapio), argv[0]);
-	pid = sr_spawn_stapio(&o, stapio, modname);
-	if (pid < 0) {
-		sr_err("ERROR: fork: %s\n", strerror(errno));
-		sr_remove(modname, o.verbose);
-		return 1;
-	}
-	sr_child = pid;
-	sigprocmask(SIG_UNBLOCK, &held, NULL);
-	status = sr_wait(pid);
-	sr_child = 0;
-
-	t0 = sr_now_ms();
-	if (sr_remove(modname, o.verbose))
-		status = 1;
-	sr_verbose(o.verbose, PROG, "unloaded in %lld ms", sr_now_ms() - t0);
-	return status;
+	return sr_finish(&o, modname,
+			 sr_run_stapio(&o, argv[0], modname, &held, &report));
 }

@@ -20,7 +20,10 @@ check() { # name, then a command that must succeed
 check version sh -c "$STAP -V 2>&1 | grep -q 'Systemtap translator/driver'"
 check help sh -c "$STAP --help | grep -q -- '-p NUM'"
 check bad-option sh -c "! $STAP --bogus-option 2>$T/e; grep -q \"Try 'stap --help'\" $T/e"
-check refused-b sh -c "! $STAP -b -e '$HELLO' 2>$T/e; grep -q 'not supported yet' $T/e"
+check bulk-accepted sh -c "$STAP -b -p2 -e '$HELLO' >/dev/null"
+check switch-accepted sh -c "$STAP -S 2,5 -o x -p2 -e '$HELLO' >/dev/null && $STAP -S 3 -p2 -e '$HELLO' >/dev/null"
+check switch-bad sh -c "! $STAP -S 1,x -p2 -e '$HELLO' 2>$T/e && grep -q \"invalid -S argument (expected size\[,N\], both > 0) '1,x'\" $T/e && ! $STAP -S 0 -p2 -e '$HELLO' 2>/dev/null && ! $STAP -S ,2 -p2 -e '$HELLO' 2>/dev/null"
+check flight-accepted sh -c "$STAP -F -p2 -e '$HELLO' >/dev/null"
 check privilege-usr sh -c "! $STAP -p2 --privilege=stapusr -e 'probe kprobe.function(\"vfs_read\") { println(1) }' 2>$T/e; grep -q 'is not allowed for --privilege=stapusr' $T/e"
 check privilege-usr-timer sh -c "$STAP -p2 --privilege=stapusr -e 'probe begin, timer.s(1) { exit() }'"
 check privilege-sys-guru sh -c "! $STAP -p2 -g --privilege=stapsys -e '$HELLO' 2>$T/e; grep -q 'requires --privilege=stapdev' $T/e"
@@ -72,6 +75,12 @@ if grep -q 'Pass 4: compilation failed.  \[man error::pass4\]' $T/c.err && grep 
 else
 	ko pass4-failed "$(head -c 300 $T/c.err)"
 fi
+# -b compiles bulk mode into the module: another cache entry
+ko7=$($STAP -p4 -b -e "$HELLO" 2>/dev/null)
+if [ -f "$ko7" ] && [ "$ko7" != "$ko1" ]; then ok cache-key-bulk; else ko cache-key-bulk "$ko7"; fi
+# -F cannot leave probes running in a guest that ends with the run
+$STAP --vm -F -e "$HELLO" >$T/f.out 2>$T/f.err
+if grep -q -- '--vm: -F cannot leave the probes running' $T/f.err; then ok flight-vm; else ko flight-vm "$(head -c 300 $T/f.err)"; fi
 $STAP --clean-cache
 if [ ! -e $SYSTEMTAP_DIR/cache ]; then ok clean-cache; else ko clean-cache "cache still there"; fi
 # pass 5 on a host that cannot load modules: one sentence naming --vm

@@ -15,8 +15,8 @@ fail() { echo "FAIL: transport-$1${2:+: $2}"; }
 skip() { echo "SKIP: transport-$1${2:+: $2}"; }
 
 # ---- build (warning-clean, dynamic and static) ----
-SRC_RUN="staprun/staprun.c staprun/modinfo.c staprun/common.c"
-SRC_IO="staprun/stapio.c staprun/common.c"
+SRC_RUN="staprun/staprun.c staprun/modinfo.c staprun/output.c staprun/common.c"
+SRC_IO="staprun/stapio.c staprun/output.c staprun/common.c"
 if gcc -std=gnu11 -Wall -Wextra -Werror -O2 -o $T/staprun $SRC_RUN 2>$T/cc.err &&
    gcc -std=gnu11 -Wall -Wextra -Werror -O2 -o $T/stapio $SRC_IO 2>>$T/cc.err; then
 	pass build
@@ -60,7 +60,9 @@ chmod +x $T/fake/staprun
 if gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Isrc -o $T/run_test \
 	testsuite/transport/run_test.c src/run/run.c src/util/vec.c src/util/xalloc.c src/util/arena.c 2>$T/cc.err; then
 	$T/run_test $T/fake >$T/out 2>$T/err
-	want=$(printf 'arg:%s\n' -v -o "out file" -c "ls -l" -x 42 -T 7 -s 8 /tmp/stap_x.ko g1=5 "g2=a b"; echo rc=3)
+	want=$(printf 'arg:%s\n' -v -o "out file" -c "ls -l" -x 42 -T 7 -s 8 /tmp/stap_x.ko g1=5 "g2=a b"; echo rc=3
+	       printf 'arg:%s\n' -o "out file" -S 2,3 -D /tmp/stap_x.ko; echo rc=3
+	       printf 'arg:%s\n' -S 2,3 -L /tmp/stap_x.ko; echo rc=3)
 	if [ "$(cat $T/out)" = "$want" ]; then pass run-local
 	else fail run-local "$(tr '\n' ' ' <$T/out)"; fi
 	# a signal to stap alone reaches staprun; stap returns staprun's status
@@ -70,7 +72,7 @@ trap 'echo got-term; exit 0' TERM
 echo ready
 while :; do sleep 0.05; done
 EOS
-	$T/run_test $T/fake >$T/out 2>$T/err & p=$!
+	$T/run_test $T/fake once >$T/out 2>$T/err & p=$!
 	for i in $(seq 50); do grep -q ready $T/out && break; sleep 0.1; done
 	kill -TERM $p; wait $p
 	if grep -q "^got-term$" $T/out && grep -q "^rc=0$" $T/out; then pass run-local-signal

@@ -33,6 +33,7 @@ static unsigned long stp_requests;	/* STP_REQ_* bits */
 static atomic_t stp_exit_requested = ATOMIC_INIT(0);
 static int stp_data_done;		/* no more data will come */
 static int stp_shutdown;		/* module_exit in progress */
+static int stp_detached;		/* DETACH: closing ctl does not stop */
 static pid_t stp_target;
 
 static DECLARE_WAIT_QUEUE_HEAD(stp_data_wq);

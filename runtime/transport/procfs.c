@@ -30,8 +30,10 @@ static int stp_ctl_open(struct inode *inode, struct file *file)
 
 static int stp_ctl_release(struct inode *inode, struct file *file)
 {
-	/* stapio went away while probes may run: stop them */
-	if (READ_ONCE(stp_start_seen) && READ_ONCE(stp_state) != STP_STOPPED)
+	/* stapio went away while probes may run: stop them, unless it
+	 * detached on purpose */
+	if (READ_ONCE(stp_start_seen) && READ_ONCE(stp_state) != STP_STOPPED &&
+	    !READ_ONCE(stp_detached))
 		stp_request(STP_REQ_STOP);
 	clear_bit(STP_OPEN_CTL, &stp_open_bits);
 	return 0;
@@ -65,6 +67,23 @@ static ssize_t stp_ctl_read(struct file *file, char __user *buf,
 	}
 }
 
+/* a later stapio (staprun -A) reconnects to a started session */
+static void stp_ctl_attach(void)
+{
+	struct stp_msg_started m = { 0 };
+
+	WRITE_ONCE(stp_detached, 0);
+	stp_ctl_send(STP_MSG_STARTED, &m, sizeof(m), true);
+}
+
+static void stp_ctl_detach(void)
+{
+	WRITE_ONCE(stp_detached, 1);
+	/* no reader left: keep the newest output (else data's release does) */
+	if (!test_bit(STP_OPEN_DATA, &stp_open_bits))
+		WRITE_ONCE(stp_ring_overwrite, 1);
+}
+
 static ssize_t stp_ctl_write(struct file *file, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
@@ -85,6 +104,11 @@ static ssize_t stp_ctl_write(struct file *file, const char __user *buf,
 			return -EINVAL;
 		if (m.start.version != STP_PROTO_VERSION)
 			return -EPROTO;
+		if ((m.start.flags & STP_START_ATTACH) &&
+		    READ_ONCE(stp_start_seen)) {
+			stp_ctl_attach();
+			break;
+		}
 		if (xchg(&stp_start_seen, 1))
 			return -EALREADY;
 		WRITE_ONCE(stp_target, (pid_t)m.start.target_pid);
@@ -92,6 +116,11 @@ static ssize_t stp_ctl_write(struct file *file, const char __user *buf,
 		break;
 	case STP_MSG_STOP:
 		stp_request(STP_REQ_STOP);
+		break;
+	case STP_MSG_DETACH:
+		if (m.h.len)
+			return -EINVAL;
+		stp_ctl_detach();
 		break;
 	default:
 		return -EINVAL;
@@ -118,11 +147,17 @@ static const struct proc_ops stp_ctl_ops = {
 
 static int stp_data_open(struct inode *inode, struct file *file)
 {
-	return stp_open_once(inode, file, STP_OPEN_DATA);
+	int rc = stp_open_once(inode, file, STP_OPEN_DATA);
+
+	if (!rc)
+		stp_ring_overwrite_off();
+	return rc;
 }
 
 static int stp_data_release(struct inode *inode, struct file *file)
 {
+	if (READ_ONCE(stp_detached))
+		WRITE_ONCE(stp_ring_overwrite, 1);
 	clear_bit(STP_OPEN_DATA, &stp_open_bits);
 	return 0;
 }

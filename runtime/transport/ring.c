@@ -11,7 +11,14 @@
  * into the order of writing.  A record that does not fit is dropped whole
  * and counted.  Rings exist for the CPUs online at load time (possible
  * CPUs can number hundreds); a CPU that comes up later has none and its
- * records count as dropped.  Included by transport.c only.
+ * records count as dropped.
+ *
+ * Overwrite mode (a detached session with no reader, see proto.h): a record
+ * that does not fit pushes the oldest ones out instead, so the producer
+ * moves tail too.  That is safe only with no reader: stp_ring_overwrite_off()
+ * waits for every producer that may still see the flag set before a reader
+ * starts.  Bulk mode prefixes each record read with its CPU (proto.h).
+ * Included by transport.c only.
  */
 
 struct stp_ring {
@@ -33,6 +40,8 @@ static unsigned long stp_ring_size;	/* power of two */
 static atomic_t stp_ring_seq = ATOMIC_INIT(0);
 static atomic_long_t stp_ring_dropped = ATOMIC_LONG_INIT(0);
 static DEFINE_MUTEX(stp_ring_read_lock);
+static int stp_ring_overwrite;		/* no reader: drop oldest records */
+static bool stp_ring_bulk;		/* reads carry struct stp_bulk_hdr */
 
 static unsigned long stp_ring_mask(void)
 {
@@ -79,6 +88,33 @@ static void stp_ring_put(struct stp_ring *r, unsigned long pos,
 	memcpy(r->buf, (const char *)src + first, len - first);
 }
 
+/* overwrite mode: free need bytes by discarding the oldest records */
+static bool stp_ring_make_room(struct stp_ring *r, unsigned long head,
+			       unsigned long need)
+{
+	unsigned long tail = r->tail;
+	struct stp_rec_hdr old;
+
+	if (!READ_ONCE(stp_ring_overwrite) || need > stp_ring_size)
+		return false;
+	while (need > stp_ring_size - (head - tail)) {
+		memcpy(&old, r->buf + (tail & stp_ring_mask()), sizeof(old));
+		tail += ALIGN(sizeof(old) + old.len, STP_REC_ALIGN);
+	}
+	smp_store_release(&r->tail, tail);
+	return true;
+}
+
+/* a reader is coming: no producer may move tail from now on */
+static void stp_ring_overwrite_off(void)
+{
+	if (!xchg(&stp_ring_overwrite, 0))
+		return;
+	/* producers run with interrupts off: an RCU grace period waits for
+	 * every one that may have seen the flag set */
+	synchronize_rcu();
+}
+
 /* Producer side: any context, never sleeps.  0, -ENOSPC or -EBUSY. */
 static int stp_ring_write(const char *data, size_t len)
 {
@@ -101,7 +137,8 @@ static int stp_ring_write(const char *data, size_t len)
 	WRITE_ONCE(r->busy, 1);
 	barrier();
 	head = r->head;
-	if (need > stp_ring_size - (head - smp_load_acquire(&r->tail))) {
+	if (need > stp_ring_size - (head - smp_load_acquire(&r->tail)) &&
+	    !stp_ring_make_room(r, head, need)) {
 		rc = -ENOSPC;
 	} else {
 		h.len = len;
@@ -133,15 +170,16 @@ static bool stp_ring_empty(void)
 	return true;
 }
 
-/* the ring holding the oldest record, or NULL; its header in *h */
-static struct stp_ring *stp_ring_oldest(struct stp_rec_hdr *h)
+/* the ring holding the oldest record, or NULL; its header in *h, its CPU
+ * in *cpu */
+static struct stp_ring *stp_ring_oldest(struct stp_rec_hdr *h, int *cpu)
 {
 	struct stp_ring *best = NULL;
 	struct stp_rec_hdr cur;
-	int cpu;
+	int c;
 
-	for_each_possible_cpu(cpu) {
-		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
+	for_each_possible_cpu(c) {
+		struct stp_ring *r = per_cpu_ptr(stp_rings, c);
 
 		if (!r->buf || smp_load_acquire(&r->head) == r->tail)
 			continue;
@@ -149,6 +187,7 @@ static struct stp_ring *stp_ring_oldest(struct stp_rec_hdr *h)
 		if (!best || (s32)(cur.seq - h->seq) < 0) {
 			best = r;
 			*h = cur;
+			*cpu = c;
 		}
 	}
 	return best;
@@ -170,20 +209,25 @@ static int stp_ring_get_user(struct stp_ring *r, unsigned long pos,
 /* Copy whole records, oldest first.  Bytes copied, 0 if empty, -errno. */
 static ssize_t stp_ring_read(char __user *ubuf, size_t count)
 {
+	size_t extra = stp_ring_bulk ? sizeof(struct stp_bulk_hdr) : 0;
 	struct stp_rec_hdr h;
 	struct stp_ring *r;
 	size_t done = 0;
+	int cpu = 0;
 
-	while ((r = stp_ring_oldest(&h)) != NULL) {
-		if (h.len > count - done) {
+	while ((r = stp_ring_oldest(&h, &cpu)) != NULL) {
+		struct stp_bulk_hdr bh = { .cpu = cpu, .len = h.len };
+
+		if (extra + h.len > count - done) {
 			if (!done)
 				return -EINVAL;
 			break;
 		}
-		if (stp_ring_get_user(r, r->tail + sizeof(h), ubuf + done,
-				      h.len))
+		if ((extra && copy_to_user(ubuf + done, &bh, extra)) ||
+		    stp_ring_get_user(r, r->tail + sizeof(h),
+				      ubuf + done + extra, h.len))
 			return done ? done : -EFAULT;
-		done += h.len;
+		done += extra + h.len;
 		smp_store_release(&r->tail, r->tail +
 				  ALIGN(sizeof(h) + h.len, STP_REC_ALIGN));
 	}

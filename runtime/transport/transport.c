@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * transport.c - the kernel half of pass 5, compiled INTO the generated
- * module: the generated C file does `#include "transport/transport.c"`
- * (kbuild passes -I<runtime dir>) once, before or after its own code, and
+ * transport.c - the kernel half of pass 5, linked INTO the generated
+ * module as a compilation unit of its own (pass 4 writes a one-line file
+ * that does `#include "transport/transport.c"`, kbuild passing
+ * -I<runtime dir>); the generated C file includes transport.h only and
  * defines stp_session_start() and stp_session_stop().  This file provides
  * module_init/module_exit, MODULE_LICENSE, stp_module_name, the module
- * parameter _stp_bufsize and the API of transport.h.  All its helpers are
+ * parameters _stp_bufsize and _stp_bulkmode and the API of transport.h.  All its helpers are
  * static; it pulls in ring.c (data), ctl.c (control, session state) and
  * procfs.c (files), which are not meant to be included on their own.
  */
@@ -28,6 +29,7 @@
 #include <linux/namei.h>
 #include <linux/log2.h>
 #include <linux/hardirq.h>
+#include <linux/rcupdate.h>
 
 #include "transport.h"
 #include "proto.h"
@@ -43,6 +45,14 @@ const char stp_module_name[] = KBUILD_MODNAME;
 static unsigned int stp_bufsize_mb = STP_BUFSIZE_DEFAULT_MB;
 module_param_named(_stp_bufsize, stp_bufsize_mb, uint, 0444);
 MODULE_PARM_DESC(_stp_bufsize, "data buffer per CPU, in MB (staprun -s)");
+
+#ifdef STP_BULKMODE
+static bool stp_bulkmode = true;
+#else
+static bool stp_bulkmode;
+#endif
+module_param_named(_stp_bulkmode, stp_bulkmode, bool, 0444);
+MODULE_PARM_DESC(_stp_bulkmode, "per-CPU output files (stap -b)");
 
 int stp_transport_write(const char *data, size_t len)
 {
@@ -77,6 +87,7 @@ static int __init stp_transport_init(void)
 		       STP_PARAM_BUFSIZE, stp_bufsize_mb, STP_BUFSIZE_MAX_MB);
 		return -EINVAL;
 	}
+	stp_ring_bulk = stp_bulkmode;
 	rc = stp_ring_alloc(stp_bufsize_mb);
 	if (!rc)
 		rc = stp_proc_init();

@@ -3,9 +3,11 @@
  * guest.c - `stap --vm[=RELEASE]`: pass 5 inside a throwaway qemu guest of
  * the target kernel.  The initramfs is the cached base (busybox, /init)
  * plus a per-run archive: staprun, stapio, the module and /stap/run.sh.
- * stdout and stderr are relayed as they come; -o files come back after
+ * stdout and stderr are relayed as they come; -o files (with -b and -S
+ * every one of them, with -b alone the stpd_cpuN files) come back after
  * staprun exits; so do its exit status, a module left loaded, and the
- * kernel log of the run (checked for oopses and warnings).
+ * kernel log of the run (checked for oopses and warnings).  -F has no
+ * meaning here: the guest ends with the run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 #include "run/run.h"
 #include "guest/vm.h"
 #include "session.h"
+#include "util/progress.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -183,8 +186,11 @@ static void guest_script(struct session *s, const char *name,
 		"rc=$?\nkill $w 2>/dev/null\nval status - $rc\n");
 	sb_printf(sb, "grep -q '^%s ' /proc/modules && val left %s ''\n", name,
 		  name);
-	sb_puts(sb, "for f in /tmp/o/*; do [ -f \"$f\" ] && rec file \"${f##*/}\" \"$f\"; done\n"
-		"dmesg > /tmp/dmesg; rec dmesg - /tmp/dmesg\n");
+	sb_puts(sb, "for f in /tmp/o/*; do [ -f \"$f\" ] && rec file \"${f##*/}\" \"$f\"; done\n");
+	/* -b without -o: stpd_cpuN in the working directory */
+	if (s->bulk && !s->output_file)
+		sb_puts(sb, "for f in stpd_cpu*; do [ -f \"$f\" ] && rec file \"$f\" \"$f\"; done\n");
+	sb_puts(sb, "dmesg > /tmp/dmesg; rec dmesg - /tmp/dmesg\n");
 }
 
 static int guest_write_initrd(struct session *s,
@@ -228,10 +234,11 @@ out:
 	return rc;
 }
 
-/* -o FILE in the guest came back as records "file NAME" */
+/* -o FILE in the guest came back as records "file NAME" (next to FILE,
+ * or in the working directory for stpd_cpuN) */
 static void guest_save_file(const struct session *s, const struct guest_rec *r)
 {
-	const char *slash = strrchr(s->output_file, '/');
+	const char *slash = s->output_file ? strrchr(s->output_file, '/') : NULL;
 	char *path = slash ? xasprintf("%.*s/%s", (int)(slash - s->output_file),
 				       s->output_file, r->name)
 			   : xstrdup(r->name);
@@ -268,7 +275,8 @@ static int guest_report(const struct session *s, struct guest_vm *vm,
 		} else if (!strcmp(r.key, "left")) {
 			fprintf(stderr, "stap: WARNING: module %s was still loaded "
 				"after staprun exited\n", name);
-		} else if (!strcmp(r.key, "file") && s->output_file) {
+		} else if (!strcmp(r.key, "file") &&
+			   (s->output_file || s->bulk) && !strchr(r.name, '/')) {
 			guest_save_file(s, &r);
 		} else if (!strcmp(r.key, "dmesg")) {
 			struct strbuf bad = { 0 };
@@ -297,11 +305,22 @@ static int guest_report(const struct session *s, struct guest_vm *vm,
 	return status;
 }
 
+/* the guest's first record ends its boot: the progress line goes */
+static void guest_booted(void *arg, const struct strbuf *rec)
+{
+	struct progress **pr = arg;
+
+	(void)rec;
+	progress_stop(*pr);
+	*pr = NULL;
+}
+
 int guest_run(struct session *s)
 {
 	struct guest_kernel k;
 	struct guest_vm vm = { .out_fd = 1, .err_fd = 2 };
 	struct strbuf err = { 0 };
+	struct progress *pr = NULL;
 	char *rel = NULL, *tools = NULL, *name = NULL, *initrd = NULL;
 	int rc = 1, fd;
 
@@ -316,6 +335,11 @@ int guest_run(struct session *s)
 	}
 	if (!s->ko_file) {
 		fprintf(stderr, "stap: --vm: no module to run\n");
+		goto out;
+	}
+	if (s->flight) {
+		fprintf(stderr, "stap: --vm: -F cannot leave the probes running "
+			"in a guest that ends with the run\n");
 		goto out;
 	}
 	if (guest_kernel_prepare(&k, rel, s->verbose[4] > 0, &err) < 0) {
@@ -350,10 +374,16 @@ int guest_run(struct session *s)
 	if (s->verbose[4])
 		fprintf(stderr, "Booting %s in qemu with %s (tools from %s).\n",
 			k.image, initrd, tools);
+	/* on a terminal, "booting: 3.2s" until the guest reports */
+	pr = progress_start("Pass 5: booting the guest", s->verbose[4]);
+	vm.on_rec = guest_booted;
+	vm.on_rec_arg = &pr;
 	if (guest_vm_run(&vm, &err) < 0) {
+		guest_booted(&pr, NULL);
 		fprintf(stderr, "stap: --vm: %s\n", err.s);
 		goto out;
 	}
+	guest_booted(&pr, NULL);
 	if (s->verbose[4])
 		fprintf(stderr, "The guest ran for %.2f s.\n", vm.seconds);
 	rc = guest_report(s, &vm, name);

@@ -69,6 +69,12 @@ struct vec run_staprun_argv(struct session *s, const char *staprun,
 		run_push(&argv, "-T", arena_printf(&s->arena, "%ld", s->timeout_s));
 	if (s->buffer_mb > 0)
 		run_push(&argv, "-s", arena_printf(&s->arena, "%ld", s->buffer_mb));
+	if (s->switch_arg)
+		run_push(&argv, "-S", (char *)s->switch_arg);
+	/* -F: with -o in the background (stapio's pid is printed), else
+	 * load, start and detach */
+	if (s->flight)
+		run_push(&argv, output_file ? "-D" : "-L", NULL);
 	run_push(&argv, (char *)ko, NULL);
 	vec_each(&s->global_sets, i)
 		run_push(&argv, vec_get(&s->global_sets, i), NULL);

@@ -131,6 +131,76 @@ for d in 0 0.01 0.03 0.06 0.1 0.2; do
 done
 [ $d = 0.2 ] && gone stp_test && [ $rc = 0 ] && echo "PASS: transport-sigint-during-load"
 
+# bulk mode: one file per CPU, each record whole in its CPU's file
+staprun -o /tmp/b stp_test.ko _stp_bulkmode=1 exit_at=3 >$O 2>$E; rc=$?
+chk bulk-o '[ $rc = 0 ]' '[ -f /tmp/b_0 ]' '[ -f /tmp/b_1 ]' '[ ! -s $O ]' \
+	'cat /tmp/b_0 /tmp/b_1 | grep -q "^begin hello"' \
+	'cat /tmp/b_0 /tmp/b_1 | grep -q "^tick 3 "' \
+	'cat /tmp/b_0 /tmp/b_1 | grep -q "^end ticks=3$"' 'gone stp_test'
+mkdir -p /tmp/bk && cd /tmp/bk
+staprun /stp_test.ko _stp_bulkmode=1 exit_at=2 >$O 2>$E; rc=$?
+cd /
+chk bulk-stpd '[ $rc = 0 ]' '[ -f /tmp/bk/stpd_cpu0 ]' '[ -f /tmp/bk/stpd_cpu1 ]' \
+	'cat /tmp/bk/stpd_cpu* | grep -q "^end ticks=2$"' '[ ! -s $O ]'
+
+# -S 1,2: 1 MB files, the newest two kept, lines never split
+staprun -s 8 -S 1,2 -o /tmp/s stp_test.ko flood=40000 exit_at=1 >$O 2>$E; rc=$?
+chk switch-size '[ $rc = 0 ]' '[ ! -e /tmp/s.0 ]' '[ -f /tmp/s.1 ]' \
+	'[ -f /tmp/s.2 ]' '[ ! -e /tmp/s.3 ]' '[ ! -e /tmp/s ]' \
+	'[ $(wc -c </tmp/s.1) -le 1048576 ]' '[ $(wc -c </tmp/s.1) -gt 1000000 ]' \
+	'has /tmp/s.2 "^end ticks=1$"' 'has /tmp/s.2 "^flood 39999 "' \
+	'! grep -v -E "^(flood [0-9]+ \.+|tick .*|end ticks=1)$" /tmp/s.2' \
+	'gone stp_test'
+
+# SIGUSR2: FILE, then FILE.1
+staprun -o /tmp/u stp_test.ko exit_at=0 >$O 2>$E & p=$!
+sleep 1; kill -USR2 $(pidof stapio); sleep 0.5; kill -INT $p; wait $p; rc=$?
+chk switch-usr2 '[ $rc = 0 ]' 'has /tmp/u "^begin hello"' \
+	'has /tmp/u.1 "^end ticks="' '! has /tmp/u "^end"' 'gone stp_test'
+
+# -L: load, start, detach; the module runs on; a full buffer keeps the
+# newest output (flight recorder); -A attaches, Ctrl-C ends it as usual
+staprun -L -s 1 stp_test.ko exit_at=0 flood=40000 flood_tick=3 >$O 2>$E; rc=$?
+loaded=no; gone stp_test || loaded=yes
+chk load-only '[ $rc = 0 ]' '[ $loaded = yes ]' '[ ! -s $O ]' \
+	'has $E "^Disconnecting from systemtap module\.$"' \
+	'has $E "^To reconnect, type \"staprun -A stp_test\"$"'
+sleep 1.5
+staprun -A stp_test >$O 2>$E & p=$!
+i=0; until grep -q '^tick 2[0-9] ' $O 2>/dev/null || [ $i -ge 300 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $p; wait $p; rc=$?
+chk attach '[ $rc = 0 ]' 'has $O "^flood 39999 "' '! has $O "^flood 0 "' \
+	'has $O "^tick 15 "' 'has $O "^end ticks="' \
+	'! has $E "transport failures"' 'gone stp_test'
+
+# Ctrl-\ detaches; staprun -d removes the module (end probes run)
+staprun stp_test.ko exit_at=0 >$O 2>$E & p=$!
+sleep 1; kill -QUIT $(pidof stapio); wait $p; rc=$?
+loaded=no; gone stp_test || loaded=yes
+staprun -d stp_test; r2=$?
+chk sigquit-detach '[ $rc = 0 ]' '[ $loaded = yes ]' '[ $r2 = 0 ]' \
+	'has $E "staprun -A stp_test"' 'gone stp_test'
+# -A on a module someone else relays: refused, the module stays theirs
+staprun stp_test.ko exit_at=0 >/tmp/o1 2>/tmp/e1 & p1=$!
+sleep 1
+staprun -A stp_test >$O 2>$E; rc=$?
+loaded=no; gone stp_test || loaded=yes
+kill -INT $(pidof stapio); wait $p1; r1=$?
+chk attach-busy '[ $rc = 1 ]' '[ $loaded = yes ]' '[ $r1 = 0 ]' \
+	'has $E "Device or resource busy"' 'has /tmp/o1 "^end ticks="' 'gone stp_test'
+
+staprun -A stp_test >$O 2>$E; rc=$?
+chk attach-none '[ $rc = 1 ]' 'has $E "^ERROR: module .stp_test. is not loaded"'
+
+# -D: in the background, staprun prints stapio's pid and returns
+staprun -D -o /tmp/d stp_test.ko exit_at=0 >$O 2>$E; rc=$?
+pid=$(cat $O)
+comm=$(cat /proc/$pid/comm 2>/dev/null)
+sleep 1; kill -TERM $pid
+i=0; while ! gone stp_test && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+chk daemon '[ $rc = 0 ]' '[ "$comm" = stapio ]' '[ ! -s $E ]' \
+	'has /tmp/d "^end ticks="' 'gone stp_test'
+
 dmesg >$O; : >$E
 chk dmesg-clean '! grep -E "WARNING:|BUG:|Oops|Call Trace|refcount|leak" $O' \
 	'[ -z "$(ls /proc/stap)" ]'
