@@ -669,7 +669,9 @@ void opt_autoprint(struct elab *E)
 			vec_push(&body->body, print_array(E, ep, v, loc));
 		else
 			vec_push(&body->body, print_scalar(E, v, loc));
-	}
-	if (ep)
+		/* one end probe per global, as stap: the arrays' __idxN
+		 * locals differ in type from one array to the next */
 		vec_push(&P->probes, ep);
+		ep = NULL;
+	}
 }
