@@ -44,12 +44,13 @@ struct stp_probe {
 struct stp_context {
 	local_t busy;			/* reentrancy guard (this CPU only) */
 	int nesting;			/* current frame: 0 probe, N function */
-	long actions;			/* statements run in this hit */
-	long maxaction;
+	long actleft;			/* statements left in this hit's budget */
 	int unwind;			/* error or `next`: leave every frame */
 	bool fatal;			/* the error cannot be caught (try) */
 	const struct stp_probe *probe;
 	struct pt_regs *regs;		/* registers at the probe, or NULL */
+	const char *func;		/* probefunc() without kernel regs: set
+					 * by the handler (tp_syscall.*), or NULL */
 	const char *last_error;		/* message, or NULL */
 	const char *error_near;		/* "operator '/' at file:1:2" */
 	const char *fn_near;		/* the embedded-C function running: near
@@ -330,12 +331,12 @@ static void stp_probe_body(struct stp_context *c, const struct stp_probe *p,
 	}
 	c->probe = p;
 	c->regs = regs;
+	c->func = NULL;
 	c->nesting = 0;
-	c->actions = 0;
 	/* stap 4.8 on this kernel gives every probe the interruptible
 	 * budget (measured: 10 x MAXACTION in kprobe, tracepoint and timer
 	 * probes alike) */
-	c->maxaction = MAXACTION_INTERRUPTIBLE;
+	c->actleft = MAXACTION_INTERRUPTIBLE;
 	c->unwind = 0;
 	c->fatal = false;
 	c->last_error = NULL;
