@@ -44,7 +44,8 @@ struct stp_probe {
 struct stp_context {
 	local_t busy;			/* reentrancy guard (this CPU only) */
 	int nesting;			/* current frame: 0 probe, N function */
-	long actleft;			/* statements left in this hit's budget */
+	long actions;			/* statements run in this hit */
+	long maxaction;
 	int unwind;			/* error or `next`: leave every frame */
 	bool fatal;			/* the error cannot be caught (try) */
 	const struct stp_probe *probe;
@@ -333,10 +334,11 @@ static void stp_probe_body(struct stp_context *c, const struct stp_probe *p,
 	c->regs = regs;
 	c->func = NULL;
 	c->nesting = 0;
+	c->actions = 0;
 	/* stap 4.8 on this kernel gives every probe the interruptible
 	 * budget (measured: 10 x MAXACTION in kprobe, tracepoint and timer
 	 * probes alike) */
-	c->actleft = MAXACTION_INTERRUPTIBLE;
+	c->maxaction = MAXACTION_INTERRUPTIBLE;
 	c->unwind = 0;
 	c->fatal = false;
 	c->last_error = NULL;
