@@ -14,7 +14,7 @@
 %define api.pure full
 %define parse.error custom
 %param {struct pctx *ctx}
-%expect 50
+%expect 49
 
 %code requires {
 #include "ast.h"
@@ -95,8 +95,8 @@ static void yyerror(struct pctx *ctx, const char *msg);
 %token <tok> '.' '(' ')' '[' ']' '{' '}' '$' '@'
 
 %type <e> expr opt_expr lo hi value comp_arg glob_init
-%type <e> strings target_base index_item hist
-%type <v> args opt_args index_list pp_list comps fe_keys params gvars
+%type <e> strings target_base index_item hist in_key star
+%type <v> args opt_args index_list in_keys pp_list comps fe_keys params gvars
 %type <v> stmts brace_list
 %type <st> stmt block opt_expr_stmt fbody
 %type <pp> pp
@@ -113,7 +113,7 @@ static void yyerror(struct pctx *ctx, const char *msg);
 %destructor { rel_pp($$); } <pp>
 %destructor { if ($$) rel_expr($$->arg); } <comp>
 %destructor { if ($$) rel_expr($$->init); } <var>
-%destructor { vec_each($$, i) rel_expr(vec_get($$, i)); vec_free($$); } args opt_args index_list
+%destructor { vec_each($$, i) rel_expr(vec_get($$, i)); vec_free($$); } args opt_args index_list in_keys
 %destructor { rel_points($$); } pp_list
 %destructor { vec_each($$, i) rel_stmt(vec_get($$, i)); vec_free($$); } stmts
 %destructor { vec_each($$, i) rel_fe(vec_get($$, i)); vec_free($$); } fe_keys
@@ -350,10 +350,15 @@ expr:	  lo ;
 
 lo:	  hi
 	| hi IN IDENT		{ $$ = mk_in(ctx, NULL, $1, $3, &$1->loc); }
-	| '[' index_list ']' IN IDENT
+	| '[' hi ']'		{ $$ = $2; }
+	| '[' hi ']' IN IDENT	{ $$ = mk_in(ctx, NULL, $2, $5, &$2->loc); }
+	| '[' star ']' IN IDENT	{ $$ = mk_in(ctx, NULL, $2, $5, &$1->loc); }
+	| '[' in_keys ']' IN IDENT
 				{ $$ = mk_in(ctx, $2, NULL, $5, &$1->loc); }
 	| hi IN hist		{ $$ = mk_in_hist(ctx, NULL, $1, $3, &$1->loc); }
-	| '[' index_list ']' IN hist
+	| '[' hi ']' IN hist	{ $$ = mk_in_hist(ctx, NULL, $2, $5, &$2->loc); }
+	| '[' star ']' IN hist	{ $$ = mk_in_hist(ctx, NULL, $2, $5, &$1->loc); }
+	| '[' in_keys ']' IN hist
 				{ $$ = mk_in_hist(ctx, $2, NULL, $5, &$1->loc); }
 	| lo '&' lo		{ $$ = mk_bin(ctx, OP_AND, $1, $3); }
 	| lo '^' lo		{ $$ = mk_bin(ctx, OP_XOR, $1, $3); }
@@ -415,7 +420,6 @@ value:	  NUMBER		{ $$ = mk_num(ctx, $1); }
 	| value '$'		{ $$ = mk_pretty(ctx, $1, 1); }
 	| value '$' '$'		{ $$ = mk_pretty(ctx, $1, 2); }
 	| '(' expr ')'		{ $$ = $2; }
-	| '[' expr ']'		{ $$ = $2; }
 	| IDENT			{ $$ = mk_ident(ctx, $1); }
 	| IDENT '[' index_list ']'
 		{ $$ = mk_expr(ctx, E_INDEX, &$1->loc); $$->a = mk_ident(ctx, $1); $$->args = *$3; }
@@ -477,6 +481,20 @@ index_list: index_item		{ $$ = pvec(ctx); apush(ctx, $$, $1); }
 
 index_item: expr
 	| '*'			{ $$ = mk_expr(ctx, E_STAR, &$1->loc); }
+	;
+
+/* the keys of "[k1, k2] in a": operands that bind tighter than 'in' (or
+ * '*'), at least two (one key is the '[' hi ']' rule); as in stap, a key
+ * cannot itself start with '[' ("[[1]] in a", "[1 & 2] in a" are errors) */
+in_keys:  in_key ',' in_key	{ $$ = pvec(ctx); apush(ctx, $$, $1); apush(ctx, $$, $3); }
+	| in_keys ',' in_key	{ $$ = $1; apush(ctx, $$, $3); }
+	;
+
+in_key:	  hi
+	| star
+	;
+
+star:	  '*'			{ $$ = mk_expr(ctx, E_STAR, &$1->loc); }
 	;
 
 %%
