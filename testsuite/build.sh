@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Pass 4 of the translator corpus (testsuite/tx-ok/*.stp): the C of every
-# script is built as one kbuild run (-j2) against the first kernel build
+# script (gen_NAME.c, linked with the transport as pass 4 does, in one unit
+# tx_NAME.c here) is built as one kbuild run (-j2) against the first kernel build
 # tree found, and must compile without a warning under -Wall -Wextra; one
 # script also goes through stap -p4 itself.  SKIP without kernel headers.
 cd "$(dirname "$0")/.." || exit 1
@@ -19,7 +20,8 @@ trap 'rm -rf "$T"' EXIT
 names=()
 for f in testsuite/tx-ok/*.stp; do
 	n=$(basename $f .stp)
-	if ./stap -r $rel -p3 -m tx_$n $f >$T/tx_$n.c 2>$T/$n.err; then
+	if ./stap -r $rel -p3 -m tx_$n $f >$T/gen_$n.c 2>$T/$n.err; then
+		printf '#include "gen_%s.c"\n#include "transport/transport.c"\n' $n >$T/tx_$n.c
 		names+=($n)
 	else
 		echo "FAIL: build-$n: pass 3: $(grep -m2 error $T/$n.err)"
@@ -34,9 +36,9 @@ done
 make -j2 -k -C /lib/modules/$rel/build M=$T modules >$T/kb 2>&1
 for n in "${names[@]}"; do
 	if [ ! -e $T/tx_$n.ko ]; then
-		echo "FAIL: build-$n: $(grep -m2 "tx_$n.c.*error" $T/kb)"
-	elif grep -q "tx_$n.c.*warning:" $T/kb; then
-		echo "FAIL: build-$n: $(grep -m2 "tx_$n.c.*warning:" $T/kb)"
+		echo "FAIL: build-$n: $(grep -m2 -E "(tx|gen)_$n.c.*error" $T/kb)"
+	elif grep -q -E "(tx|gen)_$n.c.*warning:" $T/kb; then
+		echo "FAIL: build-$n: $(grep -m2 -E "(tx|gen)_$n.c.*warning:" $T/kb)"
 	else
 		echo "PASS: build-$n"
 	fi

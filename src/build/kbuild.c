@@ -108,15 +108,50 @@ static char *module_base(const struct session *s)
 	return m;
 }
 
+/* tmpdir/NAME: a one-line C file including INCLUDE */
+static int write_unit(const struct session *s, const char *name, const char *include)
+{
+	char *path = xasprintf("%s/%s", s->tmpdir, name);
+	char *text = xasprintf("#include \"%s\"\n", include);
+	int rc = write_file(path, text);
+
+	free(path);
+	free(text);
+	return rc;
+}
+
+/*
+ * The module links two compilation units that make -j compiles in
+ * parallel: the generated MOD.c (through MOD__script.c, so that compiler
+ * messages name MOD.c) and the transport, which is the same for every
+ * script.  The module's own DWARF is stripped anyway: not generated
+ * unless -k keeps the build for debugging.
+ */
 static int write_kbuild(struct session *s, const char *mod)
 {
 	struct strbuf sb = { 0 };
 	char *path = xasprintf("%s/Kbuild", s->tmpdir);
+	char *c = xasprintf("%s.c", mod);
+	char *script = xasprintf("%s__script.c", mod);
+	char *transport = xasprintf("%s__transport.c", mod);
 	int rc;
 
+	rc = write_unit(s, script, c);
+	if (!rc)
+		rc = write_unit(s, transport, "transport/transport.c");
+	free(c);
+	free(script);
+	free(transport);
+	if (rc) {
+		free(path);
+		return rc;
+	}
 	sb_printf(&sb, "obj-m := %s.o\n", mod);
+	sb_printf(&sb, "%s-y := %s__script.o %s__transport.o\n", mod, mod, mod);
 	sb_printf(&sb, "ccflags-y := -I%s -Wno-declaration-after-statement -Wno-unused\n",
 		  s->runtime_dir);
+	if (!s->keep_tmp)
+		sb_puts(&sb, "ccflags-y += -g0\n");
 	vec_each(&s->defines, i)
 		sb_printf(&sb, "ccflags-y += -D%s\n", (const char *)s->defines.v[i]);
 	rc = write_file(path, sb_str(&sb));
@@ -134,7 +169,9 @@ static int run_make(struct session *s, char **out)
 	FILE *p;
 	int st;
 
-	sb_printf(&cmd, "make -C '%s' M='%s' modules", s->kernel_build_dir, s->tmpdir);
+	sb_printf(&cmd, "make -j%ld -C '%s' M='%s' modules",
+		  sysconf(_SC_NPROCESSORS_ONLN) > 1 ? sysconf(_SC_NPROCESSORS_ONLN) : 1,
+		  s->kernel_build_dir, s->tmpdir);
 	vec_each(&s->kbuild_vars, i)
 		sb_printf(&cmd, " '%s'", (const char *)s->kbuild_vars.v[i]);
 	if (s->verbose[3] > 2)
@@ -162,7 +199,9 @@ static void show_errors(const char *log)
 		const char *e = strchr(p, '\n');
 		int len = e ? (int)(e - p) : (int)strlen(p);
 
-		if (strncmp(p, "make", 4) && strncmp(p, "  CC", 4) && strncmp(p, "  MODPOST", 9))
+		if (strncmp(p, "make", 4) && strncmp(p, "  CC", 4) && strncmp(p, "  MODPOST", 9) &&
+		    !(strncmp(p, "In file included from ", 22) == 0 &&
+		      memmem(p, len, "__script.c:1", 12)))
 			fprintf(stderr, "%.*s\n", len, p);
 		p += len + (e ? 1 : 0);
 	}
