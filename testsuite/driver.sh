@@ -34,6 +34,20 @@ check pass2-failed sh -c "! $STAP -p2 -e 'probe nosuchprobe { }' 2>$T/e; grep -q
 check verbose-lines sh -c "$STAP -v -p2 -e '$HELLO' 2>&1 >/dev/null | grep -Eq '^Pass 2: analyzed script: 1 probes?, .* in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$'"
 check rc-options sh -c "mkdir -p $SYSTEMTAP_DIR && echo '-p1' > $SYSTEMTAP_DIR/rc && $STAP -e '$HELLO' | grep -q println; rc=\$?; rm $SYSTEMTAP_DIR/rc; exit \$rc"
 
+# on a terminal a long debuginfo scan shows a progress line, else nothing
+RD='probe kernel.function("*_read") { println(1) }'
+if $STAP -p2 -e 'probe kernel.function("vfs_read") { println(1) }' >/dev/null 2>&1; then
+	script -qec "$STAP -p2 -e '$RD' >/dev/null" $T/tty >/dev/null 2>&1
+	$STAP -p2 -e "$RD" >/dev/null 2>$T/e
+	if grep -aq 'Pass 2: scanning debuginfo: [0-9.]*s' $T/tty && ! grep -q scanning $T/e; then
+		ok progress-debuginfo
+	else
+		ko progress-debuginfo "$(tail -c 200 $T/tty | tr '\r' '|')"
+	fi
+else
+	echo "SKIP: driver-progress-debuginfo: no vmlinux debuginfo"
+fi
+
 rm -rf "$SYSTEMTAP_DIR"   # the cache must create its own directories
 # pass 4 needs kernel headers
 if ! ls -d /lib/modules/*/build >/dev/null 2>&1; then

@@ -11,6 +11,7 @@
 
 #include "dwarf/dw.h"
 #include "session.h"
+#include "util/progress.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
@@ -259,8 +260,8 @@ static int cmp_func(const void *a, const void *b)
 	return c;
 }
 
-void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
-		   const char *file, bool concrete, bool inl, struct vec *out)
+static void find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
+		       const char *file, bool concrete, bool inl, struct vec *out)
 {
 	int first = out->n, w;
 	bool any_cu = false;
@@ -348,6 +349,17 @@ sort:
 		out->v[w++] = out->v[i];
 	}
 	out->n = w;
+}
+
+/* a pattern walks every CU: on a terminal, say so while it takes long */
+void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
+		   const char *file, bool concrete, bool inl, struct vec *out)
+{
+	struct progress *pr = progress_start("Pass 2: scanning debuginfo",
+					     s ? s->verbose[1] : 1);
+
+	find_funcs(s, k, fglob, file, concrete, inl, out);
+	progress_stop(pr);
 }
 
 bool dw_func_die(struct dw_kernel *k, const struct dw_func *f, Dwarf_Die *out)
