@@ -38,6 +38,15 @@ struct dw_kernel {
 	int nexports;
 	struct { const char *name; Dwarf_Off die; } *types;	/* @cast cache */
 	int ntypes;
+	const char *module;		/* a module's (dw_module.c); NULL: vmlinux */
+	void *dwfl;			/* module: the libdwfl session laying
+					   its sections out */
+	uint64_t init_lo, init_hi;	/* module: its .init.text */
+	uint64_t *dwentries;		/* module: entries of its DWARF
+					   functions, sorted (dw_func.c) */
+	int ndwentries;
+	const char **dwnames;		/* ... and their names, sorted */
+	int ndwnames;
 };
 
 struct dw_func {
@@ -59,6 +68,13 @@ void dw_func_lines(struct dw_kernel *k, const struct dw_func *f, int lo,
 
 /* The kernel's DWARF, opened once; NULL (and *why) when not found. */
 struct dw_kernel *dw_kernel_get(struct session *s, const char **why);
+/* Module name's DWARF (dashes and underscores alike), opened once; NULL
+ * and *why ("missing": no debuginfo, "not found": no such module). */
+struct dw_kernel *dw_module_get(struct session *s, const char *name,
+				const char **why);
+/* the same for the module at path (/lib/modules/R/kernel/...ko) */
+struct dw_kernel *dw_module_at(struct session *s, const char *path,
+			       const char **why);
 
 /*
  * Functions matching fglob (and, if not NULL, file glob file) appended as
@@ -67,6 +83,11 @@ struct dw_kernel *dw_kernel_get(struct session *s, const char **why);
  */
 void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
 		   const char *file, bool concrete, bool inl, struct vec *out);
+
+/* the function symbol whose code holds addr, when its name is unique:
+ * *name and addr's offset from it (a module's probes are placed so) */
+bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
+			  const char **name, uint64_t *off);
 
 /* why f cannot be probed (NULL: it can) */
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f);

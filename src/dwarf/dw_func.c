@@ -245,6 +245,104 @@ static void inlines_everywhere(struct dw_kernel *k, const char *fglob,
 	}
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void push_name(struct dw_kernel *k, const char *n, int *cap)
+{
+	if (k->ndwnames == *cap) {
+		*cap = *cap ? 2 * *cap : 1024;
+		k->dwnames = xrealloc(k->dwnames, *cap * sizeof(char *));
+	}
+	k->dwnames[k->ndwnames++] = n;
+}
+
+/* the entry addresses and the names of every function defined in k's
+ * DWARF, once */
+static void dwarf_entries(struct dw_kernel *k)
+{
+	int ncap = 0;
+
+	Dwarf_Off off = 0, next;
+	size_t hsz;
+	int cap = 0;
+
+	if (k->dwentries)
+		return;
+	for (; dwarf_nextcu(k->dw, off, &next, &hsz, NULL, NULL, NULL) == 0;
+	     off = next) {
+		Dwarf_Die cu, ch;
+
+		if (!dwarf_offdie(k->dw, off + hsz, &cu) ||
+		    dwarf_child(&cu, &ch) != 0)
+			continue;
+		do {
+			uint64_t pc;
+			const char *n;
+
+			if (dwarf_tag(&ch) != DW_TAG_subprogram ||
+			    dwarf_hasattr(&ch, DW_AT_declaration))
+				continue;
+			if ((n = die_name(&ch)))
+				push_name(k, n, &ncap);
+			if (!concrete_pc(&ch, &pc))
+				continue;
+			if (k->ndwentries == cap) {
+				cap = cap ? 2 * cap : 1024;
+				k->dwentries = xrealloc(k->dwentries,
+							cap * sizeof(uint64_t));
+			}
+			k->dwentries[k->ndwentries++] = pc;
+		} while (dwarf_siblingof(&ch, &ch) == 0);
+	}
+	if (!k->dwentries)
+		k->dwentries = xcalloc(1, sizeof(uint64_t));
+	qsort(k->dwentries, k->ndwentries, sizeof(uint64_t), cmp_u64);
+	if (!k->dwnames)
+		k->dwnames = xcalloc(1, sizeof(char *));
+	qsort(k->dwnames, k->ndwnames, sizeof(char *), cmp_name);
+}
+
+/*
+ * A module's function symbols at no DWARF function's entry and named
+ * after none (static call
+ * trampolines, assembly, GCC's .cold pieces and some clones), named by
+ * the symbol table alone as stap lists them: no file, no line, no
+ * variables (die 0).
+ */
+static void symbols_only(struct dw_kernel *k, const char *fglob,
+			 struct vec *out)
+{
+	dwarf_entries(k);
+	for (int i = 0; i < k->nfuncs; i++) {
+		const struct dw_sym *sym = &k->funcs[i];
+		struct dw_func *f;
+
+		if ((i && !strcmp(sym->name, k->funcs[i - 1].name)) ||
+		    !name_ok(fglob, sym->name) ||
+		    bsearch(&sym->addr, k->dwentries, k->ndwentries,
+			    sizeof(uint64_t), cmp_u64) ||
+		    bsearch(&sym->name, k->dwnames, k->ndwnames,
+			    sizeof(char *), cmp_name))
+			continue;
+		f = xcalloc(1, sizeof(*f));
+		f->name = xstrdup(sym->name);
+		f->file = "";
+		f->entry = sym->addr;
+		f->func_entry = sym->addr;
+		vec_push(out, f);
+	}
+}
+
 static int cmp_func(const void *a, const void *b)
 {
 	const struct dw_func *x = *(struct dw_func *const *)a;
@@ -338,6 +436,8 @@ static void find_funcs(struct session *s, struct dw_kernel *k, const char *fglob
 			break;
 	}
 sort:
+	if (k->module && !file && concrete)
+		symbols_only(k, fglob, out);
 	qsort(out->v + first, out->n - first, sizeof(void *), cmp_func);
 	/* one per name+file+line+address */
 	w = first;
@@ -364,7 +464,7 @@ void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
 
 bool dw_func_die(struct dw_kernel *k, const struct dw_func *f, Dwarf_Die *out)
 {
-	return dwarf_offdie(k->dw, f->die, out) != NULL;
+	return f->die && dwarf_offdie(k->dw, f->die, out) != NULL;
 }
 
 /* ---- variables ---------------------------------------------------------- */

@@ -390,6 +390,12 @@ bool dw_access(const struct dw_loc_req *rq, struct dw_access *out)
 			if (!eval_ops(ops, nops, rq->at_entry, rq->func, rq->pc,
 				      &l, &err))
 				return fail(out, fmt("%s", err));
+			/* a module's static storage: its address is not
+			 * known before the module loads */
+			if (rq->k && rq->k->module && l.c &&
+			    strstr(l.c, "stp_kaslr_delta"))
+				return fail(out, xstrdup("static storage of a "
+					    "module is not supported"));
 		}
 	}
 	/* components */

@@ -22,6 +22,7 @@
 #include "probes/provider.h"
 #include "session.h"
 #include "symbols/kinfo.h"
+#include "symbols/kmod.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 #include "util/vec.h"
@@ -134,32 +135,167 @@ static void missing(struct session *s, const struct probe_point *pp)
 static int statement_addr(struct session *s, const struct probe_point *pp,
 			  struct vec *out, bool quiet);
 
+static void missing_module(struct session *s, const struct probe_point *pp,
+			   const char *mod, const char *why)
+{
+	struct kinfo *k = kinfo_get(s);
+
+	if (!strcmp(why, "not found")) {
+		pp_error(s, pp, "module '%s' not found in /lib/modules/%s "
+			 "(modules.dep)", mod, k->release);
+		return;
+	}
+	pp_error(s, pp, "missing x86_64 kernel/module debuginfo "
+		 "[man warning::debuginfo] for module '%s' under '%s' "
+		 "(tools/fetch-debuginfo --module %s %s gets the reference "
+		 "kernel's)", mod, k->build_dir, mod, k->release);
+}
+
+/* the points of request r in k (vmlinux or module mod) appended to out */
+static int resolve_in(struct session *s, const struct probe_point *pp,
+		      struct dw_req *r, struct dw_kernel *k, const char *mod,
+		      struct vec *out, bool quiet)
+{
+	struct vec fs = { 0 };
+	int n = 0;
+
+	dw_find_funcs(s, k, r->func, r->file,
+		      r->kind != DWK_INLINE,
+		      r->kind == DWK_PLAIN || r->kind == DWK_INLINE, &fs);
+	if (r->kind == DWK_STATEMENT) {
+		struct vec ls = { 0 };
+
+		vec_each(&fs, i)
+			dw_func_lines(k, fs.v[i], r->line_lo, r->line_hi, &ls);
+		vec_free(&fs);
+		fs = ls;
+	}
+	vec_each(&fs, i) {
+		struct dw_func *f = fs.v[i];
+		struct derived_probe *dp;
+		struct dwarf_point *dpp;
+		struct strbuf txt = { 0 };
+		const char *base = NULL;
+		uint64_t base_off = 0;
+		bool unique;
+
+		if (r->kind != DWK_STATEMENT && r->line_lo &&
+		    (f->line < r->line_lo || f->line > r->line_hi))
+			continue;
+		if (r->kind == DWK_EXPORTED && !dw_exported(k, f->name))
+			continue;
+		if (dw_blocked(k, f)) {
+			if (!quiet && !strpbrk(r->func, "*?["))
+				diag_warn(s, &pp->loc, "function %s is in "
+					  "blocklisted section", f->name);
+			continue;
+		}
+		unique = !f->inlined && dwarf_symbol_unique(k, f);
+		if (mod && !unique && !dw_containing_symbol(k, f->entry,
+							   &base, &base_off)) {
+			/* placed as "mod:sym"+offset: needs a unique name */
+			if (!quiet && !strpbrk(r->func, "*?["))
+				diag_warn(s, &pp->loc, "cannot place a probe on "
+					  "%s in module %s: no unique symbol "
+					  "holds it", f->name, mod);
+			continue;
+		}
+		dp = dp_new(s, &dwarf_provider, pp);
+		if (mod)
+			sb_printf(&txt, "module(\"%s\").", mod);
+		else
+			sb_puts(&txt, "kernel.");
+		if (r->kind == DWK_STATEMENT)
+			sb_printf(&txt, "statement(\"%s@%s:%d\")", f->name,
+				  f->file, f->stmt_line);
+		else if (!f->die)	/* a module's symbol without DWARF */
+			sb_printf(&txt, "function(\"%s\")%s", f->name,
+				  suffix(r));
+		else
+			sb_printf(&txt, "function(\"%s@%s:%d\")%s", f->name,
+				  f->file, f->line, suffix(r));
+		dp->pp = arena_strdup(&s->arena, sb_str(&txt));
+		sb_free(&txt);
+		dpp = arena_new(&s->arena, struct dwarf_point);
+		dpp->func = f;
+		dpp->kernel = k;
+		dp->priv = dpp;
+		dp->is_return = r->kind == DWK_RETURN;
+		dp->num[0] = r->maxactive > 0 ? r->maxactive : 0;
+		dp->num[1] = mod ? 0 : (int64_t)f->entry;
+		if (unique) {
+			dp->sym = f->name;
+			dp->num[2] = (int64_t)(f->entry - f->func_entry);
+		} else if (mod) {
+			dp->sym = base;
+			dp->num[2] = (int64_t)base_off;
+		}
+		dp->module = mod;
+		/* init code is gone once the module runs: quietly skipped */
+		if (mod && f->entry >= k->init_lo && f->entry < k->init_hi)
+			dp->flags |= KPF_OPTIONAL;
+		if (pp->optional)
+			dp->flags |= KPF_OPTIONAL;
+		vec_push(out, dp);
+		n++;
+	}
+	vec_free(&fs);
+	return n;
+}
+
+/* module(MPAT): each module of the target kernel matching it, with its
+ * debuginfo (a pattern skips those without) */
+static int resolve_modules(struct session *s, const struct probe_point *pp,
+			   struct dw_req *r, const char *mpat,
+			   struct vec *out, bool quiet)
+{
+	struct vec names = { 0 };
+	int n = 0;
+	bool glob = strpbrk(mpat, "*?[") != NULL;
+
+	if (glob)
+		kmod_glob_paths(s, mpat, &names);
+	else
+		vec_push(&names, xstrdup(mpat));
+	vec_each(&names, i) {
+		const char *why;
+		struct dw_kernel *k = glob ? dw_module_at(s, names.v[i], &why) :
+				     dw_module_get(s, names.v[i], &why);
+
+		if (!k) {
+			if (!glob && !quiet && !pp->optional)
+				missing_module(s, pp, names.v[i], why);
+			if (!glob) {
+				n = -1;
+				break;
+			}
+			continue;
+		}
+		n += resolve_in(s, pp, r, k, k->module, out, quiet);
+	}
+	vec_each(&names, i)
+		free(names.v[i]);
+	vec_free(&names);
+	return n;
+}
+
 static int resolve(struct session *s, const struct probe_point *pp,
 		   struct vec *out, bool quiet)
 {
 	const struct pp_comp *c0 = pp_comp_at(pp, 0);
+	const char *mod = NULL;
 	struct dw_kernel *k;
 	struct dw_req r;
-	struct vec fs = { 0 };
 	const char *why;
 	int n = 0;
 
 	if (c0 && !strcmp(c0->name, "module") && c0->arg &&
-	    c0->arg->kind == E_STR) {
-		/* module DWARF (the -dbg package's lib/modules/R/...ko files,
-		 * relocated with libdwfl) is not read yet */
-		if (!quiet && !pp->optional)
-			pp_error(s, pp, "missing x86_64 kernel/module debuginfo "
-				 "[man warning::debuginfo] for module '%s': "
-				 "module debuginfo is not supported yet; "
-				 "kprobe.module(\"%s\").function(\"NAME\") "
-				 "probes it without", c0->arg->str,
-				 c0->arg->str);
-		return pp->optional ? 0 : -1;
-	}
-	if (!c0 || strcmp(c0->name, "kernel"))
+	    c0->arg->kind == E_STR)
+		mod = c0->arg->str;
+	else if (!c0 || strcmp(c0->name, "kernel"))
 		return 0;
-	if (pp_comp_at(pp, 1) && !strcmp(pp_comp_at(pp, 1)->name, "statement") &&
+	if (!mod && pp_comp_at(pp, 1) &&
+	    !strcmp(pp_comp_at(pp, 1)->name, "statement") &&
 	    pp_comp_at(pp, 1)->arg && pp_comp_at(pp, 1)->arg->kind == E_NUM)
 		return statement_addr(s, pp, out, quiet);
 	switch (parse_req(pp, &r)) {
@@ -167,71 +303,24 @@ static int resolve(struct session *s, const struct probe_point *pp,
 		return 0;
 	case -1:
 		if (!quiet)
-			pp_error(s, pp, "kernel.statement() takes "
+			pp_error(s, pp, "%s.statement() takes "
 				 "\"function@file:line\" (line may be N, N-M "
-				 "or *)");
+				 "or *)", mod ? "module()" : "kernel");
 		return -1;
 	}
-	k = dw_kernel_get(s, &why);
-	if (!k) {
-		if (!quiet)
-			missing(s, pp);
-		return -1;
-	}
-	dw_find_funcs(s, k, r.func, r.file,
-		      r.kind != DWK_INLINE,
-		      r.kind == DWK_PLAIN || r.kind == DWK_INLINE, &fs);
-	if (r.kind == DWK_STATEMENT) {
-		struct vec ls = { 0 };
-
-		vec_each(&fs, i)
-			dw_func_lines(k, fs.v[i], r.line_lo, r.line_hi, &ls);
-		vec_free(&fs);
-		fs = ls;
-		r.line_lo = r.line_hi = 0;
-	}
-	vec_each(&fs, i) {
-		struct dw_func *f = fs.v[i];
-		struct derived_probe *dp;
-		struct dwarf_point *dpp;
-		char *txt;
-
-		if (r.line_lo && (f->line < r.line_lo || f->line > r.line_hi))
-			continue;
-		if (r.kind == DWK_EXPORTED && !dw_exported(k, f->name))
-			continue;
-		if (dw_blocked(k, f)) {
-			if (!quiet && !strpbrk(r.func, "*?["))
-				diag_warn(s, &pp->loc, "function %s is in "
-					  "blocklisted section", f->name);
-			continue;
+	if (mod) {
+		n = resolve_modules(s, pp, &r, mod, out, quiet);
+		if (n < 0)
+			return pp->optional ? 0 : -1;
+	} else {
+		k = dw_kernel_get(s, &why);
+		if (!k) {
+			if (!quiet)
+				missing(s, pp);
+			return -1;
 		}
-		dp = dp_new(s, &dwarf_provider, pp);
-		if (r.kind == DWK_STATEMENT)
-			txt = xasprintf("kernel.statement(\"%s@%s:%d\")", f->name,
-					f->file, f->stmt_line);
-		else
-			txt = xasprintf("kernel.function(\"%s@%s:%d\")%s",
-					f->name, f->file, f->line, suffix(&r));
-		dp->pp = arena_strdup(&s->arena, txt);
-		free(txt);
-		dpp = arena_new(&s->arena, struct dwarf_point);
-		dpp->func = f;
-		dpp->kernel = k;
-		dp->priv = dpp;
-		dp->is_return = r.kind == DWK_RETURN;
-		dp->num[0] = r.maxactive > 0 ? r.maxactive : 0;
-		dp->num[1] = (int64_t)f->entry;
-		if (!f->inlined && dwarf_symbol_unique(k, f)) {
-			dp->sym = f->name;
-			dp->num[2] = (int64_t)(f->entry - f->func_entry);
-		}
-		if (pp->optional)
-			dp->flags |= KPF_OPTIONAL;
-		vec_push(out, dp);
-		n++;
+		n = resolve_in(s, pp, &r, k, NULL, out, quiet);
 	}
-	vec_free(&fs);
 	if (!n) {
 		if (!quiet && !pp->optional)
 			pp_error(s, pp, "no match");

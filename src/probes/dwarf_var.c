@@ -293,31 +293,57 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 	return 1;
 }
 
+/*
+ * The type of @cast(p, "type"[, "where"]): where is "kernel" (the default),
+ * "kernel<header.h>" (the kernel's DWARF too), a module name, or several
+ * of them separated by ':' (the first that defines the type).
+ */
+static bool cast_type(struct session *s, struct expr *e, struct dw_kernel **kp,
+		      Dwarf_Die *type, const char **why)
+{
+	const char *w = e->module ? e->module : "kernel", *end;
+
+	*why = "type definition not found";
+	for (; *w; w = *end ? end + 1 : end) {
+		char *one;
+		const char *w2;
+		struct dw_kernel *k;
+
+		end = w;
+		if (!strncmp(w, "kernel<", 7) && strchr(w, '>'))
+			end = strchr(w, '>') + 1;
+		end += strcspn(end, ":");
+		one = xasprintf("%.*s", (int)(end - w), w);
+		if (!strcmp(one, "kernel") || !strncmp(one, "kernel<", 7))
+			k = dw_kernel_get(s, &w2);
+		else
+			k = dw_module_get(s, one, &w2);
+		free(one);
+		if (!k) {
+			*why = "missing x86_64 kernel/module debuginfo";
+			continue;
+		}
+		if (dw_find_type(k, e->str, type)) {
+			*kp = k;
+			return true;
+		}
+		*why = "type definition not found";
+	}
+	return false;
+}
+
 int dwarf_cast_resolve(struct session *s, struct expr *e, const char **why)
 {
 	struct dwarf_target *dt;
 	struct dw_kernel *k;
 	struct dw_loc_req rq = { 0 };
 	struct dw_access acc;
-	const char *w;
 
 	*why = NULL;
 	if (e->kind != E_CAST || !e->str || e->pretty)
 		return 0;
-	if (e->module && strcmp(e->module, "kernel") &&
-	    strncmp(e->module, "kernel<", 7)) {
-		*why = "module debuginfo for @cast is not supported";
+	if (!cast_type(s, e, &k, &rq.value_type, why))
 		return 0;
-	}
-	k = dw_kernel_get(s, &w);
-	if (!k) {
-		*why = "missing x86_64 kernel/module debuginfo";
-		return 0;
-	}
-	if (!dw_find_type(k, e->str, &rq.value_type)) {
-		*why = "type definition not found";
-		return 0;
-	}
 	rq.k = k;
 	rq.addr_c = "@@BASE@@";
 	rq.comps = &e->comps;

@@ -25,6 +25,7 @@ struct kinfo {
 	struct tp_table *tracepoints;
 	bool warned_nosyms;
 	struct vec *dw_entry_sets;	/* probes/dwarf_var.c: @entry slots */
+	struct vec *dw_modules;		/* dwarf/dw_module.c: struct dw_kernel * */
 };
 
 struct kinfo *kinfo_get(struct session *s);

@@ -108,6 +108,21 @@ static bool glob_one(void *arg, const char *name, size_t len, const char *rel)
 	return false;
 }
 
+static bool glob_path(void *arg, const char *name, size_t len,
+		      const char *rel)
+{
+	struct glob_arg *ga = arg;
+	char *n = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		n[i] = name[i] == '-' ? '_' : name[i];
+	n[len] = 0;
+	if (fnmatch(ga->pat, n, 0) == 0)
+		vec_push(ga->out, xasprintf("%s\t%s", n, rel));
+	free(n);
+	return false;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -120,6 +135,22 @@ void kmod_glob_names(struct session *s, const char *pat, struct vec *out)
 
 	each_module(s, glob_one, &ga);
 	qsort(out->v + first, out->n - first, sizeof(void *), cmp_str);
+}
+
+void kmod_glob_paths(struct session *s, const char *pat, struct vec *out)
+{
+	struct glob_arg ga = { pat, out };
+	int first = out->n;
+	const char *rel = kinfo_get(s)->release;
+
+	each_module(s, glob_path, &ga);
+	qsort(out->v + first, out->n - first, sizeof(void *), cmp_str);
+	for (int i = first; i < out->n; i++) {	/* "name\tpath" -> path */
+		char *e = out->v[i], *tab = strchr(e, '\t');
+
+		out->v[i] = xasprintf("/lib/modules/%s/%s", rel, tab + 1);
+		free(e);
+	}
 }
 
 int kmod_glob_funcs(const char *path, const char *pat, struct vec *out)

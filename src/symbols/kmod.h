@@ -18,5 +18,8 @@ int kmod_glob_funcs(const char *path, const char *pat, struct vec *out);
 
 /* module names (char *) matching glob pat, sorted */
 void kmod_glob_names(struct session *s, const char *pat, struct vec *out);
+/* the .ko paths (char *) of the modules matching glob pat, sorted by
+ * module name (one pass over modules.dep) */
+void kmod_glob_paths(struct session *s, const char *pat, struct vec *out);
 
 #endif

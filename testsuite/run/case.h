@@ -24,6 +24,9 @@ struct rc_case {
 	char *stap_opts, *args, *cmd, *staprun_opts, *shell, *kmod, *skip;
 	char *prog;			/* C source of a test program */
 	char *prog_path;		/* its binary: same path on host and guest */
+	char *sysmod;			/* a module of the target kernel, relative
+					   to /lib/modules/RELEASE/: shipped at
+					   the same path in the guest */
 	struct vec out, err;		/* struct rc_line * */
 	struct vec out_has, err_has, klog_has, klog_allow;	/* char * (ERE) */
 	int status;

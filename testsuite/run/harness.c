@@ -413,6 +413,17 @@ static int h_write_initrd(const struct h_opts *o, const struct guest_kernel *k,
 				rc = -1;
 			}
 		}
+		if (c->sysmod) {
+			char *h = xasprintf("/lib/modules/%s/%s", o->release,
+					    c->sysmod);
+
+			guest_cpio_parents(&cp, h + 1);
+			if (guest_cpio_file(&cp, h + 1, 0644, h) < 0) {
+				sb_printf(err, "cannot add %s", h);
+				rc = -1;
+			}
+			free(h);
+		}
 		if (c->ko) {
 			const char *b = strrchr(c->ko, '/');
 			char *name = xasprintf("stap/%s", b ? b + 1 : c->ko);

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dw_module.c - a loadable module's DWARF, found where stap finds it
+ * (/usr/lib/debug/lib/modules/R/..., the build tree, the .ko itself, the
+ * cache tools/fetch-debuginfo --module fills) and opened with libdwfl, which
+ * lays the relocatable .ko's sections out and applies its relocations.
+ * Addresses are then in that layout: probes are placed as symbol+offset.
+ */
+#include <dwarf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <elfutils/libdwfl.h>
+
+#include "dwarf/dw.h"
+#include "session.h"
+#include "symbols/kinfo.h"
+#include "symbols/kmod.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct dw_sym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct dw_sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int no_debuginfo(Dwfl_Module *m, void **ud, const char *mod,
+			Dwarf_Addr base, const char *file, const char *link,
+			GElf_Word crc, char **name)
+{
+	(void)m; (void)ud; (void)mod; (void)base; (void)file; (void)link;
+	(void)crc; (void)name;
+	return -1;	/* the file opened has the DWARF itself */
+}
+
+static const Dwfl_Callbacks offline_cb = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = no_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+static bool has_debug_info(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	bool yes = false;
+
+	if (fd < 0)
+		return false;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && !elf_getshdrstrndx(elf, &shstrndx)) {
+		while (!yes && (scn = elf_nextscn(elf, scn))) {
+			GElf_Shdr sh;
+			const char *n;
+
+			yes = gelf_getshdr(scn, &sh) &&
+			      (n = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+			      !strcmp(n, ".debug_info") &&
+			      sh.sh_type != SHT_NOBITS;
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return yes;
+}
+
+/* FUNC symbols in the laid-out addresses; the .init.text range refused */
+static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
+{
+	int n = dwfl_module_getsymtab(m), cap = 0;
+
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		GElf_Word shndx;
+		Elf *elf;
+		Dwarf_Addr bias;
+		const char *name = dwfl_module_getsym_info(m, i, &sym, &addr,
+							   &shndx, &elf, &bias);
+
+		if (!name || !*name || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    sym.st_shndx == SHN_UNDEF)
+			continue;
+		if (k->nfuncs == cap) {
+			cap = cap ? 2 * cap : 1024;
+			k->funcs = xrealloc(k->funcs, cap * sizeof(*k->funcs));
+		}
+		k->funcs[k->nfuncs].name = name;
+		k->funcs[k->nfuncs].addr = addr;
+		k->nfuncs++;
+	}
+	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_sym);
+	k->by_addr = xmalloc((k->nfuncs + 1) * sizeof(*k->by_addr));
+	memcpy(k->by_addr, k->funcs, k->nfuncs * sizeof(*k->funcs));
+	qsort(k->by_addr, k->nfuncs, sizeof(*k->by_addr), cmp_addr);
+}
+
+/* .init.text: its code is gone once the module runs */
+static void read_sections(struct dw_kernel *k, Dwfl_Module *m)
+{
+	int n = dwfl_module_relocations(m);
+	Dwarf_Addr bias;
+	Elf *elf = dwfl_module_getelf(m, &bias);
+
+	for (int i = 0; elf && i < n; i++) {
+		GElf_Word shndx;
+		const char *sec = dwfl_module_relocation_info(m, i, &shndx);
+		Elf_Scn *scn;
+		GElf_Shdr sh;
+
+		if (!sec || strcmp(sec, ".init.text"))
+			continue;
+		scn = elf_getscn(elf, shndx);
+		if (!scn || !gelf_getshdr(scn, &sh) || !sh.sh_size)
+			continue;
+		k->init_lo = sh.sh_addr + bias;
+		k->init_hi = sh.sh_addr + bias + sh.sh_size;
+	}
+}
+
+static int count_named(struct dw_kernel *k, const char *n)
+{
+	int lo = 0, hi = k->nfuncs, c = 0;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (strcmp(k->funcs[mid].name, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < k->nfuncs && !strcmp(k->funcs[lo].name, n); lo++)
+		if (!c || k->funcs[lo].addr != k->funcs[lo - 1].addr)
+			c++;
+	return c;
+}
+
+bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
+			  const char **name, uint64_t *off)
+{
+	int lo = 0, hi = k->nfuncs;
+
+	while (lo < hi) {		/* the first symbol above addr */
+		int mid = (lo + hi) / 2;
+
+		if (k->by_addr[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* symbols at the nearest address below: one with a unique name */
+	for (int i = lo - 1; i >= 0 && k->by_addr[i].addr ==
+	     k->by_addr[lo - 1].addr; i--) {
+		if (count_named(k, k->by_addr[i].name) == 1) {
+			*name = k->by_addr[i].name;
+			*off = addr - k->by_addr[i].addr;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct dw_kernel *open_one(const char *name, const char *path)
+{
+	Dwfl *dwfl = dwfl_begin(&offline_cb);
+	Dwfl_Module *m;
+	Dwarf_Addr bias;
+	Dwarf *dw;
+	struct dw_kernel *k;
+
+	if (!dwfl)
+		return NULL;
+	dwfl_report_begin(dwfl);
+	m = dwfl_report_offline(dwfl, name, path, -1);
+	dwfl_report_end(dwfl, NULL, NULL);
+	dw = m ? dwfl_module_getdwarf(m, &bias) : NULL;
+	if (!dw) {
+		dwfl_end(dwfl);
+		return NULL;
+	}
+	k = xcalloc(1, sizeof(*k));
+	k->path = xstrdup(path);
+	k->fd = -1;
+	k->elf = dwfl_module_getelf(m, &bias);
+	k->dw = dw;
+	k->dwfl = dwfl;
+	k->module = xstrdup(name);
+	read_syms(k, m);
+	read_sections(k, m);
+	return k;
+}
+
+/* where stap (and our cache) keep module name's debuginfo */
+static void candidates(struct session *s, const char *rel, struct vec *out)
+{
+	struct kinfo *ki = kinfo_get(s);
+	struct vec dirs = { 0 };
+	const char *sub = strncmp(rel, "kernel/", 7) ? rel : rel + 7;
+
+	vec_push(out, xasprintf("/usr/lib/debug/lib/modules/%s/%s",
+				ki->release, rel));
+	vec_push(out, xasprintf("%s/%s", ki->build_dir, sub));
+	vec_push(out, xasprintf("%s/.debug/%s", ki->build_dir, sub));
+	vec_push(out, xasprintf("/lib/modules/%s/%s", ki->release, rel));
+	kinfo_cache_dirs(s, &dirs);
+	vec_each(&dirs, i) {
+		vec_push(out, xasprintf("%s/modules/%s", (char *)dirs.v[i], rel));
+		free(dirs.v[i]);
+	}
+	vec_free(&dirs);
+}
+
+/* name (normalized) already tried: its entry */
+static struct dw_kernel *cached(struct kinfo *ki, const char *norm)
+{
+	if (!ki->dw_modules)
+		ki->dw_modules = xcalloc(1, sizeof(*ki->dw_modules));
+	vec_each(ki->dw_modules, i) {
+		struct dw_kernel *m = ki->dw_modules->v[i];
+
+		if (!strcmp(m->module, norm))
+			return m;
+	}
+	return NULL;
+}
+
+static char *normalize(const char *name)
+{
+	char *norm = xstrdup(name);
+
+	for (char *p = norm; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return norm;
+}
+
+struct dw_kernel *dw_module_at(struct session *s, const char *path,
+			       const char **why)
+{
+	struct kinfo *ki = kinfo_get(s);
+	const char *b = strrchr(path, '/');
+	char *norm = normalize(b ? b + 1 : path), *rel;
+	size_t pre = strlen("/lib/modules/") + strlen(ki->release) + 1;
+	struct vec cands = { 0 };
+	struct dw_kernel *k = NULL;
+
+	*why = NULL;
+	norm[strcspn(norm, ".")] = 0;
+	if ((k = cached(ki, norm))) {
+		free(norm);
+		if (!k->dw)
+			*why = "missing";
+		return k->dw ? k : NULL;
+	}
+	rel = xstrdup(strlen(path) > pre ? path + pre : path);
+	if (strstr(rel, ".ko."))
+		strstr(rel, ".ko.")[3] = 0;	/* .ko.xz: debug is .ko */
+	elf_version(EV_CURRENT);
+	candidates(s, rel, &cands);
+	vec_each(&cands, i) {
+		const char *c = cands.v[i];
+
+		if (!k && !access(c, R_OK) && has_debug_info(c))
+			k = open_one(norm, c);
+		free(cands.v[i]);
+	}
+	vec_free(&cands);
+	free(rel);
+	if (!k) {
+		k = xcalloc(1, sizeof(*k));	/* remembered as missing */
+		k->module = norm;
+		vec_push(ki->dw_modules, k);
+		*why = "missing";
+		return NULL;
+	}
+	free(norm);
+	vec_push(ki->dw_modules, k);
+	return k;
+}
+
+struct dw_kernel *dw_module_get(struct session *s, const char *name,
+				const char **why)
+{
+	struct kinfo *ki = kinfo_get(s);
+	char *norm = normalize(name);
+	struct dw_kernel *k = cached(ki, norm);
+	const char *path;
+
+	*why = NULL;
+	if (k) {
+		free(norm);
+		if (!k->dw)
+			*why = "missing";
+		return k->dw ? k : NULL;
+	}
+	path = kmod_path(s, norm);
+	free(norm);
+	if (!path) {
+		*why = "not found";
+		return NULL;
+	}
+	return dw_module_at(s, path, why);
+}
