@@ -11,11 +11,18 @@
 
 /* ---- ordinary arrays ---------------------------------------------------- */
 
+/*
+ * d is always m's own descriptor (m->d), passed as the generated code's
+ * const object so that the map code specialises to the array's keys.
+ */
+
 /* the value slot of m[k], created if missing; NULL after an error */
-static inline void *stp_d_slot(struct stp_context *c, struct stp_map *m,
-			       const union stp_kv *k, const char *near)
+static __always_inline void *stp_d_slot(struct stp_context *c,
+					struct stp_map *m,
+					const struct stp_map_desc *d,
+					const union stp_kv *k, const char *near)
 {
-	void *v = stp_map_slot(m, k);
+	void *v = stp_mapc_slot(m, d, k);
 
 	if (unlikely(!v))
 		stp_error(c, m->errmsg, near);
@@ -23,11 +30,13 @@ static inline void *stp_d_slot(struct stp_context *c, struct stp_map *m,
 }
 
 /* m[k] = v, returns v */
-static inline int64_t stp_d_set_long(struct stp_context *c, struct stp_map *m,
-				     const union stp_kv *k, int64_t v,
-				     const char *near)
+static __always_inline int64_t stp_d_set_long(struct stp_context *c,
+					      struct stp_map *m,
+					      const struct stp_map_desc *d,
+					      const union stp_kv *k, int64_t v,
+					      const char *near)
 {
-	int64_t *p = stp_d_slot(c, m, k, near);
+	int64_t *p = stp_d_slot(c, m, d, k, near);
 
 	if (p)
 		*p = v;
@@ -37,10 +46,11 @@ static inline int64_t stp_d_set_long(struct stp_context *c, struct stp_map *m,
 /* m[k] = s (op '.': m[k] .= s), returns the stored string */
 static inline const char *stp_d_set_str(struct stp_context *c,
 					struct stp_map *m,
+					const struct stp_map_desc *d,
 					const union stp_kv *k, const char *s,
 					bool append, const char *near)
 {
-	char *p = stp_d_slot(c, m, k, near);
+	char *p = stp_d_slot(c, m, d, k, near);
 
 	if (!p)
 		return "";
@@ -53,13 +63,28 @@ static inline const char *stp_d_set_str(struct stp_context *c,
 
 /* ---- statistics --------------------------------------------------------- */
 
-static inline int64_t stp_d_pmap_add(struct stp_context *c,
-				     struct stp_pmap *pm,
-				     const union stp_kv *k, int64_t v,
-				     const char *near)
+static __always_inline int64_t stp_d_pmap_add(struct stp_context *c,
+					      struct stp_pmap *pm,
+					      const struct stp_map_desc *d,
+					      const union stp_kv *k, int64_t v,
+					      const char *near)
 {
-	if (unlikely(stp_pmap_add(pm, k, v)))
+	if (unlikely(stp_pmapc_add(pm, d, k, v)))
 		stp_error(c, pm->agg.errmsg, near);
+	return v;
+}
+
+/* @count(a[k]) .. @variance(a[k]) */
+static __always_inline int64_t stp_d_pmap_stat(struct stp_context *c,
+					       struct stp_pmap *pm,
+					       const struct stp_map_desc *d,
+					       const union stp_kv *k, int op,
+					       const char *near)
+{
+	s64 v;
+
+	if (unlikely(stp_pmapc_stat(pm, d, k, op, &v)))
+		stp_error(c, "empty aggregate", near);
 	return v;
 }
 

@@ -15,6 +15,12 @@
  *
  * Keys arrive as an array of union stp_kv (n for long keys, s for string
  * keys), the generated code builds it as a compound literal.
+ *
+ * The hot paths come twice: stp_mapc_*() take the layout d as an argument
+ * and are always inlined, so when the generated code passes its const
+ * descriptor, hashing and key comparison compile to straight-line code for
+ * that array's keys (no loop over key types, constant offsets);
+ * stp_map_*() are the same operations with m->d, for everything else.
  */
 #ifndef STP_MAP_H
 #define STP_MAP_H
@@ -64,6 +70,30 @@ static inline u32 stp_map_vsize(const struct stp_map_desc *d)
 	default:
 		return sizeof(s64);
 	}
+}
+
+/* offset of key i in an entry's data[], as stp_map_init lays them out */
+static __always_inline u32 stp_md_koff(const struct stp_map_desc *d, int i)
+{
+	u32 off = 0;
+	int j;
+
+	for (j = 0; j < i; j++)
+		off = ALIGN(off + (d->ktype[j] == STP_T_STR ? MAXSTRINGLEN :
+				   sizeof(s64)), sizeof(s64));
+	return off;
+}
+
+static __always_inline void *stp_mec_key(const struct stp_map_desc *d,
+					 const struct stp_mentry *e, int i)
+{
+	return (char *)e->data + stp_md_koff(d, i);
+}
+
+static __always_inline void *stp_mec_val(const struct stp_map_desc *d,
+					 const struct stp_mentry *e)
+{
+	return (char *)e->data + stp_md_koff(d, d->nkeys);
 }
 
 static inline void *stp_me_key(const struct stp_map *m,
@@ -118,7 +148,7 @@ static inline size_t stp_map_memsize(const struct stp_map *m)
 
 /* ---- hashing ---------------------------------------------------------- */
 
-static inline u64 stp_hash_mix(u64 h)
+static __always_inline u64 stp_hash_mix(u64 h)
 {
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
@@ -128,13 +158,14 @@ static inline u64 stp_hash_mix(u64 h)
 	return h;
 }
 
-static inline u32 stp_map_hash(const struct stp_map *m, const union stp_kv *k)
+static __always_inline u32 stp_mapc_hash(const struct stp_map_desc *d,
+					  const union stp_kv *k)
 {
 	u64 h = 0x9e3779b97f4a7c15ULL;
 	int i;
 
-	for (i = 0; i < m->d->nkeys; i++) {
-		if (m->d->ktype[i] == STP_T_STR) {
+	for (i = 0; i < d->nkeys; i++) {
+		if (d->ktype[i] == STP_T_STR) {
 			const unsigned char *p = (const unsigned char *)k[i].s;
 			int n;
 
@@ -148,24 +179,36 @@ static inline u32 stp_map_hash(const struct stp_map *m, const union stp_kv *k)
 	return (u32)h;
 }
 
-static inline bool stp_map_key_eq(const struct stp_map *m,
-				  const struct stp_mentry *e,
-				  const union stp_kv *k, u32 star)
+static inline u32 stp_map_hash(const struct stp_map *m, const union stp_kv *k)
+{
+	return stp_mapc_hash(m->d, k);
+}
+
+static __always_inline bool stp_mapc_key_eq(const struct stp_map_desc *d,
+					    const struct stp_mentry *e,
+					    const union stp_kv *k, u32 star)
 {
 	int i;
 
-	for (i = 0; i < m->d->nkeys; i++) {
+	for (i = 0; i < d->nkeys; i++) {
 		if (star & (1u << i))
 			continue;
-		if (m->d->ktype[i] == STP_T_STR) {
-			if (strncmp(stp_me_str(m, e, i), k[i].s,
+		if (d->ktype[i] == STP_T_STR) {
+			if (strncmp(stp_mec_key(d, e, i), k[i].s,
 				    MAXSTRINGLEN - 1))
 				return false;
-		} else if (stp_me_long(m, e, i) != k[i].n) {
+		} else if (*(s64 *)stp_mec_key(d, e, i) != k[i].n) {
 			return false;
 		}
 	}
 	return true;
+}
+
+static inline bool stp_map_key_eq(const struct stp_map *m,
+				  const struct stp_mentry *e,
+				  const union stp_kv *k, u32 star)
+{
+	return stp_mapc_key_eq(m->d, e, k, star);
 }
 
 /* ---- init / teardown (process context) ---------------------------------- */
@@ -250,16 +293,30 @@ static inline int stp_map_init(struct stp_map *m, const struct stp_map_desc *d)
 
 /* ---- lookup ----------------------------------------------------------- */
 
-static inline struct stp_mentry *stp_map_lookup(const struct stp_map *m,
-						const union stp_kv *k)
+/* the entry of k, whose hash is h, or NULL */
+static __always_inline struct stp_mentry *
+stp_mapc_lookup_h(const struct stp_map *m, const struct stp_map_desc *d,
+		  const union stp_kv *k, u32 h)
 {
-	u32 h = stp_map_hash(m, k);
 	struct stp_mentry *e;
 
 	for (e = m->heads[h & m->mask]; e; e = e->hnext)
-		if (e->hash == h && stp_map_key_eq(m, e, k, 0))
+		if (e->hash == h && stp_mapc_key_eq(d, e, k, 0))
 			return e;
 	return NULL;
+}
+
+static __always_inline struct stp_mentry *
+stp_mapc_lookup(const struct stp_map *m, const struct stp_map_desc *d,
+		const union stp_kv *k)
+{
+	return stp_mapc_lookup_h(m, d, k, stp_mapc_hash(d, k));
+}
+
+static inline struct stp_mentry *stp_map_lookup(const struct stp_map *m,
+						const union stp_kv *k)
+{
+	return stp_mapc_lookup(m, m->d, k);
 }
 
 /* the value of key k, or NULL */
@@ -297,15 +354,32 @@ static inline void stp_map_unlink(struct stp_map *m, struct stp_mentry *e)
  * missing.  NULL when the array is full and does not wrap: the caller
  * raises m->errmsg.
  */
+static void *stp_map_slot_new(struct stp_map *m, const union stp_kv *k, u32 h);
+
+static __always_inline void *stp_mapc_slot(struct stp_map *m,
+					   const struct stp_map_desc *d,
+					   const union stp_kv *k)
+{
+	u32 h = stp_mapc_hash(d, k);
+	struct stp_mentry *e = stp_mapc_lookup_h(m, d, k, h);
+
+	if (likely(e))
+		return stp_mec_val(d, e);
+	return stp_map_slot_new(m, k, h);
+}
+
 static inline void *stp_map_slot(struct stp_map *m, const union stp_kv *k)
 {
-	u32 h = stp_map_hash(m, k);
+	return stp_mapc_slot(m, m->d, k);
+}
+
+/* the slow half of stp_map_slot: k (hash h) is not there, add it */
+static noinline __maybe_unused void *stp_map_slot_new(struct stp_map *m, const union stp_kv *k,
+				    u32 h)
+{
 	struct stp_mentry *e;
 	int i;
 
-	for (e = m->heads[h & m->mask]; e; e = e->hnext)
-		if (e->hash == h && stp_map_key_eq(m, e, k, 0))
-			return stp_me_val(m, e);
 	if (!m->free) {
 		if (!m->d->wrap || !m->first)
 			return NULL;
@@ -354,17 +428,24 @@ static inline bool stp_map_match(const struct stp_map *m,
 }
 
 /* [k1, *, k3] in a */
-static inline bool stp_map_has_slice(const struct stp_map *m,
-				     const union stp_kv *k, u32 star)
+static __always_inline bool stp_mapc_has(const struct stp_map *m,
+					 const struct stp_map_desc *d,
+					 const union stp_kv *k, u32 star)
 {
 	struct stp_mentry *e;
 
 	if (!star)
-		return stp_map_lookup(m, k) != NULL;
+		return stp_mapc_lookup(m, d, k) != NULL;
 	for (e = m->first; e; e = e->next)
-		if (stp_map_key_eq(m, e, k, star))
+		if (stp_mapc_key_eq(d, e, k, star))
 			return true;
 	return false;
+}
+
+static inline bool stp_map_has_slice(const struct stp_map *m,
+				     const union stp_kv *k, u32 star)
+{
+	return stp_mapc_has(m, m->d, k, star);
 }
 
 /* delete a[k1, *, k3] */
@@ -386,11 +467,18 @@ static inline void stp_map_del_slice(struct stp_map *m, const union stp_kv *k,
 
 /* ---- typed access ------------------------------------------------------- */
 
+static __always_inline s64 stp_mapc_get_long(const struct stp_map *m,
+					      const struct stp_map_desc *d,
+					      const union stp_kv *k)
+{
+	struct stp_mentry *e = stp_mapc_lookup(m, d, k);
+
+	return e ? *(s64 *)stp_mec_val(d, e) : 0;
+}
+
 static inline s64 stp_map_get_long(const struct stp_map *m, const union stp_kv *k)
 {
-	s64 *v = stp_map_find(m, k);
-
-	return v ? *v : 0;
+	return stp_mapc_get_long(m, m->d, k);
 }
 
 /* copies the value (or "") into dst, MAXSTRINGLEN bytes; returns dst */

@@ -146,16 +146,27 @@ static inline size_t stp_pmap_memsize(const struct stp_pmap *pm)
 	return (num_possible_cpus() + 1) * stp_map_memsize(&pm->agg);
 }
 
-/* a[k] <<< v: 0, or -ENOSPC when this CPU's map is full (pm->agg.errmsg) */
+/*
+ * a[k] <<< v: 0, or -ENOSPC when this CPU's map is full (pm->agg.errmsg).
+ * d is pm->d; the generated code passes its const descriptor, which makes
+ * the lookup and the statistic's update straight-line code (stp_mapc_*).
+ */
+static __always_inline int stp_pmapc_add(struct stp_pmap *pm,
+					 const struct stp_map_desc *d,
+					 const union stp_kv *k, s64 v)
+{
+	struct stp_stat *st = stp_mapc_slot(pm->cpu[STP_THIS_CPU()], d, k);
+
+	if (unlikely(!st))
+		return -ENOSPC;
+	stp_stat_add(st, d->stat, v);
+	return 0;
+}
+
 static inline int stp_pmap_add(struct stp_pmap *pm, const union stp_kv *k,
 			       s64 v)
 {
-	struct stp_stat *st = stp_map_slot(pm->cpu[STP_THIS_CPU()], k);
-
-	if (!st)
-		return -ENOSPC;
-	stp_stat_add(st, pm->d->stat, v);
-	return 0;
+	return stp_pmapc_add(pm, pm->d, k, v);
 }
 
 /* a[k] aggregated over the CPUs, NULL when no CPU has k (valid until the
@@ -177,6 +188,65 @@ static inline const struct stp_stat *stp_pmap_get(struct stp_pmap *pm,
 		}
 	}
 	return found ? pm->one : NULL;
+}
+
+/*
+ * One extractor of a[k] (not @variance: stp_pmap_get) over the CPUs,
+ * folded straight from each CPU's entry: k is hashed once, nothing is
+ * copied.  0, or -ENODATA for a key no CPU has, as stp_stat_get.
+ */
+static __always_inline int stp_pmapc_stat(struct stp_pmap *pm,
+					  const struct stp_map_desc *d,
+					  const union stp_kv *k, int op,
+					  s64 *out)
+{
+	u32 h = stp_mapc_hash(d, k);
+	s64 count = 0, sum = 0, min = 0, max = 0;
+	unsigned int c;
+
+	for (c = 0; c < nr_cpu_ids; c++) {
+		const struct stp_map *m = pm->cpu[c];
+		const struct stp_mentry *e;
+		const struct stp_stat *st;
+
+		if (!m)		/* not a possible CPU */
+			continue;
+		e = stp_mapc_lookup_h(m, d, k, h);
+		if (!e)
+			continue;
+		st = stp_mec_val(d, e);
+		if (!st->count)
+			continue;
+		if (op == STP_OP_MIN && (!count || st->min < min))
+			min = st->min;
+		if (op == STP_OP_MAX && (!count || st->max > max))
+			max = st->max;
+		count += st->count;
+		sum += st->sum;
+	}
+	*out = 0;
+	if (!count)
+		return op == STP_OP_COUNT || op == STP_OP_SUM ? 0 : -ENODATA;
+	switch (op) {
+	case STP_OP_COUNT:
+		*out = count;
+		break;
+	case STP_OP_SUM:
+		*out = sum;
+		break;
+	case STP_OP_MIN:
+		*out = min;
+		break;
+	case STP_OP_MAX:
+		*out = max;
+		break;
+	case STP_OP_AVG:
+		*out = div64_s64(sum, count);
+		break;
+	default:
+		return stp_stat_get(stp_pmap_get(pm, k), d->stat, op, out);
+	}
+	return 0;
 }
 
 /* [k] in a (k may hold wildcards, bits in star) */

@@ -111,8 +111,8 @@ static inline int stp_hist_linear_bucket(const struct stp_stat_desc *d, s64 v)
 	return (int)i + 1;
 }
 
-static inline void stp_stat_add(struct stp_stat *st,
-				const struct stp_stat_desc *d, s64 v)
+static __always_inline void stp_stat_add(struct stp_stat *st,
+					 const struct stp_stat_desc *d, s64 v)
 {
 	if (st->count == 0) {
 		st->count = 1;

@@ -439,8 +439,8 @@ static bool stat_expr(struct tx *tx, struct expr *a, struct strbuf *pre,
 		struct txd_loop *lp = loop_entry(tx, a, v);
 
 		if (lp) {
-			sb_printf(out, "((const struct stp_stat *)stp_me_val(%s, %s))",
-				  lp->m, lp->e);
+			sb_printf(out, "((const struct stp_stat *)stp_mec_val(&%s_md, %s))",
+				  gname(v), lp->e);
 			return true;
 		}
 
@@ -563,6 +563,35 @@ static int stat_op(const char *name)
 	return -1;
 }
 
+/*
+ * @op(a[k]) for a statistics array, not the current foreach entry: folded
+ * from the CPUs' entries without building the aggregate (stp_pmapc_stat)
+ */
+static bool e_stat_elem(struct tx *tx, struct strbuf *sb, struct expr *e,
+			int op)
+{
+	struct ast_vardecl *v = stat_var(e->a);
+	struct strbuf pre = { 0 }, lit = { 0 };
+	char *t;
+
+	if (!v || v->type != TY_STATS || e->a->kind != E_INDEX ||
+	    v->arity <= 0 || loop_entry(tx, e->a, v))
+		return false;
+	if (keys(tx, &e->a->args, &pre, &lit))
+		tx_error(tx, &e->a->loc, "a wildcard cannot name one statistic");
+	t = tmpname(tx, "v");
+	sb_printf(sb, "({ %sint64_t %s = stp_d_pmap_stat(c, &%s, &%s_md, %s, %d, ",
+		  sb_str(&pre), t, gname(v), gname(v), sb_str(&lit), op);
+	near_op(tx, sb, e, "");
+	sb_puts(sb, "); ");
+	tx_check(tx, sb);
+	sb_printf(sb, "%s; })", t);
+	free(t);
+	sb_free(&pre);
+	sb_free(&lit);
+	return true;
+}
+
 /* @count(x) .. @variance(x) */
 static void e_stat(struct tx *tx, struct strbuf *sb, struct expr *e)
 {
@@ -574,6 +603,8 @@ static void e_stat(struct tx *tx, struct strbuf *sb, struct expr *e)
 	if (op < 0) {
 		tx_error(tx, &e->loc, "unknown statistics operator '@%s'", e->str);
 		sb_puts(sb, "0LL");
+	} else if (e_stat_elem(tx, sb, e, op)) {
+		/* done */
 	} else if (stat_expr(tx, e->a, &pre, &st, &v)) {
 		sb_printf(sb, "({ %sint64_t %s = stp_d_stat(c, %s, &%s_sd, %d, ",
 			  sb_str(&pre), t, sb_str(&st), gname(v), op);
@@ -634,9 +665,11 @@ static void e_index(struct tx *tx, struct strbuf *sb, struct expr *e)
 
 	if (lp) {
 		if (v->type == TY_STRING)
-			sb_printf(sb, "((const char *)stp_me_val(%s, %s))", lp->m, lp->e);
+			sb_printf(sb, "((const char *)stp_mec_val(&%s_md, %s))",
+				  gname(v), lp->e);
 		else
-			sb_printf(sb, "(*(int64_t *)stp_me_val(%s, %s))", lp->m, lp->e);
+			sb_printf(sb, "(*(int64_t *)stp_mec_val(&%s_md, %s))",
+				  gname(v), lp->e);
 		return;
 	}
 	if (keys(tx, &e->args, &pre, &lit))
@@ -648,7 +681,8 @@ static void e_index(struct tx *tx, struct strbuf *sb, struct expr *e)
 		sb_printf(sb, "(const char *)stp_map_get_str(&%s, %s, l->_t[%d])",
 			  gname(v), sb_str(&lit), tx_tmp(tx));
 	else
-		sb_printf(sb, "stp_map_get_long(&%s, %s)", gname(v), sb_str(&lit));
+		sb_printf(sb, "stp_mapc_get_long(&%s, &%s_md, %s)", gname(v),
+			  gname(v), sb_str(&lit));
 	if (pre.len)
 		sb_puts(sb, "; })");
 	sb_free(&pre);
@@ -668,9 +702,12 @@ static void e_in(struct tx *tx, struct strbuf *sb, struct expr *e)
 		return;
 	}
 	star = keys(tx, &e->args, &pre, &lit);
-	sb_printf(sb, "({ %s(int64_t)stp_%s(&%s, %s, 0x%xu); })", sb_str(&pre),
-		  v->type == TY_STATS ? "pmap_has" : "map_has_slice", gname(v),
-		  sb_str(&lit), star);
+	if (v->type == TY_STATS)
+		sb_printf(sb, "({ %s(int64_t)stp_pmap_has(&%s, %s, 0x%xu); })",
+			  sb_str(&pre), gname(v), sb_str(&lit), star);
+	else
+		sb_printf(sb, "({ %s(int64_t)stp_mapc_has(&%s, &%s_md, %s, 0x%xu); })",
+			  sb_str(&pre), gname(v), gname(v), sb_str(&lit), star);
 	sb_free(&pre);
 	sb_free(&lit);
 }
@@ -753,8 +790,8 @@ bool tx_data_assign(struct tx *tx, struct strbuf *sb, struct expr *e)
 	if (v->type == TY_STATS) {
 		if (e->op != OP_STATS_ADD)
 			tx_error(tx, &e->loc, "a statistics array element only takes <<<");
-		sb_printf(sb, "stp_d_pmap_add(c, &%s, %s, %s, %s); ", gname(v),
-			  sb_str(&lit), val, sb_str(&near));
+		sb_printf(sb, "stp_d_pmap_add(c, &%s, &%s_md, %s, %s, %s); ",
+			  gname(v), gname(v), sb_str(&lit), val, sb_str(&near));
 		tx_check(tx, sb);
 		sb_printf(sb, "%s; })", val);
 	} else if (e->op == OP_STATS_ADD) {
@@ -763,19 +800,19 @@ bool tx_data_assign(struct tx *tx, struct strbuf *sb, struct expr *e)
 	} else if (v->type == TY_STRING) {
 		if (e->op != OP_ASSIGN && e->op != OP_CONCAT)
 			tx_error(tx, &e->loc, "invalid operator on a string element");
-		sb_printf(sb, "const char *%s = stp_d_set_str(c, &%s, %s, %s, %s, %s); ",
-			  p, gname(v), sb_str(&lit), val,
+		sb_printf(sb, "const char *%s = stp_d_set_str(c, &%s, &%s_md, %s, %s, %s, %s); ",
+			  p, gname(v), gname(v), sb_str(&lit), val,
 			  e->op == OP_CONCAT ? "true" : "false", sb_str(&near));
 		tx_check(tx, sb);
 		sb_printf(sb, "%s; })", p);
 	} else if (e->op == OP_ASSIGN) {
-		sb_printf(sb, "stp_d_set_long(c, &%s, %s, %s, %s); ", gname(v),
-			  sb_str(&lit), val, sb_str(&near));
+		sb_printf(sb, "stp_d_set_long(c, &%s, &%s_md, %s, %s, %s); ",
+			  gname(v), gname(v), sb_str(&lit), val, sb_str(&near));
 		tx_check(tx, sb);
 		sb_printf(sb, "%s; })", val);
 	} else {
-		sb_printf(sb, "int64_t *%s = stp_d_slot(c, &%s, %s, %s); ", p,
-			  gname(v), sb_str(&lit), sb_str(&near));
+		sb_printf(sb, "int64_t *%s = stp_d_slot(c, &%s, &%s_md, %s, %s); ",
+			  p, gname(v), gname(v), sb_str(&lit), sb_str(&near));
 		tx_check(tx, sb);
 		if (e->op == OP_DIV || e->op == OP_MOD) {
 			sb_printf(sb, "*%s = stp_%s(c, *%s, %s, ", p,
@@ -817,8 +854,8 @@ bool tx_data_incdec(struct tx *tx, struct strbuf *sb, struct expr *e)
 		tx_error(tx, &t->loc, "cannot assign to a wildcard slice");
 	near_ident(tx, &near, t->a ? t->a : t, v->name);
 	p = tmpname(tx, "p");
-	sb_printf(sb, "({ %sint64_t *%s = stp_d_slot(c, &%s, %s, %s); ", sb_str(&pre),
-		  p, gname(v), sb_str(&lit), sb_str(&near));
+	sb_printf(sb, "({ %sint64_t *%s = stp_d_slot(c, &%s, &%s_md, %s, %s); ",
+		  sb_str(&pre), p, gname(v), gname(v), sb_str(&lit), sb_str(&near));
 	tx_check(tx, sb);
 	if (e->postfix)
 		sb_printf(sb, "(*%s)%s; })", p, op);
@@ -1002,16 +1039,18 @@ void tx_data_foreach(struct tx *tx, struct stmt *st)
 	vec_each(&fe->keys, i) {
 		struct expr *kx = vec_get(&fe->keys, i);
 		bool str = v->key_types && v->key_types[i] == TY_STRING;
-		char *src = xasprintf("stp_me_%s(%s, %s, %d)", str ? "str" : "long",
-				      m, e, i);
+		char *src = xasprintf(str ? "(const char *)stp_mec_key(&%s_md, %s, %d)" :
+				      "(*(int64_t *)stp_mec_key(&%s_md, %s, %d))",
+				      gname(v), e, i);
 
 		assign_var(tx, kx, src, str);
 		free(src);
 	}
 	if (fe->value && v->type != TY_STATS) {
 		bool str = v->type == TY_STRING;
-		char *src = xasprintf(str ? "(const char *)stp_me_val(%s, %s)" :
-				      "*(int64_t *)stp_me_val(%s, %s)", m, e);
+		char *src = xasprintf(str ? "(const char *)stp_mec_val(&%s_md, %s)" :
+				      "*(int64_t *)stp_mec_val(&%s_md, %s)",
+				      gname(v), e);
 
 		assign_var(tx, fe->value, src, str);
 		free(src);

@@ -21,6 +21,15 @@ typedef int64_t s64;
 typedef uint64_t u64;
 
 #define GFP_KERNEL 0
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#define noinline __attribute__((noinline))
+#define __maybe_unused __attribute__((unused))
+#ifndef likely
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((size_t)(a) - 1))
 
 static unsigned int shim_ncpus = 4;

@@ -145,6 +145,44 @@ static void test_buckets(void)
 	}
 }
 
+/* the one-extractor fast path (stp_pmapc_stat) against aggregating */
+static void test_pmap_stat(void)
+{
+	static const struct stp_map_desc d = {
+		.name = "q", .nkeys = 3,
+		.ktype = { STP_T_STR, STP_T_LONG, STP_T_STR },
+		.vtype = STP_T_STAT, .stat = &sd_plain,
+	};
+	static const char *const names[] = { "a", "bb", "" };
+	struct stp_pmap pm;
+	int i, op, bad = 0, n = 0;
+
+	CHECK("pmapc init", stp_pmap_init(&pm, &d) == 0);
+	for (i = 0; i < 97; i++) {
+		shim_cpu = (i * 7) % shim_ncpus;
+		stp_pmap_add(&pm, K({ .s = names[i % 3] }, { .n = i % 5 - 2 },
+				    { .s = names[i % 2] }), i * 37 % 101 - 50);
+	}
+	for (i = 0; i < 3 * 6 * 3; i++) {
+		const union stp_kv *k = K({ .s = names[i % 3] },
+					  { .n = i / 3 % 6 - 2 },
+					  { .s = names[i / 18] });
+		const struct stp_stat *st = stp_pmap_get(&pm, k);
+
+		for (op = STP_OP_COUNT; op <= STP_OP_VARIANCE; op++) {
+			s64 a = 1, b = 2;
+			int ra = stp_pmapc_stat(&pm, &d, k, op, &a);
+			int rb = stp_stat_get(st, &sd_plain, op, &b);
+
+			bad |= ra != rb || a != b;
+			n += st && op == STP_OP_COUNT;
+		}
+	}
+	CHECK("pmapc stat = aggregate stat, every key and extractor",
+	      !bad && n > 10 && n < 54);
+	stp_pmap_free(&pm);
+}
+
 static void test_pmap(void)
 {
 	static const struct stp_map_desc d = {
@@ -217,5 +255,6 @@ int main(void)
 	test_variance();
 	test_buckets();
 	test_pmap();
+	test_pmap_stat();
 	return t_failed != 0;
 }
