@@ -29,6 +29,7 @@ struct stp_lockreq {
 struct stp_timing {
 	raw_spinlock_t lock;
 	u64 hits, sum, min, max;
+	s64 avg, m2;			/* Welford: running mean, squares */
 };
 
 struct stp_probe {
@@ -44,8 +45,7 @@ struct stp_probe {
 struct stp_context {
 	local_t busy;			/* reentrancy guard (this CPU only) */
 	int nesting;			/* current frame: 0 probe, N function */
-	long actions;			/* statements run in this hit */
-	long maxaction;
+	long actleft;			/* statements left in this hit's budget */
 	int unwind;			/* error or `next`: leave every frame */
 	bool fatal;			/* the error cannot be caught (try) */
 	const struct stp_probe *probe;
@@ -312,7 +312,21 @@ static void stp_timing_add(struct stp_timing *t, u64 cycles)
 		t->max = cycles;
 	t->hits++;
 	t->sum += cycles;
+	if (t->hits == 1) {
+		t->avg = (s64)cycles;
+	} else {
+		s64 delta = (s64)cycles - t->avg;
+
+		t->avg += div64_s64(delta, (s64)t->hits);
+		t->m2 += delta * ((s64)cycles - t->avg);
+	}
 	raw_spin_unlock(&t->lock);
+}
+
+/* the sample variance of the times, as stap's integer @variance */
+static u64 __maybe_unused stp_timing_variance(const struct stp_timing *t)
+{
+	return t->hits > 1 ? div64_s64(t->m2, (s64)t->hits - 1) : 0;
 }
 
 /*
@@ -334,11 +348,10 @@ static void stp_probe_body(struct stp_context *c, const struct stp_probe *p,
 	c->regs = regs;
 	c->func = NULL;
 	c->nesting = 0;
-	c->actions = 0;
 	/* stap 4.8 on this kernel gives every probe the interruptible
 	 * budget (measured: 10 x MAXACTION in kprobe, tracepoint and timer
 	 * probes alike) */
-	c->maxaction = MAXACTION_INTERRUPTIBLE;
+	c->actleft = MAXACTION_INTERRUPTIBLE;
 	c->unwind = 0;
 	c->fatal = false;
 	c->last_error = NULL;
@@ -473,11 +486,16 @@ static void __maybe_unused stp_rt_report(const struct stp_probe *probes, int n)
 		if (!t || !t->hits)
 			continue;
 		len = scnprintf(line, sizeof(line),
-				"%s, (%s), hits: %llu, cycles: %llumin/%lluavg/%llumax, from: %s, index: %d\n",
+				"%s, (%s), hits: %llu, cycles: %llumin/%lluavg/%llumax, variance: %llu, from: %s, index: %d\n",
 				p->pp, p->loc ? p->loc : "", t->hits, t->min,
-				div64_u64(t->sum, t->hits), t->max, p->pp, i);
+				div64_u64(t->sum, t->hits), t->max,
+				stp_timing_variance(t), p->pp, i);
 		stp_transport_write(line, len);
 	}
+	/* stap 4.8 follows with the module-refresh timings (module load
+	 * notifications re-registering probes); none happen here */
+	len = scnprintf(line, sizeof(line), "----- refresh report:\n");
+	stp_transport_write(line, len);
 }
 
 /* second half: report what went wrong, free the contexts */

@@ -9,7 +9,7 @@
 
 /* MAXACTION: charge n statements; past the limit the handler ends */
 #define STP_ACT(n, near) do {						\
-	if (unlikely((c->actions += (n)) > c->maxaction)) {		\
+	if (unlikely((c->actleft -= (n)) < 0)) {			\
 		stp_error_fatal(c, "MAXACTION exceeded", near);		\
 		goto out;						\
 	}								\
