@@ -300,9 +300,8 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
  * move to ftrace (stp_kprobes_settle).  Returns 0 when at least one point
  * is registered (or n is 0), else the last error.
  */
-static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
-					       unsigned int n,
-					       struct stp_ftrace *ft)
+static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
+				    struct stp_ftrace *ft)
 {
 	void **batch;
 	unsigned int i, nb, ok = 0;
@@ -358,9 +357,8 @@ static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
 	return ok ? 0 : last;	/* only optional ones failed: run anyway */
 }
 
-static void __maybe_unused stp_kprobes_unregister(struct stp_kprobe *ps,
-						  unsigned int n,
-						  struct stp_ftrace *ft)
+static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
+				       struct stp_ftrace *ft)
 {
 	void **batch;
 	unsigned int i, nk = 0, nr = 0;
@@ -392,6 +390,38 @@ static void __maybe_unused stp_kprobes_unregister(struct stp_kprobe *ps,
 	for (i = 0; i < n; i++)
 		ps[i].registered = false;
 	kvfree(batch);
+}
+
+/*
+ * The entry points of the generated code.  -DSTP_REG_TIMING logs how long
+ * each took (bench/register.sh reads it from the kernel log).
+ */
+#ifdef STP_REG_TIMING
+#define STP_REG_TIMED(what, n, call) do {				\
+	u64 t0_ = ktime_get_ns();					\
+	call;								\
+	pr_info("stap_reg: %s %u points %llu us\n", what, n,		\
+		(ktime_get_ns() - t0_) / 1000);				\
+} while (0)
+#else
+#define STP_REG_TIMED(what, n, call) call
+#endif
+
+static int __maybe_unused stp_kprobes_register(struct stp_kprobe *ps,
+					       unsigned int n,
+					       struct stp_ftrace *ft)
+{
+	int rc;
+
+	STP_REG_TIMED("register", n, rc = stp_kprobes_register_all(ps, n, ft));
+	return rc;
+}
+
+static void __maybe_unused stp_kprobes_unregister(struct stp_kprobe *ps,
+						  unsigned int n,
+						  struct stp_ftrace *ft)
+{
+	STP_REG_TIMED("unregister", n, stp_kprobes_unregister_all(ps, n, ft));
 }
 
 /* compute stp_kaslr_delta from an exported symbol and its link address */

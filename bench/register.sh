@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Registration speed of kernel.function() entry probes, ours next to
+# Debian's stap 4.8, in one guest boot: for 1, ~40 and ~270 `.call` points
+# (plus examples/socket-trace.stp, .call + .return), the wall time of
+# `staprun -c true MOD` (load, register, start, stop, unregister, unload)
+# and the time spent inside the kernel's (un)registration entry points
+# (register_kprobe*, register_kretprobe*, enable_kprobe, ftrace_set_filter_ips,
+# register_ftrace_function and their unregister twins), summed from a
+# function_graph trace limited to those functions.  Columns: ours (one
+# ftrace_ops for function entries), ours -DSTP_NO_FTRACE (every point an
+# armed kprobe, as before), stap 4.8.  Then the per-hit cost of a counting
+# probe on __x64_sys_getppid (bench/overhead.sh's loop).  TCG inflates
+# absolute figures: compare the columns.
+#   bench/register.sh [ROUNDS]   (default 3; medians over rounds)
+set -u
+cd "$(dirname "$0")/.." || exit 1
+rounds=${1:-3}
+grounds=${GROUNDS:-1}
+N=${N:-100000}
+T=$(mktemp -d /tmp/stap-bench-reg.XXXXXX)
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
+rel=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n1)
+if [ -z "$rel" ] || [ ! -e /boot/vmlinuz-$rel ] || ! command -v qemu-system-x86_64 >/dev/null ||
+   [ ! -x /bin/busybox ]; then
+	echo "bench/register.sh: needs linux-image/headers, qemu-system-x86 and busybox-static" >&2
+	exit 1
+fi
+
+# name|probe points (each gets { n++ })
+sets=(
+	'p1|kprobe.function("__x64_sys_getppid")'
+	'p40|kernel.function("*@net/ipv4/af_inet.c").call'
+	'p270|kernel.function("*@net/socket.c").call, kernel.function("*@net/core/sock.c").call'
+)
+fns="register_kprobe register_kprobes register_kretprobe register_kretprobes enable_kprobe
+ftrace_set_filter_ips register_ftrace_function
+unregister_kprobe unregister_kprobes unregister_kretprobe unregister_kretprobes
+unregister_ftrace_function ftrace_free_filter"
+
+# ---- helpers: a loop of getppid() and a wall clock ----
+cat > $T/loop.c <<'EOC'
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 100000, i;
+	struct timespec a, b;
+
+	for (i = 0; i < 1000; i++)
+		syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("LOOP %.1f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n);
+	return 0;
+}
+EOC
+cat > $T/wall.c <<'EOC'
+#include <stdio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct timespec a, b;
+	int st = 0;
+	pid_t p;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	p = fork();
+	if (!p) {
+		execv(argv[1], argv + 1);
+		_exit(127);
+	}
+	waitpid(p, &st, 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("WALL %.1f %d\n", (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6, st);
+	return 0;
+}
+EOC
+gcc -O2 -static -o $T/loop $T/loop.c && gcc -O2 -static -o $T/wall $T/wall.c || exit 1
+# function_graph lines " 1) ! 172.537 us  |  register_kprobes();": ms in
+# registration, ms in unregistration
+cat > $T/sum.awk <<'EOA'
+/\(\);/ {
+	d = 0
+	for (i = 2; i <= NF; i++)
+		if ($i == "us")
+			d = $(i - 1)
+	f = $NF
+	sub(/\(\);.*/, "", f)
+	if (f ~ /^unreg|^ftrace_free/)
+		u += d
+	else
+		g += d
+}
+END { printf "%.1f %.1f", g / 1000, u / 1000 }
+EOA
+
+# ---- modules: ours, ours without ftrace, stap 4.8 ----
+peer=$(/work/shared/tools/stap-peer-setup 2>/dev/null || ../shared/tools/stap-peer-setup 2>/dev/null) || peer=
+have_peer=
+[ -n "$peer" ] && have_peer=1
+names=()
+for s in "${sets[@]}" "st|@socket-trace"; do
+	nm=${s%%|*} pts=${s#*|}
+	if [ "$pts" = @socket-trace ]; then
+		cp examples/socket-trace.stp $T/$nm.stp
+	else
+		echo "global n probe $pts { n++ }" > $T/$nm.stp
+	fi
+	names+=("$nm")
+	np=$(./stap -p2 $T/$nm.stp 2>/dev/null | grep -c '^k[a-z]*\.function')
+	echo "$nm $np" >> $T/npoints
+	for v in ours noft; do
+		d=-DSTP_REG_TIMING; [ $v = noft ] && d="$d -DSTP_NO_FTRACE"
+		if ! (cd $T && $OLDPWD/stap $d -p4 -m r_${v}_$nm $nm.stp >$T/$v$nm.log 2>&1); then
+			echo "bench/register.sh: our stap failed on $nm:" >&2; tail -3 $T/$v$nm.log >&2; exit 1
+		fi
+	done
+	if [ -n "$have_peer" ] && ! (cd $T && stap $peer -w -p4 -m r_peer_$nm $nm.stp >$T/peer$nm.log 2>&1); then
+		echo "bench/register.sh: stap 4.8 failed on $nm (no peer column)" >&2
+		have_peer=
+	fi
+done
+
+# ---- the guest ----
+R=$T/root
+mkdir -p $R/bin $R/proc $R/sys $R/dev $R/tmp $R/m $R/usr/bin $R/usr/lib/systemtap $R/lib/x86_64-linux-gnu $R/lib64
+cp /bin/busybox $R/bin/
+for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox $R/bin/$a; done
+[ -x build/static/staprun ] || make -s static >/dev/null 2>&1
+cp build/static/staprun build/static/stapio $R/bin/ || exit 1
+cp $T/loop $T/wall $T/sum.awk $T/r_ours_*.ko $T/r_noft_*.ko $R/m/
+vars="ours noft"
+if [ -n "$have_peer" ]; then
+	vars="ours noft peer"
+	cp $T/r_peer_*.ko $R/m/
+	cp /usr/bin/staprun $R/usr/bin/; cp /usr/lib/systemtap/stapio $R/usr/lib/systemtap/
+	for l in $(ldd /usr/bin/staprun /usr/lib/systemtap/stapio | awk '/=>/{print $3}' | sort -u); do
+		cp $l $R/lib/x86_64-linux-gnu/
+	done
+	cp /lib64/ld-linux-x86-64.so.2 $R/lib64/
+fi
+cat > $R/init <<EOS
+#!/bin/sh
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tracefs none /sys/kernel/tracing
+export PATH=/bin
+tr=/sys/kernel/tracing
+for f in $(echo $fns); do
+	echo \$f >> \$tr/set_ftrace_filter 2>/dev/null || echo "NOTRACE \$f"
+	echo \$f >> \$tr/set_graph_function 2>/dev/null
+done
+# phase A, no tracer: wall times, the modules' own clocks, per-hit costs
+for r in \$(seq $rounds); do
+	for nm in ${names[*]}; do
+		for v in $vars; do
+			sr=/bin/staprun; [ \$v = peer ] && sr=/usr/bin/staprun
+			dmesg -c >/dev/null
+			w=\$(/m/wall \$sr -c /bin/true /m/r_\${v}_\$nm.ko 2>/dev/null | grep WALL)
+			k=\$(dmesg | awk '/stap_reg: register/ {g += \$(NF-1)} /stap_reg: unregister/ {u += \$(NF-1)} END {printf "%.1f %.1f", g / 1000, u / 1000}')
+			echo "ROW \$v \$nm \$w \$k"
+		done
+	done
+	echo "bare \$(/m/loop $N)"
+	for v in $vars; do
+		sr=/bin/staprun; [ \$v = peer ] && sr=/usr/bin/staprun
+		\$sr -c "/m/loop $N" /m/r_\${v}_p1.ko 2>&1 | grep LOOP | sed "s/^/hit\$v /"
+	done
+done
+# phase B, function_graph on the registration functions: stap 4.8's split
+# (and ours by their own clocks, under the same tracing)
+echo 1 > \$tr/max_graph_depth
+echo function_graph > \$tr/current_tracer
+echo nofuncgraph-irqs > \$tr/trace_options 2>/dev/null
+for r in \$(seq $grounds); do
+	for nm in ${names[*]}; do
+		for v in $vars; do
+			sr=/bin/staprun; [ \$v = peer ] && sr=/usr/bin/staprun
+			echo > \$tr/trace
+			dmesg -c >/dev/null
+			/m/wall \$sr -c /bin/true /m/r_\${v}_\$nm.ko >/dev/null 2>&1
+			k=\$(dmesg | awk '/stap_reg: register/ {g += \$(NF-1)} /stap_reg: unregister/ {u += \$(NF-1)} END {printf "%.1f %.1f", g / 1000, u / 1000}')
+			echo "GROW \$v \$nm \$(awk -f /m/sum.awk \$tr/trace) \$k"
+		done
+	done
+done
+echo nop > \$tr/current_tracer
+echo BENCH-DONE
+poweroff -f
+EOS
+chmod +x $R/init
+(cd $R && find . | cpio -o -H newc 2>/dev/null) >$T/initrd
+accel=tcg
+{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } && [ -w /dev/kvm ] && accel=kvm
+timeout 3000 qemu-system-x86_64 -accel $accel -kernel /boot/vmlinuz-$rel -initrd $T/initrd \
+	-append "console=ttyS0 panic=-1 oops=panic quiet" -nographic -no-reboot \
+	-m 1G -smp 2 </dev/null >$T/console 2>&1
+tr -d '\r' <$T/console >$T/out
+grep -q BENCH-DONE $T/out || { echo "bench/register.sh: the guest did not finish" >&2; tail -20 $T/out >&2; exit 1; }
+grep -a '^NOTRACE' $T/out | sed 's/^/# not traceable: /'
+
+# ---- the tables: medians (ms) ----
+# ROW var set WALL ms status reg unreg      (phase A; reg/unreg: module clock)
+# GROW var set graph-reg graph-unreg reg unreg   (phase B)
+med() { awk -v t="$1" -v v="$2" -v s="$3" -v c="$4" '$1 == t && $2 == v && $3 == s && (t != "ROW" || $6 == 0) {print $c}' $T/out |
+	sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.0f", a[int((NR+1)/2)]; else printf "-"}'; }
+hdr="%-22s %6s | %21s | %21s | %21s\n"
+label() {
+	local l=$1
+	[ $1 = st ] && l="socket-trace.stp"
+	[ $1 != st ] && [ $1 != p1 ] && l="$l (.call)"
+	printf "%s" "$l"
+}
+printf "# ms, median of $rounds ($accel), no tracer; columns: ours / ours -DSTP_NO_FTRACE (kprobes only, as before) / stap 4.8\n"
+printf "# register, unregister: the modules' own clocks (stap 4.8 has none: see below)\n"
+printf "$hdr" "script" "points" "register" "unregister" "load+unload wall"
+for nm in "${names[@]}"; do
+	np=$(awk -v n="$nm" '$1 == n {print $2}' $T/npoints)
+	printf "$hdr" "$(label $nm)" "$np" \
+		"$(printf "%6s %6s %7s" "$(med ROW ours $nm 7)" "$(med ROW noft $nm 7)" -)" \
+		"$(printf "%6s %6s %7s" "$(med ROW ours $nm 8)" "$(med ROW noft $nm 8)" -)" \
+		"$(printf "%6s %6s %7s" "$(med ROW ours $nm 5)" "$(med ROW noft $nm 5)" "$(med ROW peer $nm 5)")"
+done
+printf "# under function_graph on the registration functions (slows ftrace updates; median of $grounds):\n"
+printf "# ours by their own clocks, stap 4.8 by the traced time in register_kprobe*()/unregister_kprobe*()\n"
+printf "%-22s %6s | %21s | %21s\n" "script" "points" "register" "unregister"
+for nm in "${names[@]}"; do
+	np=$(awk -v n="$nm" '$1 == n {print $2}' $T/npoints)
+	printf "%-22s %6s | %21s | %21s\n" "$(label $nm)" "$np" \
+		"$(printf "%6s %6s %7s" "$(med GROW ours $nm 6)" "$(med GROW noft $nm 6)" "$(med GROW peer $nm 4)")" \
+		"$(printf "%6s %6s %7s" "$(med GROW ours $nm 7)" "$(med GROW noft $nm 7)" "$(med GROW peer $nm 5)")"
+done
+hm() { grep -ao "^$1 LOOP [0-9.]*" $T/out | awk '{print $3}' | sort -n |
+	awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]; else printf "-"}'; }
+bare=$(hm bare)
+printf "# per hit, kprobe.function(\"__x64_sys_getppid\") { n++ } (ns, bare call %s ns):" "$bare"
+for v in ours noft peer; do
+	x=$(hm hit$v)
+	[ "$x" = - ] && { printf " -"; continue; }
+	printf " %s" "$(awk -v x="$x" -v y="$bare" 'BEGIN {printf "%.0f", x - y}')"
+done
+echo
