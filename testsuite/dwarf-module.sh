@@ -60,6 +60,8 @@ $S -p3 -e 'probe module("dummy").function("dummy_get_stats64"), module("dummy").
 if grep -q '\.symbol = "dummy:dummy_get_stats64"' $T/p3.c &&
    grep -q '\.symbol = "dummy:dummy_get_stats64", \.offset = 0x[1-9a-f]' $T/p3.c
 then pass p3-symbol; else fail p3-symbol "$(grep -m2 symbol $T/p3.c | tr '\n' ' ')$(head -1 $T/err)"; fi
+# module("*"): points in modules that are not loaded are optional
+check p3-glob-optional sh -c "$S -p3 -e 'probe module(\"dumm*\").function(\"dummy_xmit\") { print(1) }' | grep -q 'symbol = \"dummy:dummy_xmit\", .optional = 1'"
 # kprobe.module() keeps working without DWARF
 check kprobe-module sh -c "$S -p2 -e 'probe kprobe.module(\"dummy\").function(\"dummy_xmit\") { print(1) }' | grep -q '^kprobe.module(\"dummy\").function(\"dummy_xmit\")'"
 

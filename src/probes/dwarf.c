@@ -250,7 +250,7 @@ static int resolve_modules(struct session *s, const struct probe_point *pp,
 			   struct vec *out, bool quiet)
 {
 	struct vec names = { 0 };
-	int n = 0;
+	int n = 0, first;
 	bool glob = strpbrk(mpat, "*?[") != NULL;
 
 	if (glob)
@@ -271,7 +271,12 @@ static int resolve_modules(struct session *s, const struct probe_point *pp,
 			}
 			continue;
 		}
+		first = out->n;
 		n += resolve_in(s, pp, r, k, k->module, out, quiet);
+		/* module("*"): the modules not loaded are quietly left out */
+		for (int j = first; glob && j < out->n; j++)
+			((struct derived_probe *)out->v[j])->flags |=
+				KPF_OPTIONAL;
 	}
 	vec_each(&names, i)
 		free(names.v[i]);

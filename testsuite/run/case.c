@@ -127,6 +127,8 @@ int rc_parse_file(const char *path, struct vec *cases)
 			rc_set(&c->prog, val);
 		} else if (!strcmp(key, "kmod")) {
 			rc_set(&c->kmod, val);
+		} else if (!strcmp(key, "needs")) {
+			rc_set(&c->needs, val);
 		} else if (!strcmp(key, "sysmod")) {
 			rc_set(&c->sysmod, val);
 		} else if (!strcmp(key, "skip")) {

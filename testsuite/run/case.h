@@ -24,6 +24,7 @@ struct rc_case {
 	char *stap_opts, *args, *cmd, *staprun_opts, *shell, *kmod, *skip;
 	char *prog;			/* C source of a test program */
 	char *prog_path;		/* its binary: same path on host and guest */
+	char *needs;			/* host command; failing: SKIP */
 	char *sysmod;			/* a module of the target kernel, relative
 					   to /lib/modules/RELEASE/: shipped at
 					   the same path in the guest */

@@ -808,6 +808,17 @@ int main(int argc, char **argv)
 	vec_each(&todo, i) {
 		struct rc_case *c = vec_get(&todo, i);
 
+		if (!c->skip && c->needs) {
+			char *cmd = xasprintf("cd '%s/../..' && (%s) >/dev/null "
+					      "2>&1 </dev/null", c->dir,
+					      c->needs);
+
+			if (system(cmd) != 0)
+				c->skip = xasprintf("needs: %s: failed",
+						    c->needs);
+			free(cmd);
+		}
+
 		if (!c->skip && !c->shell && !tools)
 			c->fail = xstrdup("no staprun/stapio built (make; make static)");
 		if (!c->skip && !c->shell && !c->file && !c->script.len && !c->kmod)
