@@ -14,7 +14,7 @@
 %define api.pure full
 %define parse.error custom
 %param {struct pctx *ctx}
-%expect 49
+%expect 51
 
 %code requires {
 #include "ast.h"
@@ -94,7 +94,7 @@ static void yyerror(struct pctx *ctx, const char *msg);
 %token <tok> '+' '-' '*' '/' '%' '<' '>' '=' '!' '~' '&' '|' '^' '?' ':' ';' ','
 %token <tok> '.' '(' ')' '[' ']' '{' '}' '$' '@'
 
-%type <e> expr opt_expr lo hi value comp_arg glob_init
+%type <e> expr opt_expr hi value comp_arg glob_init
 %type <e> strings target_base index_item hist in_key star
 %type <v> args opt_args index_list in_keys pp_list comps fe_keys params gvars
 %type <v> stmts brace_list
@@ -340,15 +340,13 @@ fe_limit: %empty		{ ctx->fe_limit = NULL; }
  * Two levels instead of a rule per precedence level (which costs a
  * reduction per level for every operand): "hi" holds the operators that
  * bind tighter than 'in' (comparison, shift, '.', additive, multiplicative,
- * unary, ++/--), "lo" the rest ('in', '&', '^', '|', '&&', '||', ?:,
+ * unary, ++/--), "expr" the rest ('in', '&', '^', '|', '&&', '||', ?:,
  * assignment); the %left/%right lines above order them.  'in' takes a hi
- * operand and makes a lo, so "a in b == 1" stays an error and
+ * operand and makes an expr, so "a in b == 1" stays an error and
  * "a < b in c" is "(a < b) in c", as in stap.
  */
 
-expr:	  lo ;
-
-lo:	  hi
+expr:	  hi
 	| hi IN IDENT		{ $$ = mk_in(ctx, NULL, $1, $3, &$1->loc); }
 	| '[' hi ']'		{ $$ = $2; }
 	| '[' hi ']' IN IDENT	{ $$ = mk_in(ctx, NULL, $2, $5, &$2->loc); }
@@ -360,26 +358,26 @@ lo:	  hi
 	| '[' star ']' IN hist	{ $$ = mk_in_hist(ctx, NULL, $2, $5, &$1->loc); }
 	| '[' in_keys ']' IN hist
 				{ $$ = mk_in_hist(ctx, $2, NULL, $5, &$1->loc); }
-	| lo '&' lo		{ $$ = mk_bin(ctx, OP_AND, $1, $3); }
-	| lo '^' lo		{ $$ = mk_bin(ctx, OP_XOR, $1, $3); }
-	| lo '|' lo		{ $$ = mk_bin(ctx, OP_OR, $1, $3); }
-	| lo LAND lo		{ $$ = mk_bin(ctx, OP_LAND, $1, $3); }
-	| lo LOR lo		{ $$ = mk_bin(ctx, OP_LOR, $1, $3); }
-	| lo '?' expr ':' lo
+	| expr '&' expr		{ $$ = mk_bin(ctx, OP_AND, $1, $3); }
+	| expr '^' expr		{ $$ = mk_bin(ctx, OP_XOR, $1, $3); }
+	| expr '|' expr		{ $$ = mk_bin(ctx, OP_OR, $1, $3); }
+	| expr LAND expr		{ $$ = mk_bin(ctx, OP_LAND, $1, $3); }
+	| expr LOR expr		{ $$ = mk_bin(ctx, OP_LOR, $1, $3); }
+	| expr '?' expr ':' expr
 		{ $$ = mk_expr(ctx, E_TERNARY, &$1->loc); $$->a = $1; $$->b = $3; $$->c = $5; }
-	| lo '=' lo		{ $$ = mk_assign(ctx, $1, OP_ASSIGN, $3); }
-	| lo ADD_EQ lo		{ $$ = mk_assign(ctx, $1, OP_ADD, $3); }
-	| lo SUB_EQ lo		{ $$ = mk_assign(ctx, $1, OP_SUB, $3); }
-	| lo MUL_EQ lo		{ $$ = mk_assign(ctx, $1, OP_MUL, $3); }
-	| lo DIV_EQ lo		{ $$ = mk_assign(ctx, $1, OP_DIV, $3); }
-	| lo MOD_EQ lo		{ $$ = mk_assign(ctx, $1, OP_MOD, $3); }
-	| lo SHL_EQ lo		{ $$ = mk_assign(ctx, $1, OP_SHL, $3); }
-	| lo SHR_EQ lo		{ $$ = mk_assign(ctx, $1, OP_SHR, $3); }
-	| lo AND_EQ lo		{ $$ = mk_assign(ctx, $1, OP_AND, $3); }
-	| lo OR_EQ lo		{ $$ = mk_assign(ctx, $1, OP_OR, $3); }
-	| lo XOR_EQ lo		{ $$ = mk_assign(ctx, $1, OP_XOR, $3); }
-	| lo CAT_EQ lo		{ $$ = mk_assign(ctx, $1, OP_CONCAT, $3); }
-	| lo OP_STATS lo	{ $$ = mk_assign(ctx, $1, OP_STATS_ADD, $3); }
+	| expr '=' expr		{ $$ = mk_assign(ctx, $1, OP_ASSIGN, $3); }
+	| expr ADD_EQ expr		{ $$ = mk_assign(ctx, $1, OP_ADD, $3); }
+	| expr SUB_EQ expr		{ $$ = mk_assign(ctx, $1, OP_SUB, $3); }
+	| expr MUL_EQ expr		{ $$ = mk_assign(ctx, $1, OP_MUL, $3); }
+	| expr DIV_EQ expr		{ $$ = mk_assign(ctx, $1, OP_DIV, $3); }
+	| expr MOD_EQ expr		{ $$ = mk_assign(ctx, $1, OP_MOD, $3); }
+	| expr SHL_EQ expr		{ $$ = mk_assign(ctx, $1, OP_SHL, $3); }
+	| expr SHR_EQ expr		{ $$ = mk_assign(ctx, $1, OP_SHR, $3); }
+	| expr AND_EQ expr		{ $$ = mk_assign(ctx, $1, OP_AND, $3); }
+	| expr OR_EQ expr		{ $$ = mk_assign(ctx, $1, OP_OR, $3); }
+	| expr XOR_EQ expr		{ $$ = mk_assign(ctx, $1, OP_XOR, $3); }
+	| expr CAT_EQ expr		{ $$ = mk_assign(ctx, $1, OP_CONCAT, $3); }
+	| expr OP_STATS expr	{ $$ = mk_assign(ctx, $1, OP_STATS_ADD, $3); }
 	;
 
 hi:	  value

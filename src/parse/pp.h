@@ -22,6 +22,8 @@ struct pp_state {
 	const char **config_tab;	/* hash: name, value, name, value ... */
 	int config_cap;		/* slots (pairs) */
 	const char *spell[PP_SPELL_MAX];	/* fixed tokens' text, by kind */
+	char *str_cur;		/* token texts: carved from arena chunks */
+	size_t str_left;	/* without the arena's 16-byte rounding */
 	struct tok **pool;	/* chunks of tokens a file's preprocessor keeps
 				   (conditions, macros), reused file after file */
 	int pool_n;

@@ -128,10 +128,21 @@ static void rel_file(struct ast_file *f)
 	vec_free(&f->embeds);
 }
 
+/* The parser keeps every AST vector's array in the arena (build.c: apush),
+ * so only a later pass that grew one moved it to the heap: when pass 1 was
+ * the only pass, there is nothing to walk for (and a walk would touch every
+ * node of a large AST once more). */
+static bool only_pass1(const struct session *s)
+{
+	return s->last_pass == 1 && !s->list_pattern && !s->dump;
+}
+
 void parse_release(struct session *s)
 {
-	vec_each(&s->files, i)
-		rel_file(vec_get(&s->files, i));
+	if (!only_pass1(s)) {
+		vec_each(&s->files, i)
+			rel_file(vec_get(&s->files, i));
+	}
 	vec_free(&s->files);
 	s->user = NULL;
 	pp_state_free(s);
