@@ -87,6 +87,8 @@ struct stp_runtime {
 	atomic_t overloaded;
 	const char *lock_timeout;	/* a global whose lock timed out */
 	struct stp_context **ctx;	/* [nr_cpu_ids] */
+	size_t mem_ctx;			/* bytes of ctx (stap -v) */
+	size_t mem_alloc;		/* bytes of arrays, statistics... */
 };
 
 static struct stp_runtime stp_rt;
@@ -123,6 +125,8 @@ static int __maybe_unused stp_contexts_alloc(size_t frames_size)
 		c->frames = (char *)c + head;
 		stp_rt.ctx[cpu] = c;
 	}
+	stp_rt.mem_ctx = nr_cpu_ids * sizeof(*stp_rt.ctx) +
+			 num_possible_cpus() * (head + frames_size);
 	return 0;
 }
 
@@ -541,5 +545,7 @@ static void __maybe_unused stp_rt_stopped(void)
 #endif
 	stp_contexts_free();
 }
+
+#include "stp_meminfo.h"
 
 #endif /* STP_CONTEXT_H */

@@ -338,6 +338,9 @@ static void sio_message(struct sio *s, const struct stp_msg_hdr *h,
 		if (!s->no_warn)
 			sr_err("WARNING: %.*s\n", (int)h->len, p);
 		break;
+	case STP_MSG_INFO:
+		sr_err("%.*s\n", (int)h->len, p);
+		break;
 	case STP_MSG_ERROR:
 		sr_err("ERROR: %.*s\n", (int)h->len, p);
 		s->errors++;

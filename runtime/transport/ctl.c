@@ -216,6 +216,11 @@ void stp_transport_error(const char *msg)
 	stp_ctl_text(STP_MSG_ERROR, msg);
 }
 
+void stp_transport_info(const char *msg)
+{
+	stp_ctl_text(STP_MSG_INFO, msg);
+}
+
 void stp_transport_request_exit(void)
 {
 	if (atomic_xchg(&stp_exit_requested, 1))

@@ -74,6 +74,8 @@
 #define STP_CTL_FILE		"ctl"
 #define STP_DATA_FILE		"data"
 #define STP_PARAM_BUFSIZE	"_stp_bufsize"
+/* =1: the module sends its memory line (INFO) to stapio: stap -v */
+#define STP_PARAM_VERBOSE	"_stp_verbose"
 #define STP_PARAM_BULKMODE	"_stp_bulkmode"
 #define STP_BUFSIZE_DEFAULT_MB	1
 #define STP_BUFSIZE_MAX_MB	4095
@@ -96,6 +98,7 @@ enum stp_msg_type {
 	STP_MSG_EXIT = 6,	/* module -> stapio: no payload */
 	STP_MSG_DONE = 7,	/* module -> stapio: struct stp_msg_done */
 	STP_MSG_DETACH = 8,	/* stapio -> module: no payload */
+	STP_MSG_INFO = 9,	/* module -> stapio: text for stderr (stap -v) */
 };
 
 /* stp_msg_start.flags */

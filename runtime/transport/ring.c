@@ -66,6 +66,19 @@ static int stp_ring_alloc(unsigned long mb)
 	return 0;
 }
 
+size_t stp_transport_mem(void)
+{
+	size_t n = 0;
+	int cpu;
+
+	if (!stp_rings)
+		return 0;
+	for_each_possible_cpu(cpu)
+		if (per_cpu_ptr(stp_rings, cpu)->buf)
+			n += stp_ring_size;
+	return n;
+}
+
 static void stp_ring_free(void)
 {
 	int cpu;

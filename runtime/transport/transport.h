@@ -40,6 +40,10 @@ int stp_transport_write(const char *data, size_t len);
 /* "WARNING: msg" / "ERROR: msg" on stapio's stderr (msg without newline). */
 void stp_transport_warn(const char *msg);
 void stp_transport_error(const char *msg);
+/* msg as it is on stapio's stderr (STP_MSG_INFO; stap -v's memory line) */
+void stp_transport_info(const char *msg);
+/* bytes of data buffers the transport holds (stap -v's "net" memory) */
+size_t stp_transport_mem(void);
 /*
  * exit() from a probe: asynchronous, any context, idempotent.  The
  * transport then calls stp_session_stop() from a kworker.  Probes that must

@@ -78,6 +78,10 @@ struct vec run_staprun_argv(struct session *s, const char *staprun,
 	run_push(&argv, (char *)ko, NULL);
 	vec_each(&s->global_sets, i)
 		run_push(&argv, vec_get(&s->global_sets, i), NULL);
+	/* -v: the module prints its memory use as stap's does (proto.h's
+	 * STP_PARAM_VERBOSE) */
+	if (s->verbose[4] > 0)
+		run_push(&argv, "_stp_verbose=1", NULL);
 	vec_push(&argv, NULL);
 	return argv;
 }

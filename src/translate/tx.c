@@ -20,6 +20,7 @@
 #include "probes/provider.h"
 #include "session.h"
 #include "translate/tx.h"
+#include "version.h"
 #include "translate/tx_data.h"
 #include "translate/tx_emit.h"
 #include "translate/tx_int.h"
@@ -354,6 +355,20 @@ static void providers_emit(struct tx *tx)
 
 /* ---- session start / stop ------------------------------------------------- */
 
+/* stap -v's memory line (runtime/stp_meminfo.h), named as stap names it */
+static void session_meminfo(struct tx *tx, struct strbuf *sb)
+{
+	const char *f = tx->s->script_file, *b;
+
+	b = f && strcmp(f, "-") ? strrchr(f, '/') : NULL;
+	b = b ? b + 1 : f && strcmp(f, "-") ? f : "<input>";
+	sb_puts(sb, "\tstp_meminfo(\"");
+	for (; *b; b++)
+		sb_putc(sb, *b == '"' || *b == '\\' || *b < ' ' ? '_' : *b);
+	sb_printf(sb, "\", %d, \"%s\");\n", (int)tx->prog->derived.n,
+		  STAP_VERSION);
+}
+
 static void session_fns(struct tx *tx, struct strbuf *sb)
 {
 	sb_puts(sb, "int stp_session_start(void)\n{\n\tint rc;\n\n"
@@ -363,6 +378,7 @@ static void session_fns(struct tx *tx, struct strbuf *sb)
 	if (tx->s->timing)
 		sb_printf(sb, "\tstp_timing_init(stp_timing, %d);\n",
 			  tx->prog->derived.n ? tx->prog->derived.n : 1);
+	session_meminfo(tx, sb);
 	vec_each(&tx->reg, i)
 		sb_printf(sb, "\trc = %s;\n\tif (rc)\n\t\tgoto fail%d;\n",
 			  (const char *)vec_get(&tx->reg, i), i);

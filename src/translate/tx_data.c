@@ -329,14 +329,16 @@ void tx_data_fns(struct tx *tx, struct strbuf *sb)
 		if (!tx_data_is_data(v))
 			continue;
 		k = kind_of(v);
-		sb_printf(&init, "\tif (stp_%s_init(&%s, &%s_%s))\n\t\tgoto fail;\n",
-			  k, gname(v), gname(v), v->arity > 0 ? "md" : "sd");
+		sb_printf(&init, "\tif (stp_%s_init(&%s, &%s_%s))\n\t\tgoto fail;\n"
+			  "\tstp_rt.mem_alloc += stp_%s_memsize(&%s);\n",
+			  k, gname(v), gname(v), v->arity > 0 ? "md" : "sd",
+			  k, gname(v));
 		sb_printf(&fr, "\tstp_%s_free(&%s);\n", k, gname(v));
 		n++;
 	}
 	sb_puts(sb, "/* arrays and statistics: allocated before any probe runs */\n");
 	sb_printf(sb, "static void stp_data_free(void)\n{\n%s}\n\n", sb_str(&fr));
-	sb_puts(sb, "static int stp_data_init(void)\n{\n");
+	sb_puts(sb, "static int stp_data_init(void)\n{\n\tstp_rt.mem_alloc = 0;\n");
 	if (n)
 		sb_printf(sb, "%s\treturn 0;\nfail:\n\tstp_data_free();\n"
 			  "\treturn -ENOMEM;\n", sb_str(&init));
