@@ -164,6 +164,8 @@ static __always_inline u32 stp_mapc_hash(const struct stp_map_desc *d,
 	u64 h = 0x9e3779b97f4a7c15ULL;
 	int i;
 
+	/* unrolled: with a constant d, the key types fold away */
+#pragma GCC unroll 9
 	for (i = 0; i < d->nkeys; i++) {
 		if (d->ktype[i] == STP_T_STR) {
 			const unsigned char *p = (const unsigned char *)k[i].s;
@@ -190,6 +192,7 @@ static __always_inline bool stp_mapc_key_eq(const struct stp_map_desc *d,
 {
 	int i;
 
+#pragma GCC unroll 9
 	for (i = 0; i < d->nkeys; i++) {
 		if (star & (1u << i))
 			continue;
