@@ -60,7 +60,8 @@ chmod +x $T/fake/staprun
 if gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Isrc -o $T/run_test \
 	testsuite/transport/run_test.c src/run/run.c src/util/vec.c src/util/xalloc.c src/util/arena.c 2>$T/cc.err; then
 	$T/run_test $T/fake >$T/out 2>$T/err
-	want=$(printf 'arg:%s\n' -v -o "out file" -c "ls -l" -x 42 -T 7 -s 8 /tmp/stap_x.ko g1=5 "g2=a b"; echo rc=3
+	want=$(printf 'arg:%s\n' -v -o "out file" -c "ls -l" -x 42 -T 7 -s 8 /tmp/stap_x.ko g1=5 "g2=a b" \
+		_stp_verbose=1; echo rc=3
 	       printf 'arg:%s\n' -o "out file" -S 2,3 -D /tmp/stap_x.ko; echo rc=3
 	       printf 'arg:%s\n' -S 2,3 -L /tmp/stap_x.ko; echo rc=3)
 	if [ "$(cat $T/out)" = "$want" ]; then pass run-local

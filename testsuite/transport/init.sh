@@ -143,6 +143,15 @@ cd /
 chk bulk-stpd '[ $rc = 0 ]' '[ -f /tmp/bk/stpd_cpu0 ]' '[ -f /tmp/bk/stpd_cpu1 ]' \
 	'cat /tmp/bk/stpd_cpu* | grep -q "^end ticks=2$"' '[ ! -s $O ]'
 
+# bulk with -S: FILE_N.0; in the background (-D): FILE_cpuN
+staprun -S 1 -o /tmp/bs stp_test.ko _stp_bulkmode=1 exit_at=2 >$O 2>$E; rc=$?
+p=$(staprun -D -o /tmp/bd stp_test.ko _stp_bulkmode=1 exit_at=2 2>$E)
+i=0; while ! gone stp_test && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+chk bulk-names '[ $rc = 0 ]' '[ -f /tmp/bs_0.0 ]' '[ -f /tmp/bs_1.0 ]' \
+	'cat /tmp/bs_0.0 /tmp/bs_1.0 | grep -q "^end ticks=2$"' '[ -n "$p" ]' \
+	'[ -f /tmp/bd_cpu0 ]' '[ -f /tmp/bd_cpu1 ]' \
+	'cat /tmp/bd_cpu0 /tmp/bd_cpu1 | grep -q "^end ticks=2$"' 'gone stp_test'
+
 # -S 1,2: 1 MB files, the newest two kept, lines never split
 staprun -s 8 -S 1,2 -o /tmp/s stp_test.ko flood=40000 exit_at=1 >$O 2>$E; rc=$?
 chk switch-size '[ $rc = 0 ]' '[ ! -e /tmp/s.0 ]' '[ -f /tmp/s.1 ]' \
@@ -151,6 +160,10 @@ chk switch-size '[ $rc = 0 ]' '[ ! -e /tmp/s.0 ]' '[ -f /tmp/s.1 ]' \
 	'has /tmp/s.2 "^end ticks=1$"' 'has /tmp/s.2 "^flood 39999 "' \
 	'! grep -v -E "^(flood [0-9]+ \.+|tick .*|end ticks=1)$" /tmp/s.2' \
 	'gone stp_test'
+
+# -o FILE takes strftime(3) conversions
+staprun -o /tmp/t_%Y.%%.out stp_test.ko exit_at=1 >$O 2>$E; rc=$?
+chk strftime-o '[ $rc = 0 ]' 'has /tmp/t_$(date +%Y).%.out "^end ticks=1$"'
 
 # SIGUSR2: FILE, then FILE.1
 staprun -o /tmp/u stp_test.ko exit_at=0 >$O 2>$E & p=$!
