@@ -96,10 +96,39 @@ static bool stp_ftrace_wants(const struct stp_kprobe *p)
 	       (p->u.kp.flags & KPROBE_FLAG_DISABLED);
 }
 
+/* a waiting kprobe on an ftrace site, or a point without a kprobe */
+static bool stp_ftrace_cand(const struct stp_kprobe *p)
+{
+	return p->nokp ||
+	       (stp_ftrace_wants(p) && (p->u.kp.flags & KPROBE_FLAG_FTRACE));
+}
+
 /*
- * Put the waiting points that sit on ftrace sites under ft's one
- * ftrace_ops.  Returns 0 or an error (then none of them is on ftrace and
- * the caller enables their kprobes).
+ * The filter: all sites in one call; when the kernel refuses one (a
+ * point without a kprobe that is no ftrace site), one by one, dropping
+ * the refused entries.
+ */
+static int stp_ftrace_filter(struct stp_ftrace *ft, unsigned long *ips,
+			     unsigned int nip)
+{
+	unsigned int i, k = 0;
+
+	if (!ftrace_set_filter_ips(&ft->ops, ips, nip, 0, 1))
+		return 0;
+	ftrace_free_filter(&ft->ops);
+	for (i = 0; i < ft->n; i++) {
+		if ((k && ft->ents[k - 1].ip == ft->ents[i].ip) ||
+		    !ftrace_set_filter_ip(&ft->ops, ft->ents[i].ip, 0, 0))
+			ft->ents[k++] = ft->ents[i];
+	}
+	ft->n = k;
+	return k ? 0 : -ENOENT;
+}
+
+/*
+ * Put the waiting points that sit on ftrace sites, and the points without
+ * kprobes that do, under ft's one ftrace_ops.  Returns 0 or an error (then
+ * none of them is on ftrace: the caller gives them kprobes).
  */
 static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 			    unsigned int n)
@@ -111,9 +140,7 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 	ft->on = false;
 	ft->n = 0;
 	for (i = 0; i < n; i++)
-		if (stp_ftrace_wants(&ps[i]) &&
-		    (ps[i].u.kp.flags & KPROBE_FLAG_FTRACE))
-			k++;
+		k += stp_ftrace_cand(&ps[i]);
 	if (!k)
 		return 0;
 	ft->ents = kvmalloc_array(k, sizeof(*ft->ents), GFP_KERNEL);
@@ -122,8 +149,7 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 	if (!ft->ents || !ips)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (!stp_ftrace_wants(&ps[i]) ||
-		    !(ps[i].u.kp.flags & KPROBE_FLAG_FTRACE))
+		if (!stp_ftrace_cand(&ps[i]))
 			continue;
 		ft->ents[ft->n].ip = (unsigned long)ps[i].u.kp.addr;
 		ft->ents[ft->n++].p = &ps[i];
@@ -135,7 +161,7 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 	memset(&ft->ops, 0, sizeof(ft->ops));
 	ft->ops.func = stp_ftrace_handler;
 	ft->ops.flags = FTRACE_OPS_FL_SAVE_REGS;
-	rc = ftrace_set_filter_ips(&ft->ops, ips, nip, 0, 1);
+	rc = stp_ftrace_filter(ft, ips, nip);
 	if (!rc)
 		rc = register_ftrace_function(&ft->ops);
 	if (rc) {
@@ -143,8 +169,11 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 		goto fail;
 	}
 	kvfree(ips);
-	for (i = 0; i < ft->n; i++)
+	for (i = 0; i < ft->n; i++) {
 		ft->ents[i].p->via_ftrace = true;
+		if (ft->ents[i].p->nokp)
+			ft->ents[i].p->registered = true;
+	}
 	ft->on = true;
 	return 0;
 fail:

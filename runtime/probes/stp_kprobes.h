@@ -41,6 +41,8 @@ struct stp_kprobe {
 	unsigned char ret;		/* kretprobe */
 	unsigned char optional;		/* failures stay quiet */
 	unsigned char fentry;		/* a function entry: try ftrace */
+	unsigned char checked;		/* addr passed the kprobe blacklist
+					 * in pass 2: no kprobe needed first */
 	int maxactive;			/* kretprobe; 0 for the default */
 	unsigned short k;		/* index among its handler's points */
 	const struct stp_probe *probe;
@@ -51,6 +53,7 @@ struct stp_kprobe {
 	bool registered;
 	bool merged;			/* entry point run by a kretprobe's */
 	bool via_ftrace;		/* run by stp_ftrace.h, kprobe idle */
+	bool nokp;			/* tried on ftrace without a kprobe */
 	struct stp_kprobe *call;	/* kretprobe: that entry point */
 	struct stp_probe self;		/* *probe with this point's pp */
 	union {
@@ -174,6 +177,7 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 	memset(&p->u, 0, sizeof(p->u));
 	p->registered = false;
 	p->via_ftrace = false;
+	p->nokp = false;
 	p->self = *p->probe;
 	p->self.pp = p->pp;
 	if (p->symbol && stp_kprobe_addr_ok(p)) {
@@ -203,6 +207,13 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 		/* registered unarmed; stp_kprobes_settle() arms it */
 		if (p->fentry)
 			kp->flags = KPROBE_FLAG_DISABLED;
+#ifndef CONFIG_X86_KERNEL_IBT	/* else the site is past an endbr */
+		/* checked address of a function entry: straight to ftrace
+		 * (stp_kprobes_settle), no kprobe registration at all */
+		if (p->fentry && p->checked && !p->merged && kp->addr &&
+		    !kp->symbol_name)
+			p->nokp = true;
+#endif
 #endif
 	}
 }
@@ -229,6 +240,7 @@ static int stp_kprobe_register_one(struct stp_kprobe *p)
 	int rc;
 
 	stp_kprobe_prepare(p);
+	p->nokp = false;	/* this is the kprobe path */
 	rc = p->ret ? register_kretprobe(&p->u.rp) : register_kprobe(&p->u.kp);
 	if (rc)
 		stp_kprobe_warn(p, rc);
@@ -278,6 +290,13 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 	int rc, last = 0;
 
 	stp_ftrace_start(ft, ps, n);	/* on failure: kprobes for all */
+	for (i = 0; i < n; i++) {	/* not an ftrace site after all */
+		if (!ps[i].nokp || ps[i].via_ftrace)
+			continue;
+		rc = stp_kprobe_register_one(&ps[i]);	/* clears nokp */
+		if (rc && !ps[i].optional)
+			last = rc;
+	}
 	for (i = 0; i < n; i++) {
 		if (!stp_ftrace_wants(&ps[i]))
 			continue;
@@ -318,7 +337,7 @@ static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 		stp_kprobe_prepare(&ps[i]);
 	for (pass = 0; pass < 2; pass++) {	/* kprobes, then kretprobes */
 		for (i = 0, nb = 0; i < n; i++)
-			if (ps[i].ret == pass && !ps[i].merged)
+			if (ps[i].ret == pass && !ps[i].merged && !ps[i].nokp)
 				batch[nb++] = pass ? (void *)&ps[i].u.rp :
 						     (void *)&ps[i].u.kp;
 		if (!nb)
@@ -326,7 +345,7 @@ static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 		rc = pass ? register_kretprobes((struct kretprobe **)batch, nb)
 			  : register_kprobes((struct kprobe **)batch, nb);
 		for (i = 0; i < n; i++) {
-			if (ps[i].ret != pass || ps[i].merged)
+			if (ps[i].ret != pass || ps[i].merged || ps[i].nokp)
 				continue;
 			if (!rc) {
 				ps[i].registered = true;
@@ -367,7 +386,7 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 	batch = kvmalloc_array(n ? n : 1, sizeof(*batch), GFP_KERNEL);
 	if (!batch) {
 		for (i = 0; i < n; i++) {
-			if (!ps[i].registered)
+			if (!ps[i].registered || ps[i].nokp)
 				continue;
 			if (ps[i].ret)
 				unregister_kretprobe(&ps[i].u.rp);
@@ -378,7 +397,7 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (ps[i].registered && !ps[i].ret)
+		if (ps[i].registered && !ps[i].ret && !ps[i].nokp)
 			batch[nk++] = &ps[i].u.kp;
 	if (nk)
 		unregister_kprobes((struct kprobe **)batch, nk);

@@ -101,6 +101,14 @@ void dwarf_emit(struct tx *tx, struct vec *derived)
 		}
 	}
 	vec_free(&done);
+	/* pass 2 dropped the functions on the kernel's kprobe blacklist
+	 * (dw_blocked) */
+	vec_each(derived, i) {
+		struct derived_probe *dp = derived->v[i];
+
+		if (!dp->module)
+			dp->flags |= KPF_CHECKED;
+	}
 	kprobe_emit_points(tx, derived);
 }
 

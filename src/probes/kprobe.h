@@ -17,6 +17,9 @@
 
 #define KPF_ABSOLUTE	0x1	/* kprobe.statement(ADDR).absolute */
 #define KPF_OPTIONAL	0x2	/* a failed registration is not an error */
+#define KPF_CHECKED	0x4	/* num[1] is off the kernel's kprobe blacklist
+				 * (checked in pass 2): a function entry may go
+				 * to ftrace without a kprobe first */
 
 struct tx;
 struct vec;

@@ -88,8 +88,12 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 		if (dp->flags & KPF_OPTIONAL)
 			sb_puts(&sb, ", .optional = 1");
 		/* a function's first byte: maybe an ftrace site */
-		if (dp->sym && !dp->num[2] && !dp->is_return)
+		if (dp->sym && !dp->num[2] && !dp->is_return) {
 			sb_puts(&sb, ", .fentry = 1");
+			if ((dp->flags & KPF_CHECKED) && !dp->module &&
+			    dp->num[1] && ref)
+				sb_puts(&sb, ", .checked = 1");
+		}
 		vec_each(&dp->probe->derived, k)
 			if (k && dp->probe->derived.v[k] == dp)
 				sb_printf(&sb, ", .k = %d", k);
