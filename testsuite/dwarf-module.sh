@@ -39,6 +39,8 @@ same list testsuite/dwarf/module-dummy.l $S -l 'module("dummy").function("*")'
 $S -L 'module("dummy").function("dummy_*")' | grep -v init_module >$T/L
 if cmp -s testsuite/dwarf/module-dummy.L $T/L; then pass list-vars
 else fail list-vars "$(diff testsuite/dwarf/module-dummy.L $T/L | head -4 | tr '\n' ' ')"; fi
+# .exported in a module: its global functions (and .cold pieces), as stap
+same list-exported testsuite/dwarf/module-ext4-exported.l $S -l 'module("ext4").function("ext4_[a-f]*").exported'
 check list-file-line sh -c "$S -l 'module(\"dummy\").function(\"*@drivers/net/dummy.c:53\")' | grep -qx 'module(\"dummy\").function(\"dummy_get_stats64@drivers/net/dummy.c:53\")'"
 check list-statement sh -c "[ \"\$($S -l 'module(\"dummy\").statement(\"dummy_get_stats64@drivers/net/dummy.c:*\")' | tr '\n' ' ')\" = 'module(\"dummy\").statement(\"dummy_get_stats64@drivers/net/dummy.c:55\") module(\"dummy\").statement(\"dummy_get_stats64@drivers/net/dummy.c:56\") ' ]"
 # symbols without DWARF (static call trampolines, .cold pieces) as stap

@@ -294,7 +294,9 @@ static void dwarf_entries(struct dw_kernel *k)
 				continue;
 			if ((n = die_name(&ch)))
 				push_name(k, n, &ncap);
-			if (!concrete_pc(&ch, &pc))
+			/* a hot/cold split one (DW_AT_ranges) does not
+			 * claim its symbol: stap lists both */
+			if (dwarf_lowpc(&ch, &pc) != 0)
 				continue;
 			if (k->ndwentries == cap) {
 				cap = cap ? 2 * cap : 1024;

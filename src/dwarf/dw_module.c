@@ -39,6 +39,11 @@ static int cmp_addr(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int no_debuginfo(Dwfl_Module *m, void **ud, const char *mod,
 			Dwarf_Addr base, const char *file, const char *link,
 			GElf_Word crc, char **name)
@@ -82,6 +87,14 @@ static bool has_debug_info(const char *path)
 	return yes;
 }
 
+static void add_export(struct dw_kernel *k, const char *name)
+{
+	if (k->nexports % 256 == 0)
+		k->exports = xrealloc(k->exports,
+				      (k->nexports + 256) * sizeof(char *));
+	k->exports[k->nexports++] = name;
+}
+
 /* FUNC symbols in the laid-out addresses; the .init.text range refused */
 static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
 {
@@ -99,6 +112,9 @@ static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
 		if (!name || !*name || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
 		    sym.st_shndx == SHN_UNDEF)
 			continue;
+		/* .exported in a module, as stap: its global functions */
+		if (GELF_ST_BIND(sym.st_info) != STB_LOCAL)
+			add_export(k, name);
 		if (k->nfuncs == cap) {
 			cap = cap ? 2 * cap : 1024;
 			k->funcs = xrealloc(k->funcs, cap * sizeof(*k->funcs));
@@ -108,6 +124,7 @@ static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
 		k->nfuncs++;
 	}
 	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_sym);
+	qsort(k->exports, k->nexports, sizeof(char *), cmp_str);
 	k->by_addr = xmalloc((k->nfuncs + 1) * sizeof(*k->by_addr));
 	memcpy(k->by_addr, k->funcs, k->nfuncs * sizeof(*k->funcs));
 	qsort(k->by_addr, k->nfuncs, sizeof(*k->by_addr), cmp_addr);

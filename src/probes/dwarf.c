@@ -182,7 +182,10 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		if (r->kind != DWK_STATEMENT && r->line_lo &&
 		    (f->line < r->line_lo || f->line > r->line_hi))
 			continue;
-		if (r->kind == DWK_EXPORTED && !dw_exported(k, f->name))
+		/* a module's symbol-only functions count as exported, as
+		 * stap's symbol table fallback has them */
+		if (r->kind == DWK_EXPORTED && f->die &&
+		    !dw_exported(k, f->name))
 			continue;
 		if (dw_blocked(k, f)) {
 			if (!quiet && !strpbrk(r->func, "*?["))
