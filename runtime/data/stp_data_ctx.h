@@ -74,6 +74,19 @@ static __always_inline int64_t stp_d_pmap_add(struct stp_context *c,
 	return v;
 }
 
+/* @count(x) .. @variance(x) of a scalar statistic */
+static __always_inline int64_t stp_d_pstat_stat(struct stp_context *c,
+						struct stp_pstat *ps,
+						const struct stp_stat_desc *d,
+						int op, const char *near)
+{
+	s64 v;
+
+	if (unlikely(stp_pstatc_stat(ps, d, op, &v)))
+		stp_error(c, "empty aggregate", near);
+	return v;
+}
+
 /* @count(a[k]) .. @variance(a[k]) */
 static __always_inline int64_t stp_d_pmap_stat(struct stp_context *c,
 					       struct stp_pmap *pm,

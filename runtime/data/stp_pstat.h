@@ -67,10 +67,59 @@ static inline size_t stp_pstat_memsize(const struct stp_pstat *ps)
 	return (num_possible_cpus() + 1) * stp_stat_size(ps->d);
 }
 
-/* x <<< v: the hot path */
+/* x <<< v: the hot path; d is ps->d (constant in the generated code) */
+static __always_inline void stp_pstatc_add(struct stp_pstat *ps,
+					   const struct stp_stat_desc *d,
+					   s64 v)
+{
+	stp_stat_add(ps->cpu[STP_THIS_CPU()], d, v);
+}
+
 static inline void stp_pstat_add(struct stp_pstat *ps, s64 v)
 {
-	stp_stat_add(ps->cpu[STP_THIS_CPU()], ps->d, v);
+	stp_pstatc_add(ps, ps->d, v);
+}
+
+/* fold one CPU's statistic into count/sum/min/max (for op) */
+static __always_inline void stp_stat_fold(const struct stp_stat *st, int op,
+					  s64 *count, s64 *sum, s64 *min,
+					  s64 *max)
+{
+	if (!st->count)
+		return;
+	if (op == STP_OP_MIN && (!*count || st->min < *min))
+		*min = st->min;
+	if (op == STP_OP_MAX && (!*count || st->max > *max))
+		*max = st->max;
+	*count += st->count;
+	*sum += st->sum;
+}
+
+/* the extractor op of what was folded: 0, or -ENODATA (stp_stat_get) */
+static __always_inline int stp_stat_folded(int op, s64 count, s64 sum,
+					   s64 min, s64 max, s64 *out)
+{
+	*out = 0;
+	if (!count)
+		return op == STP_OP_COUNT || op == STP_OP_SUM ? 0 : -ENODATA;
+	switch (op) {
+	case STP_OP_COUNT:
+		*out = count;
+		break;
+	case STP_OP_SUM:
+		*out = sum;
+		break;
+	case STP_OP_MIN:
+		*out = min;
+		break;
+	case STP_OP_MAX:
+		*out = max;
+		break;
+	default:	/* STP_OP_AVG; the caller handles @variance */
+		*out = div64_s64(sum, count);
+		break;
+	}
+	return 0;
 }
 
 /* the aggregate over all CPUs (valid until the next call) */
@@ -82,6 +131,26 @@ static inline const struct stp_stat *stp_pstat_get(struct stp_pstat *ps)
 	for_each_possible_cpu(c)
 		stp_stat_merge(ps->agg, ps->cpu[c], ps->d);
 	return ps->agg;
+}
+
+/*
+ * One extractor of x (not @variance: stp_pstat_get) folded from the CPUs'
+ * copies, without building the aggregate: 0 or -ENODATA (stp_stat_get).
+ */
+static __always_inline int stp_pstatc_stat(struct stp_pstat *ps,
+					   const struct stp_stat_desc *d,
+					   int op, s64 *out)
+{
+	s64 count = 0, sum = 0, min = 0, max = 0;
+	unsigned int c;
+
+	if (op == STP_OP_VARIANCE)
+		return stp_stat_get(stp_pstat_get(ps), d, op, out);
+	for (c = 0; c < nr_cpu_ids; c++)
+		if (ps->cpu[c])		/* a possible CPU */
+			stp_stat_fold(ps->cpu[c], op, &count, &sum, &min,
+				      &max);
+	return stp_stat_folded(op, count, sum, min, max, out);
 }
 
 /* delete x */
@@ -204,49 +273,20 @@ static __always_inline int stp_pmapc_stat(struct stp_pmap *pm,
 	s64 count = 0, sum = 0, min = 0, max = 0;
 	unsigned int c;
 
+	if (op == STP_OP_VARIANCE)
+		return stp_stat_get(stp_pmap_get(pm, k), d->stat, op, out);
 	for (c = 0; c < nr_cpu_ids; c++) {
 		const struct stp_map *m = pm->cpu[c];
 		const struct stp_mentry *e;
-		const struct stp_stat *st;
 
 		if (!m)		/* not a possible CPU */
 			continue;
 		e = stp_mapc_lookup_h(m, d, k, h);
-		if (!e)
-			continue;
-		st = stp_mec_val(d, e);
-		if (!st->count)
-			continue;
-		if (op == STP_OP_MIN && (!count || st->min < min))
-			min = st->min;
-		if (op == STP_OP_MAX && (!count || st->max > max))
-			max = st->max;
-		count += st->count;
-		sum += st->sum;
+		if (e)
+			stp_stat_fold(stp_mec_val(d, e), op, &count, &sum,
+				      &min, &max);
 	}
-	*out = 0;
-	if (!count)
-		return op == STP_OP_COUNT || op == STP_OP_SUM ? 0 : -ENODATA;
-	switch (op) {
-	case STP_OP_COUNT:
-		*out = count;
-		break;
-	case STP_OP_SUM:
-		*out = sum;
-		break;
-	case STP_OP_MIN:
-		*out = min;
-		break;
-	case STP_OP_MAX:
-		*out = max;
-		break;
-	case STP_OP_AVG:
-		*out = div64_s64(sum, count);
-		break;
-	default:
-		return stp_stat_get(stp_pmap_get(pm, k), d->stat, op, out);
-	}
-	return 0;
+	return stp_stat_folded(op, count, sum, min, max, out);
 }
 
 /* [k] in a (k may hold wildcards, bits in star) */

@@ -576,8 +576,21 @@ static bool e_stat_elem(struct tx *tx, struct strbuf *sb, struct expr *e,
 	struct strbuf pre = { 0 }, lit = { 0 };
 	char *t;
 
-	if (!v || v->type != TY_STATS || e->a->kind != E_INDEX ||
-	    v->arity <= 0 || loop_entry(tx, e->a, v))
+	if (!v || v->type != TY_STATS)
+		return false;
+	if (e->a->kind == E_IDENT && v->arity <= 0) {
+		/* a scalar: folded from the CPUs' copies likewise */
+		t = tmpname(tx, "v");
+		sb_printf(sb, "({ int64_t %s = stp_d_pstat_stat(c, &%s, &%s_sd, %d, ",
+			  t, gname(v), gname(v), op);
+		near_op(tx, sb, e, "");
+		sb_puts(sb, "); ");
+		tx_check(tx, sb);
+		sb_printf(sb, "%s; })", t);
+		free(t);
+		return true;
+	}
+	if (e->a->kind != E_INDEX || v->arity <= 0 || loop_entry(tx, e->a, v))
 		return false;
 	if (keys(tx, &e->a->args, &pre, &lit))
 		tx_error(tx, &e->a->loc, "a wildcard cannot name one statistic");
@@ -762,7 +775,8 @@ static void stats_add_scalar(struct tx *tx, struct strbuf *sb, struct expr *e,
 
 	sb_printf(sb, "({ int64_t %s = ", t);
 	tx_expr(tx, sb, e->b);
-	sb_printf(sb, "; stp_pstat_add(&%s, %s); %s; })", gname(v), t, t);
+	sb_printf(sb, "; stp_pstatc_add(&%s, &%s_sd, %s); %s; })", gname(v),
+		  gname(v), t, t);
 	free(t);
 }
 

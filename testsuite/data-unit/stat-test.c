@@ -181,6 +181,29 @@ static void test_pmap_stat(void)
 	CHECK("pmapc stat = aggregate stat, every key and extractor",
 	      !bad && n > 10 && n < 54);
 	stp_pmap_free(&pm);
+
+	/* the scalar's fast path likewise, empty then fed on every CPU */
+	{
+		struct stp_pstat ps;
+
+		CHECK("pstatc init", stp_pstat_init(&ps, &sd_plain) == 0);
+		for (i = 0; i < 2; i++) {
+			for (op = STP_OP_COUNT; op <= STP_OP_VARIANCE; op++) {
+				s64 a = 1, b = 2;
+				int ra = stp_pstatc_stat(&ps, &sd_plain, op, &a);
+				int rb = stp_stat_get(stp_pstat_get(&ps),
+						      &sd_plain, op, &b);
+
+				bad |= ra != rb || a != b;
+			}
+			for (n = 0; n < 61; n++) {
+				shim_cpu = (n * 5) % shim_ncpus;
+				stp_pstatc_add(&ps, &sd_plain, n * 13 % 29 - 14);
+			}
+		}
+		CHECK("pstatc stat = aggregate stat, empty and not", !bad);
+		stp_pstat_free(&ps);
+	}
 }
 
 static void test_pmap(void)
