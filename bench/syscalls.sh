@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tp_syscall.* (raw_syscalls tracepoints, one handler per alias filtered by
-# the call number) against nd_syscall.* (one kprobe per __x64_sys_* entry;
-# syscall.* is an alias of it): the
+# tp_syscall.* (raw_syscalls tracepoints: one registration per tracepoint,
+# a dispatcher on the call number; syscall.* is an alias of it when the
+# target has the tracepoints) against nd_syscall.* (one kprobe per
+# __x64_sys_* entry, what syscall.* was before): the
 # translator's cost (passes 2 and 4, host), the module size, the whole
 # `stap --vm` run (boot + load + run + unload; the boot is the same for
 # all), and the cost per system call in the guest: busybox dd moving N
@@ -25,7 +26,10 @@ configs=(
 	"nd_syscall.*|global n probe nd_syscall.* { n++ }"
 	"tp_syscall.*.return|global n probe tp_syscall.*.return { n++ }"
 	"nd_syscall.*.return|global n probe nd_syscall.*.return { n++ }"
+	"syscall.*|global hits probe syscall.* { hits++ }"
 )
+# start-up (time to first output, kprobes registered) against stap 4.8:
+# bench/syscalls-start.sh
 
 ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
 

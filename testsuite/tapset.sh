@@ -47,11 +47,11 @@ else
 fi
 $STAP -p3 -e 'global x probe syscall.*, syscall.*.return { x++ }' >"$T/sc.c" 2>"$T/err"
 heads=$(grep -c '\.probe = &stp_tpdp' "$T/sc.c")
-cases=$(grep -c '^	case [0-9]*LL:$' "$T/sc.c")
-if [ "$heads" = 2 ] && [ "$cases" -gt 600 ] && ! grep -q kprobe "$T/sc.c"; then
+tables=$(grep -c '^	stp_tp_dispatch(c, ' "$T/sc.c")
+if [ "$heads" = 2 ] && [ "$tables" = 2 ] && ! grep -q kprobe "$T/sc.c"; then
 	pass p3-syscall-dispatch
 else
-	fail p3-syscall-dispatch "$heads registrations, $cases cases $(head -n 1 "$T/err")"
+	fail p3-syscall-dispatch "$heads registrations, $tables dispatch tables $(head -n 1 "$T/err")"
 fi
 
 # documentation: a /** block right before every public function / alias

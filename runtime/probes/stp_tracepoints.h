@@ -9,9 +9,9 @@
  *
  * Several probes on one tracepoint share one registration: a "head" entry
  * whose probe is a generated dispatcher (one handler run for the hit) that
- * picks the member entries to run, usually by a switch on a key argument
- * ($id of raw_syscalls), and runs each with stp_tp_chain().  Members are
- * not registered themselves (.member).
+ * picks the member entries to run, usually by a switch or a table
+ * (stp_tp_dispatch) on a key ($id of raw_syscalls), and runs each with
+ * stp_tp_chain().  Members are not registered themselves (.member).
  */
 #ifndef STP_TRACEPOINTS_H
 #define STP_TRACEPOINTS_H
@@ -66,6 +66,42 @@ static void __maybe_unused stp_tp_chain(struct stp_context *c,
 	this_cpu_write(stp_tracepoint_cur.tp, head);
 }
 
+/* run members tps[idx[0..n)] in order */
+static void __maybe_unused stp_tp_chain_list(struct stp_context *c,
+					     const struct stp_tracepoint *tps,
+					     const unsigned short *idx,
+					     unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		stp_tp_chain(c, &tps[idx[i]]);
+}
+
+/*
+ * A dispatcher's table: keys lo..lo+n-1 run list[start[k - lo] ..
+ * start[k - lo + 1]), other keys list[start[n] .. end).
+ */
+struct stp_tp_table {
+	int64_t lo;
+	unsigned int n, end;
+	const unsigned short *start, *list;
+};
+
+static void __maybe_unused stp_tp_dispatch(struct stp_context *c,
+					   const struct stp_tracepoint *tps,
+					   const struct stp_tp_table *t,
+					   int64_t key)
+{
+	unsigned int from = t->start[t->n], to = t->end;
+
+	if (key >= t->lo && key - t->lo < t->n) {
+		from = t->start[key - t->lo];
+		to = t->start[key - t->lo + 1];
+	}
+	stp_tp_chain_list(c, tps, t->list + from, to - from);
+}
+
 /* the dispatcher could not compute its key (an error): run every member,
  * each meets the same error in its own guard and reports it */
 static void __maybe_unused stp_tp_chain_all(struct stp_context *c,
@@ -73,14 +109,11 @@ static void __maybe_unused stp_tp_chain_all(struct stp_context *c,
 					    const unsigned short *idx,
 					    unsigned int n)
 {
-	unsigned int i;
-
 	c->unwind = 0;
 	c->fatal = false;
 	c->last_error = NULL;
 	c->error_near = NULL;
-	for (i = 0; i < n; i++)
-		stp_tp_chain(c, &tps[idx[i]]);
+	stp_tp_chain_list(c, tps, idx, n);
 }
 
 /* how an argument register is narrowed to its declared type */

@@ -3,10 +3,11 @@
  * tracepoint_group.c - pass 3 of several probes on one tracepoint: one
  * registration whose handler (a generated dispatcher) runs the members a
  * hit concerns.  Members whose handler starts with the same dispatch guard
- * `if (KEY != N ...) next` (translate/tx_guard.h) are picked by a switch
- * on KEY, evaluated once; the others run on every hit, all in probe order.
- * So syscall.* on raw_syscalls:sys_enter costs one handler and one jump
- * per system call, not 346 handlers.
+ * `if (KEY != N ...) next` (translate/tx_guard.h) are picked by KEY,
+ * evaluated once: a switch, or for many keys in a dense range a table
+ * indexed by KEY (stp_tp_dispatch); the others run on every hit, all in
+ * probe order.  So syscall.* on raw_syscalls:sys_enter costs one handler
+ * and one table lookup per system call, not 346 handlers.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -70,6 +71,63 @@ static void chains(struct strbuf *sb, const char *tab, const int *idx, int n,
 			chain(sb, tab, idx[i]);
 }
 
+/* the members for key v (every unkeyed one with v NULL), as a C list */
+static int list_of(struct strbuf *sb, const int *idx, int n,
+		   const struct tx_guard *g, const int64_t *v)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!g[i].key || (v && g[i].val == *v)) {
+			sb_printf(sb, " %d,", idx[i]);
+			k++;
+		}
+	}
+	return k;
+}
+
+/*
+ * Many keys in a dense range: a table indexed by key - lo (the kernel is
+ * built with -fno-jump-tables, so a big switch is a tree of compares).
+ * False when a switch suits better.
+ */
+static bool table(struct strbuf *sb, const int *idx, int n,
+		  const struct tx_guard *g, const char *tab, const char *key)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	int nkeys = 0, end = 0;
+	struct strbuf list = { 0 }, start = { 0 };
+
+	for (int i = 0; i < n; i++) {
+		if (!g[i].key)
+			continue;
+		nkeys++;
+		lo = g[i].val < lo ? g[i].val : lo;
+		hi = g[i].val > hi ? g[i].val : hi;
+	}
+	if (nkeys < 8 || hi - lo >= 4 * (int64_t)nkeys + 64)
+		return false;
+	for (int64_t v = lo; v <= hi; v++) {
+		sb_printf(&start, " %d,", end);
+		end += list_of(&list, idx, n, g, &v);
+	}
+	sb_printf(&start, " %d", end);
+	end += list_of(&list, idx, n, g, NULL);
+	if (end < 65536) {
+		sb_printf(sb, "\tstatic const unsigned short list[] = {%s 0 };\n"
+			  "\tstatic const unsigned short start[] = {%s };\n"
+			  "\tstatic const struct stp_tp_table t = { %" PRId64
+			  "LL, %" PRId64 ", %d, start, list };\n"
+			  "\tint64_t key = %s;\n\n"
+			  "\tstp_tp_dispatch(c, %s, &t, key);\n\treturn;\n",
+			  sb_str(&list), sb_str(&start), lo, hi - lo + 1, end,
+			  key, tab);
+	}
+	sb_free(&list);
+	sb_free(&start);
+	return end < 65536;
+}
+
 /*
  * The dispatcher of members idx[0..n) of tab: function fn and its probe
  * descriptor desc; *k is the head's index among its key's handler's points.
@@ -101,7 +159,10 @@ static void dispatcher(struct tx *tx, struct strbuf *sb, struct vec *derived,
 	sb_puts(sb, "\tstatic const unsigned short all[] = {");
 	for (int i = 0; i < n; i++)
 		sb_printf(sb, "%s %d", i ? "," : "", idx[i]);
-	sb_printf(sb, " };\n\tint64_t key = %s;\n\n\tswitch (key) {\n",
+	sb_puts(sb, " };\n");
+	if (table(sb, idx, n, g, tab, sb_str(&key)))
+		goto out;
+	sb_printf(sb, "\tint64_t key = %s;\n\n\tswitch (key) {\n",
 		  sb_str(&key));
 	for (int i = 0; i < n; i++) {
 		bool seen = false;
@@ -118,7 +179,9 @@ static void dispatcher(struct tx *tx, struct strbuf *sb, struct vec *derived,
 	}
 	sb_puts(sb, "\tdefault:\n");
 	chains(sb, tab, idx, n, g, NULL);
-	sb_puts(sb, "\t\treturn;\n\t}\nout: __maybe_unused\n");
+	sb_puts(sb, "\t\treturn;\n\t}\n");
+out:
+	sb_puts(sb, "out: __maybe_unused\n");
 	sb_printf(sb, "\tstp_tp_chain_all(c, %s, all, %d);\n", tab, n);
 done:
 	sb_printf(sb, "}\n\nstatic const struct stp_probe %s = { .fn = %s, "
