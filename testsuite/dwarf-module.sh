@@ -64,6 +64,15 @@ if grep -q '\.symbol = "dummy:dummy_get_stats64"' $T/p3.c &&
 then pass p3-symbol; else fail p3-symbol "$(grep -m2 symbol $T/p3.c | tr '\n' ' ')$(head -1 $T/err)"; fi
 # module("*"): points in modules that are not loaded are optional
 check p3-glob-optional sh -c "$S -p3 -e 'probe module(\"dumm*\").function(\"dummy_xmit\") { print(1) }' | grep -q 'symbol = \"dummy:dummy_xmit\", .optional = 1'"
+# module("/path/x.ko"): an out-of-tree module's own DWARF (kbuild keeps -g)
+mkdir -p $T/km && cp testsuite/run/kmod/hello_kmod.c $T/km/ && echo 'obj-m := hello_kmod.o' >$T/km/Makefile
+if make -s -C /lib/modules/$rel/build M=$T/km modules >$T/km/out 2>&1 && [ -e $T/km/hello_kmod.ko ]; then
+	$S -p3 -e "probe module(\"$T/km/hello_kmod.ko\").function(\"hello_kmod_exit\") { print(1) }" >$T/km.c 2>$T/err
+	if grep -q '\.symbol = "hello_kmod:hello_kmod_exit"' $T/km.c; then pass path
+	else fail path "$(head -2 $T/err | tr '\n' ' ')"; fi
+else
+	skip path "kbuild failed: $(tail -1 $T/km/out)"
+fi
 # kprobe.module() keeps working without DWARF
 check kprobe-module sh -c "$S -p2 -e 'probe kprobe.module(\"dummy\").function(\"dummy_xmit\") { print(1) }' | grep -q '^kprobe.module(\"dummy\").function(\"dummy_xmit\")'"
 

@@ -288,11 +288,17 @@ struct dw_kernel *dw_module_at(struct session *s, const char *path,
 			*why = "missing";
 		return k->dw ? k : NULL;
 	}
-	rel = xstrdup(strlen(path) > pre ? path + pre : path);
-	if (strstr(rel, ".ko."))
-		strstr(rel, ".ko.")[3] = 0;	/* .ko.xz: debug is .ko */
 	elf_version(EV_CURRENT);
-	candidates(s, rel, &cands);
+	if (strncmp(path, "/lib/modules/", 13) ||
+	    strncmp(path + 13, ki->release, pre - 14)) {
+		rel = NULL;		/* module("/path/to/x.ko"): itself */
+		vec_push(&cands, xstrdup(path));
+	} else {
+		rel = xstrdup(path + pre);
+		if (strstr(rel, ".ko."))
+			strstr(rel, ".ko.")[3] = 0;	/* .ko.xz: debug is .ko */
+		candidates(s, rel, &cands);
+	}
 	vec_each(&cands, i) {
 		const char *c = cands.v[i];
 
@@ -323,6 +329,14 @@ struct dw_kernel *dw_module_get(struct session *s, const char *name,
 	const char *path;
 
 	*why = NULL;
+	if (name[0] == '/') {		/* an out-of-tree module's .ko */
+		free(norm);
+		if (access(name, R_OK)) {
+			*why = "not found";
+			return NULL;
+		}
+		return dw_module_at(s, name, why);
+	}
 	if (k) {
 		free(norm);
 		if (!k->dw)

@@ -233,7 +233,7 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 			dp->sym = base;
 			dp->num[2] = (int64_t)base_off;
 		}
-		dp->module = mod;
+		dp->module = k->module;	/* as loaded: "mod:sym" */
 		/* init code is gone once the module runs: quietly skipped */
 		if (mod && f->entry >= k->init_lo && f->entry < k->init_hi)
 			dp->flags |= KPF_OPTIONAL;
@@ -275,7 +275,8 @@ static int resolve_modules(struct session *s, const struct probe_point *pp,
 			continue;
 		}
 		first = out->n;
-		n += resolve_in(s, pp, r, k, k->module, out, quiet);
+		n += resolve_in(s, pp, r, k, glob ? k->module : mpat, out,
+				quiet);
 		/* module("*"): the modules not loaded are quietly left out */
 		for (int j = first; glob && j < out->n; j++)
 			((struct derived_probe *)out->v[j])->flags |=
