@@ -7,13 +7,18 @@
 #ifndef STP_GEN_H
 #define STP_GEN_H
 
-/* MAXACTION: charge n statements; past the limit the handler ends */
+/* MAXACTION: charge n statements; past the limit the handler ends
+ * (stap --suppress-time-limits: no limit) */
+#ifdef STAP_SUPPRESS_TIME_LIMITS_ENABLE
+#define STP_ACT(n, near) do { } while (0)
+#else
 #define STP_ACT(n, near) do {						\
 	if (unlikely((c->actleft -= (n)) < 0)) {			\
 		stp_error_fatal(c, "MAXACTION exceeded", near);		\
 		goto out;						\
 	}								\
 } while (0)
+#endif
 
 /* ---- for %{ %} function bodies, as stap's embedded-C API ---- */
 #define CONTEXT c

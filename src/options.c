@@ -17,7 +17,7 @@
 enum {
 	OPT_VP = 256, OPT_DISABLE_CACHE, OPT_CLEAN_CACHE, OPT_DUMP_FUNCS,
 	OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_SKIP_BADVARS, OPT_SUPPRESS,
-	OPT_VM, OPT_PRIVILEGE, OPT_RUNTIME, OPT_HELP,
+	OPT_VM, OPT_PRIVILEGE, OPT_RUNTIME, OPT_HELP, OPT_NO_TIME_LIMITS,
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +29,7 @@ static const struct option long_opts[] = {
 	{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
 	{ "skip-badvars", no_argument, NULL, OPT_SKIP_BADVARS },
 	{ "suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS },
+	{ "suppress-time-limits", no_argument, NULL, OPT_NO_TIME_LIMITS },
 	{ "vm", optional_argument, NULL, OPT_VM },
 	{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
@@ -92,7 +93,8 @@ void opt_usage(FILE *out)
 "   --vm[=RELEASE]\n"
 "              run pass 5 in a throwaway qemu guest booting the target kernel\n"
 "   --disable-cache, --clean-cache, --skip-badvars,\n"
-"   --suppress-handler-errors, --privilege=PRIVILEGE_LEVEL,\n"
+"   --suppress-handler-errors, --suppress-time-limits (with -g),\n"
+"   --privilege=PRIVILEGE_LEVEL,\n"
 "   --dump-functions, --dump-probe-aliases, --dump-probe-types\n",
 		STAP_VERSION, STAP_COMPAT_VERSION);
 }
@@ -229,6 +231,7 @@ static int one_opt(struct session *s, int c, const char *arg)
 	case OPT_DUMP_TYPES: s->dump = DUMP_PROBE_TYPES; break;
 	case OPT_SKIP_BADVARS: s->skip_badvars = true; break;
 	case OPT_SUPPRESS: s->suppress_handler_errors = true; break;
+	case OPT_NO_TIME_LIMITS: s->suppress_time_limits = true; break;
 	case OPT_VM:
 		s->vm = true;
 		s->vm_release = arg;
@@ -308,6 +311,11 @@ int opt_parse(struct session *s, int argc, char **argv)
 	first = parse_argv(s, argc, argv);
 	if (first < 0)
 		return first == -1 ? -1 : 1;
+	if (s->suppress_time_limits && !s->guru) {
+		fputs("ERROR --suppress-time-limits requires guru mode (-g)\n",
+		      stderr);
+		return -1;
+	}
 	for (int i = first; i < argc; i++) {
 		if (!s->script_text && !s->script_file && !s->list_pattern && !s->dump)
 			s->script_file = argv[i];

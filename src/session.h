@@ -53,6 +53,7 @@ struct session {
 	const char *privilege;		/* --privilege=stapusr|stapsys|stapdev */
 	bool skip_badvars;
 	bool suppress_handler_errors;
+	bool suppress_time_limits;	/* no MAXACTION/MAXTRYLOCK/overload (-g) */
 	bool vm;			/* --vm: run pass 5 in a qemu guest */
 	const char *vm_release;		/* --vm=RELEASE */
 	int dump;			/* --dump-* (DUMP_*) */

@@ -117,9 +117,10 @@ static void hash_options(XXH3_state_t *h, const struct session *s)
 {
 	char flags[64];
 
-	snprintf(flags, sizeof(flags), "g%d u%d t%d b%d sb%d sh%d uid%d",
+	snprintf(flags, sizeof(flags), "g%d u%d t%d b%d sb%d sh%d st%d uid%d",
 		 s->guru, s->unoptimized, s->timing, s->bulk, s->skip_badvars,
-		 s->suppress_handler_errors, (int)getuid());
+		 s->suppress_handler_errors, s->suppress_time_limits,
+		 (int)getuid());
 	hash_str(h, "flags", flags);
 	hash_str(h, "privilege", s->privilege);
 	hash_vec(h, "arg", &s->args);

@@ -443,6 +443,10 @@ static void assemble(struct tx *tx, FILE *f)
 		fputs("#define STP_TIMING 1\n", f);
 	if (tx->s->suppress_handler_errors)	/* errors end the hit, silently */
 		fputs("#define STP_SUPPRESS_HANDLER_ERRORS 1\n", f);
+	if (tx->s->suppress_time_limits)	/* no MAXACTION/MAXTRYLOCK/overload */
+		fputs("#define STAP_SUPPRESS_TIME_LIMITS_ENABLE 1\n"
+		      "#ifndef STP_NO_OVERLOAD\n#define STP_NO_OVERLOAD 1\n#endif\n",
+		      f);
 	fputs(sb_str(&tx->head), f);
 	fputs("#include \"runtime.h\"\n\n", f);
 	if (tx->embeds.len)
