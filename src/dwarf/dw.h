@@ -42,6 +42,7 @@ struct dw_kernel {
 	void *dwfl;			/* module: the libdwfl session laying
 					   its sections out */
 	uint64_t init_lo, init_hi;	/* module: its .init.text */
+	bool warned;			/* module: "no DWARF" said once */
 	uint64_t *dwentries;		/* module: entries of its DWARF
 					   functions, sorted (dw_func.c) */
 	int ndwentries;
@@ -72,6 +73,9 @@ struct dw_kernel *dw_kernel_get(struct session *s, const char **why);
  * and *why ("missing": no debuginfo, "not found": no such module). */
 struct dw_kernel *dw_module_get(struct session *s, const char *name,
 				const char **why);
+/* a module without debuginfo: its .ko's symbol table alone (dw NULL,
+ * funcs set, one name per address); NULL when there is no such module */
+struct dw_kernel *dw_module_symtab(struct session *s, const char *name);
 /* the same for the module at path (/lib/modules/R/kernel/...ko) */
 struct dw_kernel *dw_module_at(struct session *s, const char *path,
 			       const char **why);

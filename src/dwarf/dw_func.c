@@ -369,6 +369,8 @@ static void find_funcs(struct session *s, struct dw_kernel *k, const char *fglob
 	size_t hsz;
 
 	(void)s;
+	if (!k->dw)		/* a module without debuginfo: symbols */
+		goto sort;
 	if (!file && concrete && has_glob(fglob)) {
 		/* a pattern: every CU's top level (cheaper than a lookup per
 		 * matching symbol), then the inlined copies */

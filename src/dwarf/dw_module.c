@@ -95,6 +95,16 @@ static void add_export(struct dw_kernel *k, const char *name)
 	k->exports[k->nexports++] = name;
 }
 
+/* without DWARF, one name per address: the first (init_module and
+ * cleanup_module come after the functions they alias) */
+static bool alias(struct dw_kernel *k, uint64_t addr)
+{
+	for (int i = 0; i < k->nfuncs; i++)
+		if (k->funcs[i].addr == addr)
+			return true;
+	return false;
+}
+
 /* FUNC symbols in the laid-out addresses; the .init.text range refused */
 static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
 {
@@ -110,7 +120,7 @@ static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
 							   &shndx, &elf, &bias);
 
 		if (!name || !*name || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-		    sym.st_shndx == SHN_UNDEF)
+		    sym.st_shndx == SHN_UNDEF || (!k->dw && alias(k, addr)))
 			continue;
 		/* .exported in a module, as stap: its global functions */
 		if (GELF_ST_BIND(sym.st_info) != STB_LOCAL)
@@ -196,13 +206,14 @@ bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 	return false;
 }
 
-static struct dw_kernel *open_one(const char *name, const char *path)
+/* the module at path; without DWARF only when k is given (filled) */
+static struct dw_kernel *open_one(const char *name, const char *path,
+				  struct dw_kernel *k)
 {
 	Dwfl *dwfl = dwfl_begin(&offline_cb);
 	Dwfl_Module *m;
 	Dwarf_Addr bias;
 	Dwarf *dw;
-	struct dw_kernel *k;
 
 	if (!dwfl)
 		return NULL;
@@ -210,11 +221,12 @@ static struct dw_kernel *open_one(const char *name, const char *path)
 	m = dwfl_report_offline(dwfl, name, path, -1);
 	dwfl_report_end(dwfl, NULL, NULL);
 	dw = m ? dwfl_module_getdwarf(m, &bias) : NULL;
-	if (!dw) {
+	if (!m || (!dw && !k)) {
 		dwfl_end(dwfl);
 		return NULL;
 	}
-	k = xcalloc(1, sizeof(*k));
+	if (!k)
+		k = xcalloc(1, sizeof(*k));
 	k->path = xstrdup(path);
 	k->fd = -1;
 	k->elf = dwfl_module_getelf(m, &bias);
@@ -303,7 +315,7 @@ struct dw_kernel *dw_module_at(struct session *s, const char *path,
 		const char *c = cands.v[i];
 
 		if (!k && !access(c, R_OK) && has_debug_info(c))
-			k = open_one(norm, c);
+			k = open_one(norm, c, NULL);
 		free(cands.v[i]);
 	}
 	vec_free(&cands);
@@ -311,6 +323,7 @@ struct dw_kernel *dw_module_at(struct session *s, const char *path,
 	if (!k) {
 		k = xcalloc(1, sizeof(*k));	/* remembered as missing */
 		k->module = norm;
+		k->path = xstrdup(path);
 		vec_push(ki->dw_modules, k);
 		*why = "missing";
 		return NULL;
@@ -350,4 +363,31 @@ struct dw_kernel *dw_module_get(struct session *s, const char *name,
 		return NULL;
 	}
 	return dw_module_at(s, path, why);
+}
+
+struct dw_kernel *dw_module_symtab(struct session *s, const char *name)
+{
+	struct kinfo *ki = kinfo_get(s);
+	char *norm = normalize(name[0] == '/' && strrchr(name, '/') ?
+			       strrchr(name, '/') + 1 : name);
+	struct dw_kernel *k;
+	const char *why;
+
+	norm[strcspn(norm, ".")] = 0;
+	if (!dw_module_get(s, name, &why) && !strcmp(why, "not found")) {
+		free(norm);
+		return NULL;
+	}
+	k = cached(ki, norm);
+	free(norm);
+	if (!k || k->dw)
+		return k;
+	if (!k->dwfl && k->path) {	/* the .ko's own symbol table */
+		const char *path = k->path;
+
+		k->path = NULL;
+		if (!open_one(k->module, path, k))
+			k->path = path;
+	}
+	return k->dwfl ? k : NULL;
 }

@@ -265,6 +265,19 @@ static int resolve_modules(struct session *s, const struct probe_point *pp,
 		struct dw_kernel *k = glob ? dw_module_at(s, names.v[i], &why) :
 				     dw_module_get(s, names.v[i], &why);
 
+		if (!k && !glob && !strcmp(why, "missing") &&
+		    r->kind != DWK_STATEMENT && !r->file &&
+		    (k = dw_module_symtab(s, names.v[i]))) {
+			/* as stap: the .ko's symbol table, without $vars */
+			if (!quiet && !k->warned) {
+				diag_warn(s, &pp->loc, "cannot find module %s "
+					  "debuginfo: No DWARF information "
+					  "found [man warning::debuginfo] "
+					  "(tools/fetch-debuginfo --module %s "
+					  "gets it)", k->module, k->module);
+				k->warned = true;
+			}
+		}
 		if (!k) {
 			if (!glob && !quiet && !pp->optional)
 				missing_module(s, pp, names.v[i], why);
