@@ -3,7 +3,7 @@
  * stapio.c - talk to a loaded module through /proc/stap/NAME/{ctl,data}.
  *
  *   stapio [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] [-S MB[,N]]
- *          [-L | -A] [-D] MODNAME
+ *          [-L | -A] [-D] [-R FD] MODNAME
  *
  * Sends START (with the target pid), relays the data file to stdout (or
  * FILE, or per-CPU files for a bulk-mode module: see output.h), prints
@@ -13,6 +13,8 @@
  * /bin/sh, held back until the probes started.  SIGUSR2 switches output
  * files.  SIGQUIT detaches (the module keeps running); so does -L once the
  * probes started; -A attaches to a running module instead of starting it.
+ * -R FD (staprun -D): once the probes started, write our pid to FD, close
+ * it and put stdin, stdout and stderr on /dev/null.
  * Exit status: 1 if the probes failed to start or any ERROR was reported,
  * SR_STATUS_DETACHED after a detach, else 0.
  */
@@ -42,6 +44,7 @@ struct sio {
 	const char *cmd, *modname;
 	long target, timeout;
 	int load_only, attach;		/* -L, -A */
+	int ready;			/* -R FD, else -1 */
 	struct sr_out out;		/* -o, -S, -D and bulk mode */
 	/* state */
 	int ctl, data, sigr;		/* fds; sigr: self-pipe read end */
@@ -69,14 +72,16 @@ static void sio_on_signal(int sig)
 static void sio_usage(void)
 {
 	sr_err("Usage: stapio [-v] [-w] [-o FILE] [-c CMD] [-x PID] [-T SECS] "
-	       "[-S MB[,N]] [-L | -A] [-D] MODNAME\n");
+	       "[-S MB[,N]] [-L | -A] [-D] [-R FD] MODNAME\n");
 }
 
 static int sio_parse(int argc, char **argv, struct sio *s)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "+vwo:c:x:T:S:LAD")) != -1) {
+	long fd;
+
+	while ((c = getopt(argc, argv, "+vwo:c:x:T:S:LADR:")) != -1) {
 		switch (c) {
 		case 'v': s->verbose++; break;
 		case 'w': s->no_warn = 1; break;
@@ -84,6 +89,14 @@ static int sio_parse(int argc, char **argv, struct sio *s)
 		case 'L': s->load_only = 1; break;
 		case 'A': s->attach = 1; break;
 		case 'D': s->out.background = 1; break;
+		case 'R':
+			if (sr_parse_long(optarg, 3, 1 << 20, &fd)) {
+				sr_err("ERROR: -R: invalid fd '%s'\n", optarg);
+				return -1;
+			}
+			s->ready = (int)fd;
+			fcntl(s->ready, F_SETFD, FD_CLOEXEC);
+			break;
 		case 'S':
 			if (sr_out_parse_switch(optarg, &s->out.switch_mb,
 						&s->out.keep)) {
@@ -309,6 +322,26 @@ static void sio_on_signals(struct sio *s)
 	}
 }
 
+/* -R: in the background from now on; the waiting staprun prints our pid */
+static void sio_ready(struct sio *s)
+{
+	int fd;
+
+	if (s->ready < 0)
+		return;
+	dprintf(s->ready, "%ld", (long)getpid());
+	close(s->ready);
+	s->ready = -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 static void sio_started(struct sio *s, const struct stp_msg_started *m)
 {
 	if (m->status) {
@@ -324,6 +357,7 @@ static void sio_started(struct sio *s, const struct stp_msg_started *m)
 		alarm((unsigned int)s->timeout);
 	if (s->load_only)
 		sio_detach(s);
+	sio_ready(s);
 }
 
 static void sio_message(struct sio *s, const struct stp_msg_hdr *h,
@@ -512,7 +546,8 @@ static long sio_bufsize(const char *modname)
 
 int main(int argc, char **argv)
 {
-	struct sio s = { .ctl = -1, .data = -1, .go = -1, .sigr = -1 };
+	struct sio s = { .ctl = -1, .data = -1, .go = -1, .sigr = -1,
+			 .ready = -1 };
 	struct stp_msg_start start = { .version = STP_PROTO_VERSION };
 	int rc;
 

@@ -297,9 +297,10 @@ static void sr_find_stapio(char *buf, size_t n, const char *argv0)
 }
 
 static pid_t sr_spawn_stapio(const struct sr_opts *o, const char *stapio,
-			     const char *modname)
+			     const char *modname, int report)
 {
 	const char *argv[24];
+	char fd[16];
 	int n = 0;
 	pid_t pid;
 
@@ -319,6 +320,11 @@ static pid_t sr_spawn_stapio(const struct sr_opts *o, const char *stapio,
 		argv[n++] = "-A";
 	if (o->daemon)
 		argv[n++] = "-D";
+	if (report >= 0) {
+		snprintf(fd, sizeof(fd), "%d", report);
+		argv[n++] = "-R";
+		argv[n++] = fd;
+	}
 	argv[n++] = modname;
 	argv[n] = NULL;
 
@@ -334,6 +340,8 @@ static pid_t sr_spawn_stapio(const struct sr_opts *o, const char *stapio,
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
+		if (report >= 0)	/* stapio's -R */
+			fcntl(report, F_SETFD, 0);
 		if (strchr(stapio, '/'))
 			execv(stapio, (char **)argv);
 		else
@@ -376,9 +384,10 @@ static void sr_signals(sigset_t *held)
 }
 
 /*
- * -D: go on in a child of a new session whose stdio is /dev/null once
- * stapio runs; the parent prints stapio's pid (sent over *report) and
- * exits 0, or exits with the child's status if it failed before.
+ * -D: go on in a child of a new session; the parent prints stapio's pid,
+ * which stapio sends over *report (its -R) once the probes started, and
+ * exits 0; or, when the pipe closes without it (loading or starting
+ * failed, the errors went to stderr), exits with the child's status.
  */
 static int sr_daemonize(int *report)
 {
@@ -413,14 +422,16 @@ static int sr_daemonize(int *report)
 	exit(1);
 }
 
-/* the daemon lets go of the terminal (and of pipes its caller reads to
- * EOF) before stapio inherits them */
-static void sr_daemon_stdio(int report)
+/* stapio reports to the parent now: the daemon lets go of the pipe and of
+ * the terminal (and of pipes its caller reads to EOF) */
+static void sr_daemon_detach(int *report)
 {
 	int fd;
 
-	if (report < 0)
+	if (*report < 0)
 		return;
+	close(*report);
+	*report = -1;
 	fd = open("/dev/null", O_RDWR);
 	if (fd < 0)
 		return;
@@ -429,16 +440,6 @@ static void sr_daemon_stdio(int report)
 	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
-}
-
-/* the daemon's stapio is running: tell the parent */
-static void sr_daemon_report(int *report, pid_t pid)
-{
-	if (*report < 0)
-		return;
-	dprintf(*report, "%ld", (long)pid);
-	close(*report);
-	*report = -1;
 }
 
 /* run stapio on a loaded module; its status, or SR_STATUS_DETACHED */
@@ -450,14 +451,13 @@ static int sr_run_stapio(const struct sr_opts *o, const char *argv0,
 	int status;
 
 	sr_find_stapio(stapio, sizeof(stapio), argv0);
-	sr_daemon_stdio(*report);
-	pid = sr_spawn_stapio(o, stapio, modname);
+	pid = sr_spawn_stapio(o, stapio, modname, *report);
 	if (pid < 0) {
 		sr_err("ERROR: fork: %s\n", strerror(errno));
 		return 1;
 	}
 	sr_child = pid;
-	sr_daemon_report(report, pid);
+	sr_daemon_detach(report);
 	sigprocmask(SIG_UNBLOCK, held, NULL);
 	status = sr_wait(pid);
 	sr_child = 0;

@@ -211,8 +211,15 @@ pid=$(cat $O)
 comm=$(cat /proc/$pid/comm 2>/dev/null)
 sleep 1; kill -TERM $pid
 i=0; while ! gone stp_test && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-chk daemon '[ $rc = 0 ]' '[ "$comm" = stapio ]' '[ ! -s $E ]' \
+# (begin's warning comes while stapio still has the terminal)
+chk daemon '[ $rc = 0 ]' '[ "$comm" = stapio ]' '! has $E ERROR' \
+	'has $E "^WARNING: a warning from begin$"' \
 	'has /tmp/d "^end ticks="' 'gone stp_test'
+
+# -D reports what fails before the probes run, and exits 1
+staprun -D -o /nonexistent/x stp_test.ko exit_at=0 >$O 2>$E; rc=$?
+chk daemon-failure '[ $rc = 1 ]' '[ ! -s $O ]' \
+	"has \$E \"^ERROR: Couldn't open output file '/nonexistent/x'\"" 'gone stp_test'
 
 dmesg >$O; : >$E
 chk dmesg-clean '! grep -E "WARNING:|BUG:|Oops|Call Trace|refcount|leak" $O' \
