@@ -41,8 +41,10 @@ static bool is_piece(const struct tok *t, bool first)
 	}
 }
 
-/* inside a probe header, glue "sys" "*" "64" into one "sys*64" token */
-static void glue(struct pctx *ctx, struct tok *t)
+/* inside a probe header, glue "sys" "*" "64" into one "sys*64" token
+ * (out of line, like the rest of the header tracking: pctx_next runs for
+ * every token and stays cheap to call) */
+static __attribute__((noinline)) void glue(struct pctx *ctx, struct tok *t)
 {
 	const struct tok *n = pp_peek(ctx->pp);
 	struct strbuf sb = { 0 };
@@ -63,20 +65,9 @@ static void glue(struct pctx *ctx, struct tok *t)
 	sb_free(&sb);
 }
 
-/* track where probe headers start and end */
-static void header_track(struct pctx *ctx, struct tok *t)
+/* a token inside a probe header */
+static __attribute__((noinline)) void header_in(struct pctx *ctx, struct tok *t)
 {
-	if (!ctx->header) {
-		if (t->kind == PROBE && ctx->braces == 0) {
-			ctx->header = true;
-			ctx->hdr_parens = ctx->hdr_groups = 0;
-		} else if (t->kind == '{') {
-			ctx->braces++;
-		} else if (t->kind == '}' && ctx->braces > 0) {
-			ctx->braces--;
-		}
-		return;
-	}
 	if (t->kind == '(')
 		ctx->hdr_parens++;
 	else if (t->kind == ')' && ctx->hdr_parens > 0)
@@ -96,6 +87,21 @@ static void header_track(struct pctx *ctx, struct tok *t)
 		ctx->header = false;
 	} else if (is_piece(t, true)) {
 		glue(ctx, t);
+	}
+}
+
+/* track where probe headers start and end */
+static inline void header_track(struct pctx *ctx, struct tok *t)
+{
+	if (ctx->header) {
+		header_in(ctx, t);
+	} else if (t->kind == PROBE && ctx->braces == 0) {
+		ctx->header = true;
+		ctx->hdr_parens = ctx->hdr_groups = 0;
+	} else if (t->kind == '{') {
+		ctx->braces++;
+	} else if (t->kind == '}' && ctx->braces > 0) {
+		ctx->braces--;
 	}
 }
 
