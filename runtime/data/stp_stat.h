@@ -114,7 +114,7 @@ static inline int stp_hist_linear_bucket(const struct stp_stat_desc *d, s64 v)
 static __always_inline void stp_stat_add(struct stp_stat *st,
 					 const struct stp_stat_desc *d, s64 v)
 {
-	if (st->count == 0) {
+	if (unlikely(st->count == 0)) {
 		st->count = 1;
 		st->sum = st->min = st->max = v;
 		st->avg_s = (s64)((u64)v << d->shift);
