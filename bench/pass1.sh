@@ -10,10 +10,10 @@
 #       its whole library in pass 1 for any script, and so do we).
 # Every command is a plain -p1 that prints the user script only (-p1 -v
 # would make stap print the whole library too).  Three tables: the best
-# wall-clock time of RUNS runs, the mean CPU time (user + sys, from
-# /usr/bin/time over the RUNS runs), which moves less when the machine is
-# loaded, and the pass-1 time each reports with -v (best "real" of RUNS;
-# no process start-up, no printing).  CALLGRIND=1 adds our instruction
+# wall-clock time of RUNS runs (ours and stap's taken in turn), the mean
+# CPU time (user + sys, from /usr/bin/time over the RUNS runs), which moves
+# less when the machine is loaded, and the pass-1 time each reports with -v
+# (best "real" of RUNS, in turn; no process start-up, no printing).  CALLGRIND=1 adds our instruction
 # counts (valgrind), the steadiest figure of all.
 # usage: bench/pass1.sh  (from the repo root; N=units of the generated script)
 OURS=${OURS:-./stap}
@@ -45,19 +45,39 @@ awk -v n="$N" 'BEGIN {
 }' >"$tmp/big.stp"
 echo 'probe begin { exit() }' >"$tmp/small.stp"
 
-# best wall-clock milliseconds of RUNS runs of "$@"
-best() {
-	b=""
-	i=0
+# one run of "$@": wall-clock milliseconds
+wall1() {
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	echo $(( (t1 - t0) / 1000000 ))
+}
+
+# one run of "$@" with -v right after the command: the pass-1 "real"
+# milliseconds it reports
+rep1() {
+	cmd=$1
+	shift
+	"$cmd" -v "$@" 2>&1 >/dev/null | sed -n 's/^Pass 1: .*\/\([0-9]*\)real ms\.$/\1/p'
+}
+
+# "O|R": the best of RUNS runs of FN with our command and with stap's,
+# taken in turn so that a change of load hits both alike
+# usage: pair FN "OUR COMMAND" "STAP'S COMMAND"
+pair() {
+	o="" r="" i=0
 	while [ $i -lt "$RUNS" ]; do
-		t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1
-		t1=$(date +%s%N)
-		ms=$(( (t1 - t0) / 1000000 ))
-		if [ -z "$b" ] || [ $ms -lt "$b" ]; then b=$ms; fi
+		# shellcheck disable=SC2086
+		x=$($1 $2)
+		if [ -n "$x" ] && { [ -z "$o" ] || [ "$x" -lt "$o" ]; }; then o=$x; fi
+		if [ -n "$have_ref" ]; then
+			# shellcheck disable=SC2086
+			x=$($1 $3)
+			if [ -n "$x" ] && { [ -z "$r" ] || [ "$x" -lt "$r" ]; }; then r=$x; fi
+		fi
 		i=$((i + 1))
 	done
-	echo "$b"
+	echo "$o|$r"
 }
 
 # mean CPU milliseconds (user + sys) of RUNS runs of "$@"; empty without
@@ -133,12 +153,8 @@ cases() {
 
 printf "%-38s %10s %12s %9s\n" "pass 1, wall (best of $RUNS, ms)" "ours" "stap 4.8" "speed-up"
 cases | while IFS='|' read -r name ours ref; do
-	# shellcheck disable=SC2086
-	o=$(best $ours)
-	r=""
-	# shellcheck disable=SC2086
-	[ -n "$have_ref" ] && r=$(best $ref)
-	row "$name" "$o" "$r"
+	p=$(pair wall1 "$ours" "$ref")
+	row "$name" "${p%|*}" "${p#*|}"
 done
 
 if [ -x /usr/bin/time ]; then
@@ -154,35 +170,12 @@ if [ -x /usr/bin/time ]; then
 	done
 fi
 
-# "$@" with -v right after the command
-v1() {
-	cmd=$1
-	shift
-	"$cmd" -v "$@"
-}
-
-# best pass-1 "real" milliseconds that RUNS runs of "$@" -v report
-reported() {
-	b=""
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		ms=$(v1 "$@" 2>&1 >/dev/null |
-			sed -n 's/^Pass 1: .*\/\([0-9]*\)real ms\.$/\1/p')
-		if [ -n "$ms" ] && { [ -z "$b" ] || [ "$ms" -lt "$b" ]; }; then b=$ms; fi
-		i=$((i + 1))
-	done
-	echo "$b"
-}
-
 echo
 printf "%-38s %10s %12s %9s\n" "pass 1 as -v reports it (best of $RUNS)" "ours" "stap 4.8" "speed-up"
 cases | while IFS='|' read -r name ours ref; do
-	# shellcheck disable=SC2086
-	o=$(reported $ours)
-	r=""
-	# shellcheck disable=SC2086
-	[ -n "$have_ref" ] && r=$(reported $ref)
-	row "$name" "${o:-0}" "$r"
+	p=$(pair rep1 "$ours" "$ref")
+	o=${p%|*}
+	row "$name" "${o:-0}" "${p#*|}"
 done
 
 if [ -n "$CALLGRIND" ] && command -v valgrind >/dev/null 2>&1; then
