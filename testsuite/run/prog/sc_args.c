@@ -5,11 +5,14 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int main(void)
 {
 	struct stat st;
+	int status;
+	pid_t child;
 	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -24,5 +27,10 @@ int main(void)
 	fstatat(AT_FDCWD, "/", &st, AT_SYMLINK_NOFOLLOW);
 	kill(getpid(), 0);
 	kill(getpid(), SIGCONT);
+	child = fork();
+	if (!child)
+		_exit(0);
+	if (child > 0)
+		waitpid(child, &status, __WALL);
 	return 0;
 }
