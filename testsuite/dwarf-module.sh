@@ -62,6 +62,11 @@ $S -p3 -e 'probe module("dummy").function("dummy_get_stats64"), module("dummy").
 if grep -q '\.symbol = "dummy:dummy_get_stats64"' $T/p3.c &&
    grep -q '\.symbol = "dummy:dummy_get_stats64", \.offset = 0x[1-9a-f]' $T/p3.c
 then pass p3-symbol; else fail p3-symbol "$(grep -m2 symbol $T/p3.c | tr '\n' ' ')$(head -1 $T/err)"; fi
+# a named module's points: a table of their own, armed whenever it loads
+$S -p3 -e 'probe module("dummy").function("dummy_xmit"), kernel.function("vfs_read") { print(1) }' >$T/km3.c 2>$T/err
+if grep -q 'static struct stp_kmod_set stp_kp[0-9]*_km = { .module = "dummy", .ps = stp_kp[0-9]*, .n = 1,' $T/km3.c &&
+   grep -q 'stp_kmod_register(&stp_kp[0-9]*_km)' $T/km3.c && grep -q 'stp_kprobes_register(stp_kp[0-9]*, 1,' $T/km3.c
+then pass p3-kmod-set; else fail p3-kmod-set "$(grep -m2 'kmod\|register(' $T/km3.c | tr '\n' ' ')$(head -1 $T/err)"; fi
 # module("*"): points in modules that are not loaded are optional
 check p3-glob-optional sh -c "$S -p3 -e 'probe module(\"dumm*\").function(\"dummy_xmit\") { print(1) }' | grep -q 'symbol = \"dummy:dummy_xmit\", .optional = 1'"
 # module("/path/x.ko"): an out-of-tree module's own DWARF (kbuild keeps -g)

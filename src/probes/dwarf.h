@@ -19,6 +19,7 @@ struct elab_probe;
 struct dwarf_point {
 	struct dw_func *func;
 	struct dw_kernel *kernel;
+	bool kmod;		/* in a named module: armed when it loads */
 };
 
 /* a resolved $var / $$parms: C per point of the handler (dw_loc.c form) */

@@ -73,6 +73,8 @@ static void entry_fn(struct tx *tx, const struct dwarf_entry_set *es)
 	sb_free(&sb);
 }
 
+static void emit_by_module(struct tx *tx, struct vec *derived);
+
 void dwarf_emit(struct tx *tx, struct vec *derived)
 {
 	struct session *s = tx_session(tx);
@@ -109,7 +111,47 @@ void dwarf_emit(struct tx *tx, struct vec *derived)
 		if (!dp->module)
 			dp->flags |= KPF_CHECKED;
 	}
-	kprobe_emit_points(tx, derived);
+	emit_by_module(tx, derived);
+}
+
+/* a named module's points in a table of their own, armed whenever that
+ * module is loaded; the others in one table registered at start */
+static void emit_by_module(struct tx *tx, struct vec *derived)
+{
+	struct vec rest = { 0 }, mods = { 0 };
+
+	vec_each(derived, i) {
+		struct derived_probe *dp = derived->v[i];
+		const struct dwarf_point *pt = dp->priv;
+		bool seen = false;
+
+		if (!pt || !pt->kmod || !dp->module) {
+			vec_push(&rest, dp);
+			continue;
+		}
+		vec_each(&mods, j)
+			seen |= !strcmp(mods.v[j], dp->module);
+		if (!seen)
+			vec_push(&mods, (void *)dp->module);
+	}
+	if (rest.n || !mods.n)
+		kprobe_emit_points(tx, &rest);
+	vec_each(&mods, j) {
+		struct vec one = { 0 };
+
+		vec_each(derived, i) {
+			struct derived_probe *dp = derived->v[i];
+			const struct dwarf_point *pt = dp->priv;
+
+			if (pt && pt->kmod && dp->module &&
+			    !strcmp(dp->module, mods.v[j]))
+				vec_push(&one, dp);
+		}
+		kprobe_emit_module_points(tx, &one, mods.v[j]);
+		vec_free(&one);
+	}
+	vec_free(&rest);
+	vec_free(&mods);
 }
 
 static void need(struct tx *tx, const char *hdr)

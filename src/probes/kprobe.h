@@ -31,5 +31,9 @@ struct vec;
  * by address (relocated for KASLR unless KPF_ABSOLUTE).
  */
 void kprobe_emit_points(struct tx *tx, struct vec *derived);
+/* the same for the points of one named module (all in it), registered
+ * whenever that module is loaded */
+void kprobe_emit_module_points(struct tx *tx, struct vec *derived,
+			       const char *module);
 
 #endif /* STAP_PROBES_KPROBE_H */

@@ -34,7 +34,9 @@ static const struct ksym *kaslr_ref(struct session *s)
 	return NULL;
 }
 
-void kprobe_emit_points(struct tx *tx, struct vec *derived)
+/* kmod: the points of that named module, armed whenever it is loaded
+ * (runtime/probes/stp_kmod.h); NULL: registered at start */
+static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 {
 	struct session *s = tx_session(tx);
 	const char *tab = tx_unique(tx, "stp_kp");
@@ -108,14 +110,34 @@ void kprobe_emit_points(struct tx *tx, struct vec *derived)
 	if (relocate && ref)
 		sb_printf(&reg, "(STP_KASLR_INIT(%s, 0x%" PRIx64 "UL), 0), ",
 			  ref->name, ref->addr);
-	sb_printf(&reg, "stp_kprobes_register(%s, %d, &%s_ft)", tab,
-		  derived->n, tab);
-	sb_printf(&unreg, "stp_kprobes_unregister(%s, %d, &%s_ft)", tab,
-		  derived->n, tab);
+	if (kmod) {
+		tx_printf(tx, "#include \"probes/stp_kmod.h\"\n"
+			  "static struct stp_kmod_set %s_km = { .module = "
+			  "\"%s\", .ps = %s, .n = %d, .ft = &%s_ft };\n\n",
+			  tab, kmod, tab, derived->n, tab);
+		sb_printf(&reg, "stp_kmod_register(&%s_km)", tab);
+		sb_printf(&unreg, "stp_kmod_unregister(&%s_km)", tab);
+	} else {
+		sb_printf(&reg, "stp_kprobes_register(%s, %d, &%s_ft)", tab,
+			  derived->n, tab);
+		sb_printf(&unreg, "stp_kprobes_unregister(%s, %d, &%s_ft)",
+			  tab, derived->n, tab);
+	}
 	tx_on_register(tx, sb_str(&reg), sb_str(&unreg));
 	sb_free(&sb);
 	sb_free(&reg);
 	sb_free(&unreg);
+}
+
+void kprobe_emit_points(struct tx *tx, struct vec *derived)
+{
+	emit_points(tx, derived, NULL);
+}
+
+void kprobe_emit_module_points(struct tx *tx, struct vec *derived,
+			       const char *module)
+{
+	emit_points(tx, derived, module);
 }
 
 void kprobe_emit(struct tx *tx, struct vec *derived)
