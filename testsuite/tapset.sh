@@ -23,7 +23,9 @@ done
 
 for fam in netdev.* tcp.* tcp.*.return udp.* udp.*.return socket.* \
 	   socket.*.return vfs.* vfs.*.return syscall.* syscall.*.return \
-	   nd_syscall.* nd_syscall.*.return tp_syscall.* tp_syscall.*.return; do
+	   nd_syscall.* nd_syscall.*.return tp_syscall.* tp_syscall.*.return \
+	   scheduler.* scheduler.*.return signal.* signal.*.return kprocess.* \
+	   ioblock.* ioblock_trace.* ioscheduler.* ioscheduler_trace.*; do
 	if $STAP -p2 -e "global n probe $fam { n++ }" >/dev/null 2>"$T/err"; then
 		pass "alias-$fam"
 	else
@@ -34,6 +36,33 @@ done
 want='syscall.read name:string fd:long buf_uaddr:long count:long argstr:string'
 got=$($STAP -L syscall.read 2>&1)
 if [ "$got" = "$want" ]; then pass L-syscall.read; else fail L-syscall.read "$got"; fi
+# scheduler.*, signal.*, kprocess.*, ioblock.* (issue 7): stap's variables
+while read -r pt vars; do
+	got=$($STAP -L "$pt" 2>&1)
+	if [ "$got" = "$pt $vars" ]; then pass "L-$pt"; else fail "L-$pt" "$got"; fi
+done <<'EOF'
+scheduler.ctxswitch name:string prev_task:long next_task:long prev_pid:long prev_tid:long prev_priority:long prevtsk_state:long prev_task_name:string next_pid:long next_tid:long next_priority:long nexttsk_state:long next_task_name:string
+scheduler.process_fork name:string parent_pid:long child_pid:long child_tid:long
+scheduler.wakeup name:string task_pid:long task_tid:long task_priority:long task_cpu:long task_state:long
+scheduler.cpu_on name:string task_prev:long idle:long
+signal.send name:string sig:long sig_name:string task:long sig_pid:long pid_name:string sinfo:long si_code:string shared:long send2queue:long
+signal.handle name:string sig:long sig_name:string sinfo:long sig_code:long ka_addr:long oldset_addr:long regs:long sig_mode:string
+kprocess.exit code:long
+kprocess.exec_complete name:string retval:long retstr:string errno:long success:long
+ioblock.request name:string bio:long bdev:long bdev_contains:long devname:string p_start_sect:long ino:long sector:long flags:long rw:long opf:long vcnt:long phys_segments:long idx:long size:long bytes_done:long
+ioscheduler.elv_add_request name:string rq:long q:long elevator_name:string disk_major:long disk_minor:long rq_flags:long
+EOF
+# tracepoints where the kernel has one (no debuginfo), kprobes otherwise
+for pt in scheduler.ctxswitch:sched:sched_switch \
+	  scheduler.process_exit:sched:sched_process_exit \
+	  signal.send:signal:signal_generate signal.handle:signal:signal_deliver \
+	  kprocess.create:sched:sched_process_fork \
+	  ioblock.request:block:block_bio_queue; do
+	a=${pt%%:*} tp=${pt#*:}
+	if $STAP -p2 -e "global n probe $a { n++ }" 2>/dev/null |
+	   grep -q "^kernel.trace(\"$tp\")"; then pass "p2-tp-$a"
+	else fail "p2-tp-$a" "not on $tp"; fi
+done
 n=$($STAP -l 'syscall.*' 2>/dev/null | wc -l)
 if [ "$n" -gt 300 ]; then pass l-syscall-count; else fail l-syscall-count "$n"; fi
 
@@ -72,7 +101,8 @@ undoc=$(awk '
   tapset/linux/networking.stp tapset/linux/tcp.stp tapset/linux/udp.stp \
   tapset/linux/socket.stp tapset/linux/vfs.stp tapset/linux/context-unwind.stp \
   tapset/linux/syscalls.stp tapset/linux/nd_syscalls.stp \
-  tapset/linux/tp_syscalls.stp tapset/linux/syscalls_aux.stp)
+  tapset/linux/tp_syscalls.stp tapset/linux/syscalls_aux.stp \
+  tapset/linux/scheduler.stp tapset/linux/kprocess.stp tapset/linux/ioblock.stp)
 if [ -z "$undoc" ]; then pass doc-blocks; else fail doc-blocks "$(echo "$undoc" | head -n 3 | tr '\n' ' ')"; fi
 
 rel=$(sed -n 's|^// and include/linux/syscalls.h of \([^ ]*\)\.  Do not edit.*|\1|p' \
