@@ -39,6 +39,9 @@ same list testsuite/dwarf/module-dummy.l $S -l 'module("dummy").function("*")'
 $S -L 'module("dummy").function("dummy_*")' | grep -v init_module >$T/L
 if cmp -s testsuite/dwarf/module-dummy.L $T/L; then pass list-vars
 else fail list-vars "$(diff testsuite/dwarf/module-dummy.L $T/L | head -4 | tr '\n' ' ')"; fi
+# the locals -L shows are those of the function's own scope, not of its
+# nested blocks (TEA_transform's inlined copies, __bpf_trace_* __src)
+same list-locals testsuite/dwarf/module-ext4-hash.L $S -L 'module("ext4").function("*@fs/ext4/hash.c")'
 # .exported in a module: its global functions (and .cold pieces), as stap
 same list-exported testsuite/dwarf/module-ext4-exported.l $S -l 'module("ext4").function("ext4_[a-f]*").exported'
 check list-file-line sh -c "$S -l 'module(\"dummy\").function(\"*@drivers/net/dummy.c:53\")' | grep -qx 'module(\"dummy\").function(\"dummy_get_stats64@drivers/net/dummy.c:53\")'"

@@ -108,6 +108,10 @@ struct dw_var {
 /* parameters, then locals (each name once) of f */
 void dw_func_vars(struct dw_kernel *k, const struct dw_func *f, bool locals,
 		  struct vec *out);
+/* what -L lists, as stap: parameters, then the locals of the function's
+ * own scope (not those of nested blocks) */
+void dw_func_vars_listed(struct dw_kernel *k, const struct dw_func *f,
+			 struct vec *out);
 /* stap's name of a type DIE ("struct file*", "char const*"); NULL: void */
 char *dw_type_name(Dwarf_Die *type);
 /* the type of a variable / the return type of f (false: none / void) */

@@ -511,6 +511,17 @@ static void collect(Dwarf_Die *d, bool params, bool locals, struct vec *out,
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 }
 
+void dw_func_vars_listed(struct dw_kernel *k, const struct dw_func *f,
+			 struct vec *out)
+{
+	Dwarf_Die d;
+
+	if (!dw_func_die(k, f, &d))
+		return;
+	collect(&d, true, false, out, 0, f->entry);
+	collect(&d, false, true, out, 0, 0);	/* pc 0: in no block */
+}
+
 void dw_func_vars(struct dw_kernel *k, const struct dw_func *f, bool locals,
 		  struct vec *out)
 {

@@ -426,7 +426,7 @@ static void list_vars(struct dw_kernel *k, const struct dw_func *f, bool ret,
 		vec_push(out, xasprintf(" $return:%s", tn));
 		free(tn);
 	}
-	dw_func_vars(k, f, true, &vars);
+	dw_func_vars_listed(k, f, &vars);
 	vec_each(&vars, i) {
 		struct dw_var *v = vars.v[i];
 		Dwarf_Die vd;
