@@ -106,7 +106,8 @@ static bool stp_ftrace_cand(const struct stp_kprobe *p)
 /*
  * The filter: all sites in one call; when the kernel refuses one (a
  * point without a kprobe that is no ftrace site), one by one, dropping
- * the refused entries.
+ * the refused entries.  A refused call leaves the filter as it was (and
+ * ftrace_free_filter() would leave it dangling, not empty).
  */
 static int stp_ftrace_filter(struct stp_ftrace *ft, unsigned long *ips,
 			     unsigned int nip)
@@ -115,7 +116,6 @@ static int stp_ftrace_filter(struct stp_ftrace *ft, unsigned long *ips,
 
 	if (!ftrace_set_filter_ips(&ft->ops, ips, nip, 0, 1))
 		return 0;
-	ftrace_free_filter(&ft->ops);
 	for (i = 0; i < ft->n; i++) {
 		if ((k && ft->ents[k - 1].ip == ft->ents[i].ip) ||
 		    !ftrace_set_filter_ip(&ft->ops, ft->ents[i].ip, 0, 0))
