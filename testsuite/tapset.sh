@@ -47,6 +47,8 @@ scheduler.wakeup name:string task_pid:long task_tid:long task_priority:long task
 scheduler.cpu_on name:string task_prev:long idle:long
 signal.send name:string sig:long sig_name:string task:long sig_pid:long pid_name:string sinfo:long si_code:string shared:long send2queue:long
 signal.handle name:string sig:long sig_name:string sinfo:long sig_code:long ka_addr:long oldset_addr:long regs:long sig_mode:string
+signal.checkperm name:string sig:long sig_name:string sinfo:long task:long sig_pid:long pid_name:string si_code:string
+signal.do_action name:string sig:long sig_name:string sigact_addr:long oldsigact_addr:long sa_handler:long sa_mask:long
 kprocess.exit code:long
 kprocess.exec_complete name:string retval:long retstr:string errno:long success:long
 ioblock.request name:string bio:long bdev:long bdev_contains:long devname:string p_start_sect:long ino:long sector:long flags:long rw:long opf:long vcnt:long phys_segments:long idx:long size:long bytes_done:long
