@@ -88,8 +88,9 @@ struct dw_kernel *dw_module_at(struct session *s, const char *path,
 void dw_find_funcs(struct session *s, struct dw_kernel *k, const char *fglob,
 		   const char *file, bool concrete, bool inl, struct vec *out);
 
-/* the function symbol whose code holds addr, when its name is unique:
- * *name and addr's offset from it (a module's probes are placed so) */
+/* the nearest function symbol at or below addr in its section whose
+ * name is unique: *name and addr's offset from it (a module's probes are
+ * placed so) */
 bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 			  const char **name, uint64_t *off);
 

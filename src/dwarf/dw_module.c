@@ -181,6 +181,14 @@ static int count_named(struct dw_kernel *k, const char *n)
 	return c;
 }
 
+static Elf_Scn *section_of(struct dw_kernel *k, uint64_t addr)
+{
+	Dwfl_Module *m = k->dwfl ? dwfl_addrmodule(k->dwfl, addr) : NULL;
+	Dwarf_Addr a = addr, bias;
+
+	return m ? dwfl_module_address_section(m, &a, &bias) : NULL;
+}
+
 bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 			  const char **name, uint64_t *off)
 {
@@ -194,9 +202,14 @@ bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 		else
 			hi = mid;
 	}
-	/* symbols at the nearest address below: one with a unique name */
-	for (int i = lo - 1; i >= 0 && k->by_addr[i].addr ==
-	     k->by_addr[lo - 1].addr; i--) {
+	/*
+	 * The nearest symbol below with a unique name, in the same section
+	 * (a section stays in one piece when the module loads; the kernel
+	 * takes symbol+offset past the symbol's end as the address it is)
+	 */
+	for (int i = lo - 1; i >= 0; i--) {
+		if (section_of(k, k->by_addr[i].addr) != section_of(k, addr))
+			break;
 		if (count_named(k, k->by_addr[i].name) == 1) {
 			*name = k->by_addr[i].name;
 			*off = addr - k->by_addr[i].addr;

@@ -195,9 +195,10 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		}
 		unique = !f->inlined && dwarf_symbol_unique(k, f);
 		if (mod && !unique && !dw_containing_symbol(k, f->entry,
-							   &base, &base_off)) {
+							   &base, &base_off) &&
+		    !quiet) {	/* -l/-L lists it all the same */
 			/* placed as "mod:sym"+offset: needs a unique name */
-			if (!quiet && !strpbrk(r->func, "*?["))
+			if (!strpbrk(r->func, "*?["))
 				diag_warn(s, &pp->loc, "cannot place a probe on "
 					  "%s in module %s: no unique symbol "
 					  "holds it", f->name, mod);
