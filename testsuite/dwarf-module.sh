@@ -65,6 +65,10 @@ $S -p3 -e 'probe module("dummy").function("dummy_get_stats64"), module("dummy").
 if grep -q '\.symbol = "dummy:dummy_get_stats64"' $T/p3.c &&
    grep -q '\.symbol = "dummy:dummy_get_stats64", \.offset = 0x[1-9a-f]' $T/p3.c
 then pass p3-symbol; else fail p3-symbol "$(grep -m2 symbol $T/p3.c | tr '\n' ' ')$(head -1 $T/err)"; fi
+# ext4_es_is_delayed is two static copies: each placed from another,
+# unique symbol below it
+n=$($S -p3 -e 'probe module("ext4").function("ext4_es_is_delayed") { print(1) }' 2>/dev/null | grep -c 'symbol = "ext4:[a-z_0-9.]*", .offset')
+if [ "$n" -gt 1 ]; then pass p3-not-unique; else fail p3-not-unique "$n points"; fi
 # a named module's points: a table of their own, armed whenever it loads
 $S -p3 -e 'probe module("dummy").function("dummy_xmit"), kernel.function("vfs_read") { print(1) }' >$T/km3.c 2>$T/err
 if grep -q 'static struct stp_kmod_set stp_kp[0-9]*_km = { .module = "dummy", .ps = stp_kp[0-9]*, .n = 1,' $T/km3.c &&
