@@ -57,6 +57,9 @@ if [ -n "$dbg" ] && [ -s "$dbg/System.map" ]; then
 	check kprobe-glob sh -c "$S -p2 -e 'probe kprobe.function(\"vfs_rea*\").return { print(1) }' | grep '^kprobe' | sed 's| /.*||' | tr '\n' ' ' | grep -qx 'kprobe.function(\"vfs_read\").return kprobe.function(\"vfs_readlink\").return kprobe.function(\"vfs_readv\").return '"
 	$S -p2 -e 'probe kprobe.function("vfs_raed") { print(1) }' >/dev/null 2>$T/err
 	if grep -q "no match (similar functions: .*vfs_read" $T/err; then pass kprobe-similar; else fail kprobe-similar "$(head -3 $T/err | tr '\n' ' ')"; fi
+	# a unique name gets its link-time address too (registered by checked
+	# address, no kallsyms_lookup_name() in the kernel)
+	check kprobe-p3-addr sh -c "$S -p3 -e 'probe kprobe.function(\"vfs_read\") { print(1) }' | grep -q '.symbol = \"vfs_read\", .addr = 0x[0-9a-f]*UL, .relocate = 1'"
 else
 	skip kprobe-glob "no System.map: $(head -1 $T/fetch.err)"
 fi

@@ -203,8 +203,19 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 			no_match(s, pp, t, r->func);
 		return pp->optional ? 0 : -1;
 	}
-	vec_each(&m, i)
-		add(s, pp, r, ((const struct ksym *)m.v[i])->name, out);
+	vec_each(&m, i) {
+		const struct ksym *k = m.v[i];
+		int count = 0;
+
+		add(s, pp, r, k->name, out);
+		/* a unique name: its address too, checked against the
+		 * symbol at run time (spares a kallsyms_lookup_name()) */
+		if (ksym_lookup(t, k->name, &count) && count == 1) {
+			struct derived_probe *dp = out->v[out->n - 1];
+
+			dp->num[1] = (int64_t)k->addr;
+		}
+	}
 	vec_free(&m);
 	return 1;
 }
