@@ -74,8 +74,9 @@ $S -p3 -e 'probe module("dummy").function("dummy_xmit"), kernel.function("vfs_re
 if grep -q 'static struct stp_kmod_set stp_kp[0-9]*_km = { .module = "dummy", .ps = stp_kp[0-9]*, .n = 1,' $T/km3.c &&
    grep -q 'stp_kmod_register(&stp_kp[0-9]*_km)' $T/km3.c && grep -q 'stp_kprobes_register(stp_kp[0-9]*, 1,' $T/km3.c
 then pass p3-kmod-set; else fail p3-kmod-set "$(grep -m2 'kmod\|register(' $T/km3.c | tr '\n' ' ')$(head -1 $T/err)"; fi
-# module("*"): points in modules that are not loaded are optional
+# module("*"): quiet failures, armed when loaded as well
 check p3-glob-optional sh -c "$S -p3 -e 'probe module(\"dumm*\").function(\"dummy_xmit\") { print(1) }' | grep -q 'symbol = \"dummy:dummy_xmit\", .optional = 1'"
+check p3-glob-kmod sh -c "$S -p3 -e 'probe module(\"dumm*\").function(\"dummy_xmit\") { print(1) }' | grep -q 'stp_kmod_set stp_kp[0-9]*_km = { .module = \"dummy\"'"
 # module("/path/x.ko"): an out-of-tree module's own DWARF (kbuild keeps -g)
 mkdir -p $T/km && cp testsuite/run/kmod/hello_kmod.c $T/km/ && echo 'obj-m := hello_kmod.o' >$T/km/Makefile
 if make -s -C /lib/modules/$rel/build M=$T/km modules >$T/km/out 2>&1 && [ -e $T/km/hello_kmod.ko ]; then

@@ -291,15 +291,14 @@ static int resolve_modules(struct session *s, const struct probe_point *pp,
 		first = out->n;
 		n += resolve_in(s, pp, r, k, glob ? k->module : mpat, out,
 				quiet);
-		/* module("*"): the modules not loaded are quietly left out;
-		 * a named one's points are armed whenever it is loaded */
+		/* a module's points are armed whenever it is loaded; with
+		 * module("*") their failures stay quiet */
 		for (int j = first; j < out->n; j++) {
 			struct derived_probe *dp = out->v[j];
 
 			if (glob)
 				dp->flags |= KPF_OPTIONAL;
-			else
-				((struct dwarf_point *)dp->priv)->kmod = true;
+			((struct dwarf_point *)dp->priv)->kmod = true;
 		}
 	}
 	vec_each(&names, i)
