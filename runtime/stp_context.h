@@ -22,6 +22,7 @@ struct stp_lockreq {
 	rwlock_t *lock;
 	bool write;
 	const char *name;		/* the global, for -t's report */
+	atomic_t *contended;		/* -t: failed tries to take it */
 };
 
 /* a probe handler, as the generated code describes it */
@@ -253,6 +254,9 @@ static bool stp_lock_all(const struct stp_probe *p)
 
 		while (!(l->write ? write_trylock(l->lock) :
 			 read_trylock(l->lock))) {
+#ifdef STP_TIMING
+			atomic_inc(l->contended);
+#endif
 #ifndef STAP_SUPPRESS_TIME_LIMITS_ENABLE	/* else: wait as long as it takes */
 			if (++tries > MAXTRYLOCK) {
 				WRITE_ONCE(stp_rt.lock_timeout, l->name);
@@ -477,8 +481,10 @@ static bool __maybe_unused stp_rt_stopping(void)
 	return true;
 }
 
-/* stap -t: "----- probe hit report:" on the output, one line a probe */
-static void __maybe_unused stp_rt_report(const struct stp_probe *probes, int n)
+/* stap -t: "----- probe hit report:" on the output, one line a probe;
+ * then the globals whose locks were contended (gl: NULL-lock ended) */
+static void __maybe_unused stp_rt_report(const struct stp_probe *probes, int n,
+					 const struct stp_lockreq *gl)
 {
 	char line[512];
 	int i, len;
@@ -502,6 +508,16 @@ static void __maybe_unused stp_rt_report(const struct stp_probe *probes, int n)
 	 * notifications re-registering probes); none happen here */
 	len = scnprintf(line, sizeof(line), "----- refresh report:\n");
 	stp_transport_write(line, len);
+	for (; gl && gl->lock; gl++) {
+		int ctr = atomic_read(gl->contended);
+
+		if (!ctr)
+			continue;
+		len = scnprintf(line, sizeof(line),
+				"'__global_%s' lock contention occurred %d times\n",
+				gl->name, ctr);
+		stp_transport_write(line, len);
+	}
 }
 
 /* second half: report what went wrong, free the contexts */

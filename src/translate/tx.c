@@ -252,7 +252,8 @@ static void globals(struct tx *tx)
 			if (user)
 				sb_printf(sb, "STP_PARAM_LONG(%s, %s);\n", v->name, n);
 		}
-		sb_printf(sb, "static DEFINE_RWLOCK(%s_lock);\n\n", n);
+		sb_printf(sb, "static DEFINE_RWLOCK(%s_lock);\n"
+			  "static atomic_t %s_contended __maybe_unused;\n\n", n, n);
 	}
 	tx_data_fns(tx, sb);
 }
@@ -399,9 +400,19 @@ static void session_fns(struct tx *tx, struct strbuf *sb)
 			sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->unreg, i));
 	vec_each(&tx->end, i)
 		sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->end, i));
-	if (tx->s->timing)
-		sb_printf(sb, "\tstp_rt_report(stp_probes, %d);\n",
+	if (tx->s->timing) {
+		/* every global's lock, for the contention lines */
+		sb_puts(sb, "\t{\n\t\tstatic const struct stp_lockreq gl[] = {\n");
+		vec_each(&tx->prog->globals, i) {
+			struct ast_vardecl *v = vec_get(&tx->prog->globals, i);
+
+			sb_printf(sb, "\t\t\t{ &%s_lock, false, \"%s\", &%s_contended },\n",
+				  (const char *)v->tx, v->name, (const char *)v->tx);
+		}
+		sb_printf(sb, "\t\t\t{ NULL }\n\t\t};\n\n"
+			  "\t\tstp_rt_report(stp_probes, %d, gl);\n\t}\n",
 			  tx->prog->derived.n ? tx->prog->derived.n : 1);
+	}
 	sb_puts(sb, "\tstp_rt_stopped();\n\tstp_data_free();\n}\n");
 }
 

@@ -307,7 +307,8 @@ void tx_data_global(struct tx *tx, struct strbuf *sb, struct ast_vardecl *v)
 	} else {
 		sb_printf(sb, "static struct stp_pstat %s;\n", n);
 	}
-	sb_printf(sb, "static DEFINE_RWLOCK(%s_lock);\n\n", n);
+	sb_printf(sb, "static DEFINE_RWLOCK(%s_lock);\n"
+		  "static atomic_t %s_contended __maybe_unused;\n\n", n, n);
 }
 
 static const char *kind_of(const struct ast_vardecl *v)

@@ -239,8 +239,9 @@ int tx_info_locks(struct tx *tx, struct elab_probe *p, struct strbuf *sb)
 
 		if (!lk.use[i])
 			continue;
-		sb_printf(sb, "\t{ &%s_lock, %s, \"%s\" },\n", (const char *)v->tx,
-			  lk.use[i] == 'w' ? "true" : "false", v->name);
+		sb_printf(sb, "\t{ &%s_lock, %s, \"%s\", &%s_contended },\n",
+			  (const char *)v->tx, lk.use[i] == 'w' ? "true" : "false",
+			  v->name, (const char *)v->tx);
 		n++;
 	}
 	free(lk.use);
