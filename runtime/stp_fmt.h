@@ -13,7 +13,7 @@
  *   length h hh l ll L j z t  accepted and ignored (all values are 64-bit)
  *   d i    signed decimal     u o x X   unsigned decimal/octal/hex
  *   c      character          s         string
- *   p      pointer: 0x + 16 hex digits by default
+ *   p      pointer: 0x + the hex digits, unpadded (0x0 for 0), as stap
  *   b      binary: the value's low <width> bytes (1, 2, 4 or 8; default 8)
  *   m M    memory at the address: <precision> bytes (default 1) raw / hex
  *   %%     a percent sign
@@ -399,16 +399,10 @@ static inline int stp_fmt_one(struct stp_out *o, const struct stp_fmt_spec *sp,
 	case STP_FK_HEX:
 		stp_fmt_number(o, (uint64_t)n, false, 16, sp, false);
 		break;
-	case STP_FK_POINTER: {
-		struct stp_fmt_spec p = *sp;
-
-		if (p.width < 0) {
-			p.width = 2 + 2 * (int)sizeof(void *);
-			p.flags |= STP_FF_ZERO;
-		}
-		stp_fmt_number(o, (uint64_t)n, false, 16, &p, true);
+	case STP_FK_POINTER:
+		/* as stap 4.8: 0x and the hex digits, no default padding */
+		stp_fmt_number(o, (uint64_t)n, false, 16, sp, true);
 		break;
-	}
 	case STP_FK_CHAR:
 		ch = (char)n;
 		stp_fmt_padded(o, &ch, 1, sp);

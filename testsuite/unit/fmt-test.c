@@ -79,9 +79,14 @@ int main(void)
 	check("percent", "100%", 4, "100%%");
 	check("char", "A", 1, "%c", (int64_t)65);
 	check("char-w", "  A|", 4, "%3c|", (int64_t)65);
-	check("ptr", "0x0000000000001234", 18, "%p", (int64_t)0x1234);
-	check("ptr0", "0x0000000000000000", 18, "%p", (int64_t)0);
+	/* stap 4.8 in the guest: [0x1234][0x0][  0x0][0x0  ][0x1234] */
+	check("ptr", "0x1234", 6, "%p", (int64_t)0x1234);
+	check("ptr0", "0x0", 3, "%p", (int64_t)0);
 	check("ptr-w", "      0x1234", 12, "%12p", (int64_t)0x1234);
+	check("ptr-w0", "  0x0", 5, "%5p", (int64_t)0);
+	check("ptr-left", "0x1234  |", 9, "%-8p|", (int64_t)0x1234);
+	check("ptr-alt", "0x1234", 6, "%#p", (int64_t)0x1234);
+	check("ptr-neg", "0xffffffffffffffff", 18, "%p", (int64_t)-1);
 	check("bin8", "\x01\x00\x00\x00\x00\x00\x00\x00", 8, "%b", (int64_t)1);
 	check("bin1", "A", 1, "%1b", (int64_t)0x141);
 	check("bin2", "AB", 2, "%2b", (int64_t)0x4241);
