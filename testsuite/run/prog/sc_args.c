@@ -3,15 +3,24 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
 int main(void)
 {
 	struct stat st;
-	int status;
+	struct sigaction sa;
+	sigset_t set;
+	int status, fds[2], s;
 	pid_t child;
 	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -27,6 +36,24 @@ int main(void)
 	fstatat(AT_FDCWD, "/", &st, AT_SYMLINK_NOFOLLOW);
 	kill(getpid(), 0);
 	kill(getpid(), SIGCONT);
+	umask(022);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s >= 0)
+		close(s);
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (s >= 0)
+		close(s);
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		dup3(fds[0], 10, O_CLOEXEC);
+		dup3(fds[1], 11, 0);
+	}
 	child = fork();
 	if (!child)
 		_exit(0);
