@@ -13,14 +13,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 rounds=${1:-3}
-T=$(mktemp -d /tmp/stap-bench-data.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-rel=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n1)
-if [ -z "$rel" ] || [ ! -e /boot/vmlinuz-$rel ] || ! command -v qemu-system-x86_64 >/dev/null ||
-   [ ! -x /bin/busybox ]; then
-	echo "bench/data.sh: needs linux-image/headers, qemu-system-x86 and busybox-static" >&2
-	exit 1
-fi
+. bench/lib/guest.sh
+bg_setup data
 N=2000
 REPS=9
 
@@ -73,28 +67,15 @@ if ! ./stap -p4 $D -m data_ours $T/bench.stp >$T/ours.log 2>&1; then
 	echo "bench/data.sh: our stap failed:" >&2; tail -5 $T/ours.log >&2; exit 1
 fi
 mv data_ours.ko $T/ 2>/dev/null || cp "$(tail -n1 $T/ours.log)" $T/data_ours.ko
-peer=$(/work/shared/tools/stap-peer-setup 2>/dev/null || ../shared/tools/stap-peer-setup 2>/dev/null) || peer=
 have_peer=
 if [ -n "$peer" ] && (cd $T && stap $peer -w -p4 $D -m data_peer bench.stp >$T/peer.log 2>&1); then
 	have_peer=1
 fi
 
 # ---- the guest ----
-R=$T/root
-mkdir -p $R/bin $R/proc $R/sys $R/dev $R/tmp $R/m $R/usr/bin $R/usr/lib/systemtap $R/lib/x86_64-linux-gnu $R/lib64
-cp /bin/busybox $R/bin/
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox $R/bin/$a; done
-if [ -x build/static/staprun ]; then cp build/static/staprun build/static/stapio $R/bin/
-else make -s static >/dev/null 2>&1 && cp build/static/staprun build/static/stapio $R/bin/; fi
+bg_root ${have_peer:+peer}
 cp $T/data_ours.ko $R/m/
-if [ -n "$have_peer" ]; then
-	cp $T/data_peer.ko $R/m/
-	cp /usr/bin/staprun $R/usr/bin/; cp /usr/lib/systemtap/stapio $R/usr/lib/systemtap/
-	for l in $(ldd /usr/bin/staprun /usr/lib/systemtap/stapio | awk '/=>/{print $3}' | sort -u); do
-		cp $l $R/lib/x86_64-linux-gnu/
-	done
-	cp /lib64/ld-linux-x86-64.so.2 $R/lib64/
-fi
+[ -z "$have_peer" ] || cp $T/data_peer.ko $R/m/
 cat > $R/init <<EOS
 #!/bin/sh
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
@@ -106,15 +87,7 @@ done
 echo BENCH-DONE
 poweroff -f
 EOS
-chmod +x $R/init
-(cd $R && find . | cpio -o -H newc 2>/dev/null) >$T/initrd
-accel=tcg
-{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } && [ -w /dev/kvm ] && accel=kvm
-timeout 900 qemu-system-x86_64 -accel $accel -kernel /boot/vmlinuz-$rel -initrd $T/initrd \
-	-append "console=ttyS0 panic=-1 oops=panic quiet" -nographic -no-reboot \
-	-m 1G -smp 2 </dev/null >$T/console 2>&1
-tr -d '\r' <$T/console >$T/out
-grep -q BENCH-DONE $T/out || { echo "bench/data.sh: the guest did not finish" >&2; tail -20 $T/out >&2; exit 1; }
+bg_boot 900
 
 # ---- the table: median cycles/op (ps resolution from the printed value / 1000) ----
 med() { grep -o "$1 op$2 [-0-9]*" $T/out | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]/1000; else printf "-"}'; }

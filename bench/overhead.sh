@@ -12,14 +12,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 rounds=${1:-5}
 N=${N:-200000}
-T=$(mktemp -d /tmp/stap-bench-oh.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-rel=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n1)
-if [ -z "$rel" ] || [ ! -e /boot/vmlinuz-$rel ] || ! command -v qemu-system-x86_64 >/dev/null ||
-   [ ! -x /bin/busybox ]; then
-	echo "bench/overhead.sh: needs linux-image/headers, qemu-system-x86 and busybox-static" >&2
-	exit 1
-fi
+. bench/lib/guest.sh
+bg_setup overhead
 
 bodies=(
 	"n++"
@@ -54,7 +48,6 @@ EOC
 gcc -O2 -static -o $T/loop $T/loop.c || exit 1
 
 # ---- modules ----
-peer=$(/work/shared/tools/stap-peer-setup 2>/dev/null || ../shared/tools/stap-peer-setup 2>/dev/null) || peer=
 have_peer=
 [ -n "$peer" ] && have_peer=1
 i=0
@@ -72,21 +65,9 @@ for b in "${bodies[@]}"; do
 done
 
 # ---- the guest ----
-R=$T/root
-mkdir -p $R/bin $R/proc $R/sys $R/dev $R/tmp $R/m $R/usr/bin $R/usr/lib/systemtap $R/lib/x86_64-linux-gnu $R/lib64
-cp /bin/busybox $R/bin/
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox $R/bin/$a; done
-[ -x build/static/staprun ] || make -s static >/dev/null 2>&1
-cp build/static/staprun build/static/stapio $R/bin/ || exit 1
+bg_root ${have_peer:+peer}
 cp $T/loop $T/oh_ours_*.ko $R/m/
-if [ -n "$have_peer" ]; then
-	cp $T/oh_peer_*.ko $R/m/
-	cp /usr/bin/staprun $R/usr/bin/; cp /usr/lib/systemtap/stapio $R/usr/lib/systemtap/
-	for l in $(ldd /usr/bin/staprun /usr/lib/systemtap/stapio | awk '/=>/{print $3}' | sort -u); do
-		cp $l $R/lib/x86_64-linux-gnu/
-	done
-	cp /lib64/ld-linux-x86-64.so.2 $R/lib64/
-fi
+[ -z "$have_peer" ] || cp $T/oh_peer_*.ko $R/m/
 nb=${#bodies[@]}
 cat > $R/init <<EOS
 #!/bin/sh
@@ -104,18 +85,10 @@ done
 echo BENCH-DONE
 poweroff -f
 EOS
-chmod +x $R/init
-(cd $R && find . | cpio -o -H newc 2>/dev/null) >$T/initrd
-accel=tcg
-{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } && [ -w /dev/kvm ] && accel=kvm
-timeout 1800 qemu-system-x86_64 -accel $accel -kernel /boot/vmlinuz-$rel -initrd $T/initrd \
-	-append "console=ttyS0 panic=-1 oops=panic quiet" -nographic -no-reboot \
-	-m 1G -smp 2 </dev/null >$T/console 2>&1
-tr -d '\r' <$T/console >$T/out
-grep -q BENCH-DONE $T/out || { echo "bench/overhead.sh: the guest did not finish" >&2; tail -20 $T/out >&2; exit 1; }
+bg_boot 1800
 
 # ---- the table: medians, ns per getppid() call / per probe hit ----
-med() { grep -ao "^$1 LOOP [0-9.]*" $T/out | awk '{print $3}' | sort -n |
+med() { grep -ao "$1 LOOP [0-9.]*" $T/out | awk '{print $3}' | sort -n |
 	awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]; else printf "-"}'; }
 bare=$(med bare)
 printf "%-50s %10s %10s %10s\n" "kprobe __x64_sys_getppid (N=$N, $accel)" "ours ns" "stap 4.8" "ours/stap"

@@ -18,14 +18,8 @@ cd "$(dirname "$0")/.." || exit 1
 rounds=${1:-3}
 grounds=${GROUNDS:-1}
 N=${N:-100000}
-T=$(mktemp -d /tmp/stap-bench-reg.XXXXXX)
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
-rel=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n1)
-if [ -z "$rel" ] || [ ! -e /boot/vmlinuz-$rel ] || ! command -v qemu-system-x86_64 >/dev/null ||
-   [ ! -x /bin/busybox ]; then
-	echo "bench/register.sh: needs linux-image/headers, qemu-system-x86 and busybox-static" >&2
-	exit 1
-fi
+. bench/lib/guest.sh
+bg_setup register
 
 # name|probe points (each gets { n++ })
 sets=(
@@ -105,7 +99,6 @@ END { printf "%.1f %.1f", g / 1000, u / 1000 }
 EOA
 
 # ---- modules: ours, ours without ftrace, stap 4.8 ----
-peer=$(/work/shared/tools/stap-peer-setup 2>/dev/null || ../shared/tools/stap-peer-setup 2>/dev/null) || peer=
 have_peer=
 [ -n "$peer" ] && have_peer=1
 names=()
@@ -132,22 +125,12 @@ for s in "${sets[@]}" "st|@socket-trace"; do
 done
 
 # ---- the guest ----
-R=$T/root
-mkdir -p $R/bin $R/proc $R/sys $R/dev $R/tmp $R/m $R/usr/bin $R/usr/lib/systemtap $R/lib/x86_64-linux-gnu $R/lib64
-cp /bin/busybox $R/bin/
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox $R/bin/$a; done
-[ -x build/static/staprun ] || make -s static >/dev/null 2>&1
-cp build/static/staprun build/static/stapio $R/bin/ || exit 1
+bg_root ${have_peer:+peer}
 cp $T/loop $T/wall $T/sum.awk $T/r_ours_*.ko $T/r_noft_*.ko $R/m/
 vars="ours noft"
 if [ -n "$have_peer" ]; then
 	vars="ours noft peer"
 	cp $T/r_peer_*.ko $R/m/
-	cp /usr/bin/staprun $R/usr/bin/; cp /usr/lib/systemtap/stapio $R/usr/lib/systemtap/
-	for l in $(ldd /usr/bin/staprun /usr/lib/systemtap/stapio | awk '/=>/{print $3}' | sort -u); do
-		cp $l $R/lib/x86_64-linux-gnu/
-	done
-	cp /lib64/ld-linux-x86-64.so.2 $R/lib64/
 fi
 cat > $R/init <<EOS
 #!/bin/sh
@@ -198,15 +181,7 @@ echo nop > \$tr/current_tracer
 echo BENCH-DONE
 poweroff -f
 EOS
-chmod +x $R/init
-(cd $R && find . | cpio -o -H newc 2>/dev/null) >$T/initrd
-accel=tcg
-{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } && [ -w /dev/kvm ] && accel=kvm
-timeout 3000 qemu-system-x86_64 -accel $accel -kernel /boot/vmlinuz-$rel -initrd $T/initrd \
-	-append "console=ttyS0 panic=-1 oops=panic quiet" -nographic -no-reboot \
-	-m 1G -smp 2 </dev/null >$T/console 2>&1
-tr -d '\r' <$T/console >$T/out
-grep -q BENCH-DONE $T/out || { echo "bench/register.sh: the guest did not finish" >&2; tail -20 $T/out >&2; exit 1; }
+bg_boot 3000
 grep -a '^NOTRACE' $T/out | sed 's/^/# not traceable: /'
 
 # ---- the tables: medians (ms) ----

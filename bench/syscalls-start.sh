@@ -15,14 +15,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 rounds=${1:-3}
-T=$(mktemp -d /tmp/stap-bench-scs.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-rel=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n1)
-if [ -z "$rel" ] || [ ! -e /boot/vmlinuz-$rel ] || ! command -v qemu-system-x86_64 >/dev/null ||
-   [ ! -x /bin/busybox ]; then
-	echo "bench/syscalls-start.sh: needs linux-image/headers, qemu-system-x86 and busybox-static" >&2
-	exit 1
-fi
+. bench/lib/guest.sh
+bg_setup syscalls-start
 gcc -O2 -static -o $T/stamp bench/syscalls/stamp.c || exit 1
 
 # label|tool|probe points
@@ -42,7 +36,6 @@ script() {
 	printf 'probe timer.s(2) { printf("done %%d\\n", hits > 0); exit() }\n'
 }
 
-peer=$(/work/shared/tools/stap-peer-setup 2>/dev/null || ../shared/tools/stap-peer-setup 2>/dev/null) || peer=
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 i=0
 for r in "${rows[@]}"; do
@@ -63,20 +56,9 @@ for r in "${rows[@]}"; do
 done
 
 # ---- the guest ----
-R=$T/root
-mkdir -p $R/bin $R/proc $R/sys $R/dev $R/tmp $R/m $R/usr/bin $R/usr/lib/systemtap $R/lib/x86_64-linux-gnu $R/lib64
-cp /bin/busybox $R/bin/
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox $R/bin/$a; done
-[ -x build/static/staprun ] || make -s static >/dev/null 2>&1
-cp build/static/staprun build/static/stapio $T/stamp $R/bin/ || exit 1
+bg_root ${peer:+peer}
+cp $T/stamp $R/bin/ || exit 1
 cp $T/*.ko $R/m/ 2>/dev/null
-if [ -n "$peer" ]; then
-	cp /usr/bin/staprun $R/usr/bin/; cp /usr/lib/systemtap/stapio $R/usr/lib/systemtap/
-	for l in $(ldd /usr/bin/staprun /usr/lib/systemtap/stapio | awk '/=>/{print $3}' | sort -u); do
-		cp $l $R/lib/x86_64-linux-gnu/
-	done
-	cp /lib64/ld-linux-x86-64.so.2 $R/lib64/
-fi
 n=${#rows[@]}
 tools=""
 for r in "${rows[@]}"; do IFS='|' read -r _ tool _ <<<"$r"; tools="$tools $tool"; done
@@ -98,15 +80,7 @@ done
 echo BENCH-DONE
 poweroff -f
 EOS
-chmod +x $R/init
-(cd $R && find . | cpio -o -H newc 2>/dev/null) >$T/initrd
-accel=tcg
-{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } && [ -w /dev/kvm ] && accel=kvm
-timeout 3000 qemu-system-x86_64 -accel $accel -kernel /boot/vmlinuz-$rel -initrd $T/initrd \
-	-append "console=ttyS0 panic=-1 oops=panic quiet" -nographic -no-reboot \
-	-m 1G -smp 2 </dev/null >$T/console 2>&1
-tr -d '\r' <$T/console >$T/out
-grep -q BENCH-DONE $T/out || { echo "bench/syscalls-start.sh: the guest did not finish" >&2; tail -20 $T/out >&2; exit 1; }
+bg_boot 3000
 
 # ---- ours through `stap --vm` from the host (module from the cache) ----
 i=0
