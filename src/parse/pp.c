@@ -298,13 +298,26 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 
 /* ---- macro uses ---- */
 
+/*
+ * Short-lived vectors start in a buffer on the stack (cap < 0: vec_push
+ * moves one to the heap only if it outgrows it, vec_free frees only then):
+ * conditions and macro uses come by the thousand in the tapset library.
+ */
+#define PP_VEC_ON_STACK(name, buf) \
+	struct vec name = { .v = (buf), .cap = -(int)(sizeof(buf) / sizeof((buf)[0])) }
+
+#define PP_ARGS 8		/* macro arguments with a vector on the stack */
+#define PP_ARG_TOKS 8		/* tokens each of those holds there */
+
+/* the first PP_ARGS argument vectors are on pp_invoke's stack */
 static void free_args(struct vec *args)
 {
 	vec_each(args, i) {
 		struct vec *a = vec_get(args, i);
 
 		vec_free(a);
-		free(a);
+		if (i >= PP_ARGS)
+			free(a);
 	}
 	vec_free(args);
 }
@@ -346,7 +359,10 @@ static int pp_invoke(struct ppx *x, struct tok **v, int n, int i,
 		     const struct pp_env *env)
 {
 	struct tok *at = v[i];
-	struct vec ranges = { 0 }, args = { 0 };
+	void *rbuf[2 * PP_ARGS], *abuf[PP_ARGS], *tbuf[PP_ARGS][PP_ARG_TOKS];
+	struct vec own[PP_ARGS];
+	PP_VEC_ON_STACK(ranges, rbuf);
+	PP_VEC_ON_STACK(args, abuf);
 	struct pp_env e = { .m = m, .args = &args, .up = env };
 	int next = i + 1;
 
@@ -375,8 +391,14 @@ static int pp_invoke(struct ppx *x, struct tok **v, int n, int i,
 	}
 	for (int a = 0; a < ranges.n; a += 2) {
 		long s0 = (long)vec_get(&ranges, a), s1 = (long)vec_get(&ranges, a + 1);
-		struct vec *av = calloc(1, sizeof(*av));
+		struct vec *av;
 
+		if (a / 2 < PP_ARGS) {
+			av = &own[a / 2];
+			*av = (struct vec){ .v = tbuf[a / 2], .cap = -PP_ARG_TOKS };
+		} else {
+			av = xcalloc(1, sizeof(*av));
+		}
 		pp_seq(x, v + s0, (int)(s1 - s0), av, env);
 		vec_push(&args, av);
 	}
@@ -781,7 +803,8 @@ static bool cond_or(struct cparse *c)
 static bool pp_eval(struct ppx *x, struct tok *at, struct tok **v, int n,
 		    const struct pp_env *env, bool *ok)
 {
-	struct vec exp = { 0 };
+	void *buf[64];
+	PP_VEC_ON_STACK(exp, buf);
 	struct cparse c = { .x = x };
 	bool b;
 
@@ -1070,7 +1093,8 @@ static void push_cond(struct pp *p, const struct tok *at, bool in_else)
 /* %( COND %? ...: evaluate COND, then emit or skip the first branch */
 static void stream_if(struct pp *p, const struct tok *at)
 {
-	struct vec cond = { 0 };
+	void *buf[64];
+	PP_VEC_ON_STACK(cond, buf);
 	int depth = 0, r;
 	bool ok, b;
 	struct tok t;
