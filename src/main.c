@@ -75,18 +75,6 @@ static void find_dirs(struct session *s, const char *argv0)
 		s->runtime_dir = arena_printf(&s->arena, "%s/../share/stap/runtime", exe);
 }
 
-static int count_library_files(struct session *s)
-{
-	int n = 0;
-
-	vec_each(&s->files, i) {
-		struct ast_file *f = s->files.v[i];
-
-		n += f->src->is_tapset;
-	}
-	return n;
-}
-
 static int pass1(struct session *s)
 {
 	struct ptime t;
@@ -98,10 +86,13 @@ static int pass1(struct session *s)
 	/* like stap, -p1 parses the library too, so its errors show */
 	if (parse_tapsets(s) < 0 || s->errors)
 		return pass_failed(1, "parse");
-	snprintf(what, sizeof(what), "%d library scripts", count_library_files(s));
+	snprintf(what, sizeof(what), "%d library scripts", parse_library_count(s));
 	pass_done(s, 1, &t, "parsed user script and %s", what);
+	/* -p1 prints the user's script; with -v the library too, as stap */
 	if (s->last_pass == 1 && !s->list_pattern && !s->dump) {
-		for (int i = 0; i < s->n_user_files; i++)
+		int n = s->verbose[1] ? s->files.n : s->n_user_files;
+
+		for (int i = 0; i < n; i++)
 			parse_print(stdout, s->files.v[i]);
 	}
 	return 0;

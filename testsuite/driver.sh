@@ -25,6 +25,14 @@ check switch-accepted sh -c "$STAP -S 2,5 -o x -p2 -e '$HELLO' >/dev/null && $ST
 check switch-bad sh -c "! $STAP -S 1,x -p2 -e '$HELLO' 2>$T/e && grep -q \"invalid -S argument (expected size\[,N\], both > 0) '1,x'\" $T/e && ! $STAP -S 0 -p2 -e '$HELLO' 2>/dev/null && ! $STAP -S ,2 -p2 -e '$HELLO' 2>/dev/null"
 check flight-accepted sh -c "$STAP -F -p2 -e '$HELLO' >/dev/null"
 check suppress-time-limits-guru sh -c "! $STAP --suppress-time-limits -p3 -e '$HELLO' >/dev/null 2>$T/e && grep -qx 'ERROR --suppress-time-limits requires guru mode (-g)' $T/e && $STAP -g --suppress-time-limits -p3 -e '$HELLO' | grep -qx '#define STAP_SUPPRESS_TIME_LIMITS_ENABLE 1'"
+# -p1 -v prints the library too, and counts .stpm macro files with the tapsets
+mkdir -p $T/lib1
+printf '@define two %%( 2 %%)\n' >$T/lib1/m.stpm
+printf 'function lib_f() { return 1 }\n' >$T/lib1/l.stp
+check p1-verbose-library sh -c "$STAP -p1 -v -I $T/lib1 -e 'probe begin { println(@two) }' >$T/o1 2>$T/e1 &&
+	grep -qx '# file $T/lib1/l.stp' $T/o1 && grep -q '^function lib_f' $T/o1 &&
+	n=\$(grep -c '^# file /' $T/o1) && grep -q \"parsed user script and \$((n + 1)) library scripts\" $T/e1 &&
+	$STAP -p1 -I $T/lib1 -e 'probe begin { println(@two) }' | grep -c '^# file' | grep -qx 1"
 check privilege-usr sh -c "! $STAP -p2 --privilege=stapusr -e 'probe kprobe.function(\"vfs_read\") { println(1) }' 2>$T/e; grep -q 'is not allowed for --privilege=stapusr' $T/e"
 check privilege-usr-timer sh -c "$STAP -p2 --privilege=stapusr -e 'probe begin, timer.s(1) { exit() }'"
 check privilege-sys-guru sh -c "! $STAP -p2 -g --privilege=stapsys -e '$HELLO' 2>$T/e; grep -q 'requires --privilege=stapdev' $T/e"

@@ -219,12 +219,22 @@ static void load_stpm(struct session *s)
 			continue;
 		}
 		src = new_src(s, path, text, true);
+		st->n_stpm++;
 		p = pp_open(s, src, true);	/* macros keep their tokens */
 		pp_drain(p);
 		pp_close(p, NULL, NULL);
 	}
 	free_strs(&files);
 	free_strs(&dirs);
+}
+
+int parse_library_count(struct session *s)
+{
+	int n = pp_state(s)->n_stpm;
+
+	vec_each(&s->files, i)
+		n += ((struct ast_file *)vec_get(&s->files, i))->src->is_tapset;
+	return n;
 }
 
 int parse_tapsets(struct session *s)

@@ -18,6 +18,9 @@ int parse_user(struct session *s);
 /* Parse every tapset file on the search path (built-in dir, its arch
  * subdirectory, -I dirs) into s->files.  Returns 0 or -1. */
 int parse_tapsets(struct session *s);
+/* library files read so far: tapsets parsed and .stpm macro files, as
+ * stap counts them in its pass 1 line */
+int parse_library_count(struct session *s);
 /* The canonical, re-parseable form of a file (-p1 output). */
 void parse_print(FILE *out, const struct ast_file *f);
 /* Free the heap arrays of every AST vector in s->files and the preprocessor

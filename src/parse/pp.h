@@ -17,6 +17,7 @@ struct pp_state {
 	struct pp_macro **mtab;	/* hash of macros by name (first one wins) */
 	int mtab_cap, mtab_n;	/* slots; macros.n when it was built */
 	bool stpm_loaded;
+	int n_stpm;		/* macro files read */
 	bool config_loaded;
 	char *config_buf;	/* the build tree's .config, split in place */
 	const char **config_tab;	/* hash: name, value, name, value ... */
