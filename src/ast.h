@@ -130,22 +130,23 @@ struct target_comp {
 struct ast_vardecl;
 struct ast_func;
 
+/* the most numerous node (a library parse makes ~180,000): fields ordered
+ * so that no padding is left (136 bytes) */
 struct expr {
-	enum expr_kind kind;
 	struct src_loc loc;
+	enum expr_kind kind;
 	enum ast_type type;	/* pass 2 */
-
 	enum ast_op op;
+	signed char pretty;	/* E_TARGET*: 1 for "$", 2 for "$$" suffix */
 	bool postfix;		/* E_INCDEC */
+	bool addr_of;		/* E_TARGET/E_CAST/E_ATVAR: & prefix */
+	bool str_arg;		/* E_ARG: @N (string) rather than $N */
 
 	int64_t num;		/* E_NUM, E_ARG ($N index; -1 for $#/@#) */
 	const char *str;	/* E_STR value; E_IDENT/E_CALL/E_TARGET/E_TARGET_SYM/
 				   E_STAT/E_HIST name (without '$' or '@');
 				   E_CAST/E_ATVAR type/var string; E_PERF/E_CONST text */
 	const char *module;	/* E_CAST/E_ATVAR optional module string */
-	bool addr_of;		/* E_TARGET/E_CAST/E_ATVAR: & prefix */
-	int pretty;		/* E_TARGET*: 1 for "$", 2 for "$$" suffix */
-	bool str_arg;		/* E_ARG: @N (string) rather than $N */
 
 	struct expr *a, *b, *c;	/* operands; E_INDEX/E_IN base in a */
 	struct vec args;	/* E_CALL args, E_INDEX/E_IN keys, E_HIST params
