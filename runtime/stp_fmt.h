@@ -259,31 +259,27 @@ static inline void stp_fmt_number(struct stp_out *o, uint64_t v, bool neg,
 		sign = '+';
 	else if (sp->kind == STP_FK_SIGNED && (flags & STP_FF_SPACE))
 		sign = ' ';
-	if (!(v == 0 && sp->prec == 0)) {
-		do {
-			digits[nd++] = dig[v % base];
-			v /= base;
-		} while (v);
-	}
+	/* stap 4.8's number(), not C's: 0 is "0" even with precision 0,
+	 * and '#' always prefixes, 0 too: %#x 0 -> 0x0, %#o 0 -> 00 */
+	do {
+		digits[nd++] = dig[v % base];
+		v /= base;
+	} while (v);
 	zeros = sp->prec > nd ? sp->prec - nd : 0;
-	if (force_prefix || ((flags & STP_FF_SPECIAL) && base == 16 && nd &&
-			     !(nd == 1 && digits[0] == '0')))
+	if (force_prefix || ((flags & STP_FF_SPECIAL) && base == 16))
 		pfx = (flags & STP_FF_UPPER) ? "0X" : "0x";
-	if ((flags & STP_FF_SPECIAL) && base == 8 && zeros == 0 &&
-	    (nd == 0 || digits[nd - 1] != '0'))
-		zeros = 1;
-	total = (sign ? 1 : 0) + (pfx ? 2 : 0) + zeros + nd;
+	else if ((flags & STP_FF_SPECIAL) && base == 8)
+		pfx = "0";
+	total = (sign ? 1 : 0) + (pfx ? (int)strlen(pfx) : 0) + zeros + nd;
 	pad = sp->width > total ? sp->width - total : 0;
 	if (flags & STP_FF_LEFT)
-		flags &= ~STP_FF_ZERO;
-	if (sp->prec >= 0 && !force_prefix)
 		flags &= ~STP_FF_ZERO;
 	if (!(flags & (STP_FF_LEFT | STP_FF_ZERO)))
 		stp_out_n(o, ' ', pad);
 	if (sign)
 		stp_out_c(o, sign);
 	if (pfx)
-		stp_out_mem(o, pfx, 2);
+		stp_out_mem(o, pfx, strlen(pfx));
 	if (flags & STP_FF_ZERO)
 		stp_out_n(o, '0', pad);
 	stp_out_n(o, '0', zeros);
