@@ -9,7 +9,7 @@
  * (src/translate/tx_fmt.c includes it).
  *
  *   %[flags][width][.precision][length]conversion
- *   flags  - + space # 0      width/precision: digits or *
+ *   flags  one of - + space # 0 (as stap)   width/precision: digits or *
  *   length h hh l ll L j z t  accepted and ignored (all values are 64-bit)
  *   d i    signed decimal     u o x X   unsigned decimal/octal/hex
  *   c      character          s         string
@@ -132,19 +132,29 @@ static inline const char *stp_fmt_parse(const char *p, struct stp_fmt_spec *sp)
 		return p;
 	}
 	p++;
-	for (;; p++) {
-		if (*p == '-')
-			sp->flags |= STP_FF_LEFT;
-		else if (*p == '+')
-			sp->flags |= STP_FF_PLUS;
-		else if (*p == ' ')
-			sp->flags |= STP_FF_SPACE;
-		else if (*p == '#')
-			sp->flags |= STP_FF_SPECIAL;
-		else if (*p == '0')
-			sp->flags |= STP_FF_ZERO;
-		else
-			break;
+	/* one flag at most, as stap 4.8: "%-+5d" is no directive, and in
+	 * "%#08x" the 0 starts the width (space-padded "    0x1a") */
+	switch (*p) {
+	case '-':
+		sp->flags |= STP_FF_LEFT;
+		p++;
+		break;
+	case '+':
+		sp->flags |= STP_FF_PLUS;
+		p++;
+		break;
+	case ' ':
+		sp->flags |= STP_FF_SPACE;
+		p++;
+		break;
+	case '#':
+		sp->flags |= STP_FF_SPECIAL;
+		p++;
+		break;
+	case '0':
+		sp->flags |= STP_FF_ZERO;
+		p++;
+		break;
 	}
 	if (*p == '*') {
 		sp->width = STP_FMT_STAR;

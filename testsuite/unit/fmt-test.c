@@ -48,8 +48,7 @@ int main(void)
 {
 	static const int64_t vals[] = { 0, 1, -1, 7, 42, -42, 255, 4096,
 		123456789, -987654321, INT64_MAX, INT64_MIN };
-	static const char *const flags[] = { "", "-", "+", " ", "#", "0",
-		"-+", "+0", "#0", "- ", "-#" };
+	static const char *const flags[] = { "", "-", "+", " ", "#", "0" };
 	static const char *const widths[] = { "", "1", "5", "12", "25",
 		".0", ".3", "8.4", "20.15" };
 	static const char convs[] = "diuoxX";
@@ -107,6 +106,21 @@ int main(void)
 	check("prec0-d", "0", 1, "%.0d", (int64_t)0);
 	check("alt-o-prec", "0010", 4, "%#.3o", (int64_t)8);
 	check("zero-prec", "00000042", 8, "%08.4d", (int64_t)42);
+	/* one flag, as stap 4.8: "#0" is '#' and a width (guest: [  0x0],
+	 * [              0x1234]); a second flag is no directive */
+	check("alt-zero-w", "    0x1a", 8, "%#08x", (int64_t)0x1a);
+	check("alt-zero-w0", "  0x0", 5, "%#05x", (int64_t)0);
+	check("ptr-alt-zero", "              0x1234", 20, "%#020p", (int64_t)0x1234);
+	check("left-zero", "42   |", 6, "%-05d|", (int64_t)42);
+	{
+		struct stp_fmt_spec sp;
+
+		stp_fmt_parse("%-+5d", &sp);
+		if (sp.kind != STP_FK_BAD) {
+			printf("FAIL: fmt two-flags: \"%%-+5d\" parsed\n");
+			failed++;
+		}
+	}
 	check("ptr-neg", "0xffffffffffffffff", 18, "%p", (int64_t)-1);
 	check("bin8", "\x01\x00\x00\x00\x00\x00\x00\x00", 8, "%b", (int64_t)1);
 	check("bin1", "A", 1, "%1b", (int64_t)0x141);
