@@ -262,6 +262,28 @@ static void guest_show_tail(const char *what, const struct strbuf *log, int line
 	fprintf(stderr, "%s\n%s%s", what, p, log->len && p[strlen(p) - 1] != '\n' ? "\n" : "");
 }
 
+/* what came on the record port, for a run that lost its status: the
+ * record keys, then the start of the stream with its bytes made visible */
+static void guest_show_records(const struct guest_vm *vm)
+{
+	struct guest_rec r;
+	size_t pos = 0, n = vm->rec.len < 160 ? vm->rec.len : 160;
+
+	fprintf(stderr, "stap: records received (%zu bytes):", vm->rec.len);
+	while (guest_rec_next(&vm->rec, &pos, &r))
+		fprintf(stderr, " %s", r.key);
+	fputs("\nstap: they began: ", stderr);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)vm->rec.s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			fputc(c, stderr);
+		else
+			fprintf(stderr, "\\x%02x", c);
+	}
+	fputc('\n', stderr);
+}
+
 static int guest_report(const struct session *s, struct guest_vm *vm,
 			const char *name)
 {
@@ -300,6 +322,7 @@ static int guest_report(const struct session *s, struct guest_vm *vm,
 		guest_show_tail("stap: the guest kernel crashed or stopped "
 				"before staprun finished; its console said:",
 				&vm->console, 60);
+		guest_show_records(vm);
 		return 1;
 	}
 	return status;
