@@ -7,6 +7,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@ int main(void)
 {
 	struct stat st;
 	struct sigaction sa;
+	struct timex tx;
 	sigset_t set;
 	int status, fds[2], s;
 	pid_t child;
@@ -37,6 +40,8 @@ int main(void)
 	kill(getpid(), 0);
 	kill(getpid(), SIGCONT);
 	umask(022);
+	memset(&tx, 0, sizeof(tx));
+	syscall(SYS_adjtimex, &tx);	/* glibc's adjtimex is clock_adjtime */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
