@@ -55,6 +55,13 @@ int main(void)
 	s = socket(AF_UNIX, SOCK_DGRAM, 0);
 	if (s >= 0)
 		close(s);
+	fds[0] = fds[1] = -1;
+	if (syscall(SYS_pipe, fds) == 0) {	/* glibc pipe() is pipe2 */
+		close(fds[0]);
+		close(fds[1]);
+	}
+	fds[0] = 7;
+	fds[1] = 8;
 	if (pipe2(fds, O_CLOEXEC) == 0) {
 		dup3(fds[0], 10, O_CLOEXEC);
 		dup3(fds[1], 11, 0);
