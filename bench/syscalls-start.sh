@@ -96,8 +96,10 @@ done
 # ---- the table ----
 med() { awk '{a[NR]=$1} END {if (NR) printf "%d", a[int((NR+1)/2)]; else printf "-"}'; }
 field() { grep -a "^ROW$1 STAMP" $T/out | sed -n "s/.* $2=\\([-0-9]*\\).*/\\1/p" | sort -n | med; }
-printf "%-36s %-8s %6s %8s %8s %9s %9s %9s %9s\n" "probes ($accel, $rounds rounds)" tool \
-	pass2 kprobes "p1-4 ms" "1st-out" "total" "vm 1st" "vm total"
+# a pass's real ms from the -v line both tools print
+passms() { sed -n "s/^Pass $2: .* in [0-9]*usr\/[0-9]*sys\/\([0-9]*\)real ms.*/\1/p" $T/p4_$1.log 2>/dev/null; }
+printf "%-36s %-8s %6s %7s %7s %6s %8s %8s %9s %9s %9s %9s\n" "probes ($accel, $rounds rounds)" tool \
+	pass2 "p2 ms" "p4 ms" "ko KB" kprobes "p1-4 ms" "1st-out" "total" "vm 1st" "vm total"
 i=0
 for r in "${rows[@]}"; do
 	IFS='|' read -r label tool _ <<<"$r"
@@ -109,7 +111,9 @@ for r in "${rows[@]}"; do
 		vt=$(sed -n 's/.*total_ms=\([-0-9]*\).*/\1/p' $T/vm_$i.out)
 	fi
 	name=$tool; [ "$tool" = stap ] && name="stap 4.8"
-	printf "%-36s %-8s %6s %8s %8s %9s %9s %9s %9s\n" "$label" "$name" "${np:--}" \
+	kb=$(ls -s --block-size=1K $T/scs_$i.ko 2>/dev/null | awk '{print $1}')
+	printf "%-36s %-8s %6s %7s %7s %6s %8s %8s %9s %9s %9s %9s\n" "$label" "$name" "${np:--}" \
+		"$(passms $i 2)" "$(passms $i 4)" "${kb:--}" \
 		"$(field $i kprobes)" "$p4" "$(field $i first_ms)" "$(field $i total_ms)" "${vf:--}" "${vt:--}"
 	i=$((i + 1))
 done
