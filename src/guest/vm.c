@@ -221,7 +221,7 @@ int guest_vm_run(struct guest_vm *vm, struct strbuf *err)
 	struct pollfd pfd[VM_PORTS + 1];
 	int outs[VM_PORTS], ctl = -1, sfd = -1, st = 0, nsig = 0, rc = -1;
 	sigset_t set, old;
-	double start, deadline = 0, boot_deadline = 0;
+	double start, deadline = 0, boot_deadline = 0, idle_deadline = 0;
 	pid_t pid = -1;
 
 	vm->guest_code = -1;
@@ -287,10 +287,22 @@ int guest_vm_run(struct guest_vm *vm, struct strbuf *err)
 			kill(pid, SIGKILL);
 			boot_deadline = 0;
 		}
+		/* records stopped coming: the guest is wedged, not slow */
+		idle_deadline = 0;
+		if (vm->idle_timeout_ms > 0 && vm->rec.len && !vm->timed_out)
+			idle_deadline = start + vm->last_rec_s +
+					(double)vm->idle_timeout_ms / 1000;
+		if (idle_deadline && now >= idle_deadline) {
+			vm->timed_out = true;
+			kill(pid, SIGKILL);
+			idle_deadline = 0;
+		}
 		if (deadline)
 			next = deadline;
 		if (boot_deadline && (!next || boot_deadline < next))
 			next = boot_deadline;
+		if (idle_deadline && (!next || idle_deadline < next))
+			next = idle_deadline;
 		if (next)
 			wait_ms = (int)((next - now) * 1000) + 1;
 

@@ -71,6 +71,8 @@ struct guest_vm {
 	const char *append;		/* extra kernel arguments, may be NULL */
 	long timeout_ms;		/* whole run; 0: none */
 	long boot_timeout_ms;		/* until the first record; 0: none */
+	long idle_timeout_ms;		/* after it, the longest silence of the
+					 * record port (a wedged guest); 0: none */
 	bool forward_signals;		/* SIGINT/TERM/HUP/QUIT go to the guest */
 	bool echo_console;		/* copy ttyS0 to stderr as it comes */
 	int out_fd, err_fd;		/* ttyS1/ttyS2 go there; -1: to out/err */

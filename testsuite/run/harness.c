@@ -536,10 +536,15 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 		struct rc_case *dead;
 		struct h_collect hc;
 		char *initrd = xasprintf("%s/initrd-%d.cpio", o->work, *boots);
-		long total = 60;
+		long total = 60, longest = 0;
 
-		vec_each(todo, i)
-			total += ((struct rc_case *)vec_get(todo, i))->timeout_s + 15;
+		vec_each(todo, i) {
+			long t = ((struct rc_case *)vec_get(todo, i))->timeout_s;
+
+			total += t + 15;
+			if (t > longest)
+				longest = t;
+		}
 		if (h_write_initrd(o, k, todo, initrd, &err) < 0) {
 			vec_each(todo, i)
 				h_result(vec_get(todo, i), "FAIL", err.s, NULL);
@@ -553,6 +558,10 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 		 * it shows as "BUG kmalloc-..." in the kernel log */
 		vm.append = "slub_debug=FZP";
 		vm.timeout_ms = total * 1000;
+		/* a case reports as it begins and as it ends (staprun gets
+		 * SIGKILL 5 s after its timeout): a longer silence is a guest
+		 * wedged in that case, which fails; the rest get a new boot */
+		vm.idle_timeout_ms = (longest + 60) * 1000;
 		vm.boot_timeout_ms = 120000;
 		vm.echo_console = o->verbose > 1;
 		hc = (struct h_collect){ .o = o, .todo = todo };
