@@ -76,18 +76,12 @@ fi
 bg_root ${have_peer:+peer}
 cp $T/data_ours.ko $R/m/
 [ -z "$have_peer" ] || cp $T/data_peer.ko $R/m/
-cat > $R/init <<EOS
-#!/bin/sh
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
-export PATH=/bin
+bg_boot 900 <<EOS
 for r in \$(seq $rounds); do
 	/bin/staprun /m/data_ours.ko | sed 's/^/ours /'
 	[ -e /m/data_peer.ko ] && /usr/bin/staprun /m/data_peer.ko | sed 's/^/peer /'
 done
-echo BENCH-DONE
-poweroff -f
 EOS
-bg_boot 900
 
 # ---- the table: median cycles/op (ps resolution from the printed value / 1000) ----
 med() { grep -o "$1 op$2 [-0-9]*" $T/out | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]/1000; else printf "-"}'; }

@@ -57,10 +57,7 @@ done
 bg_root ${have_peer:+peer}
 gcc -O2 -static -o $R/bin/tstamp testsuite/transport/tstamp.c || exit 1
 cp -P $T/m/*.ko $R/m/
-cat > $R/init <<EOS
-#!/bin/sh
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
-export PATH=/bin
+bg_boot 1800 <<EOS
 for r in \$(seq $rounds); do
 	for n in ${names[*]}; do
 		tstamp /bin/staprun /m/fo_ours_\$n.ko 2>&1 | grep "^TIME" | sed "s/^/ours-\$n /"
@@ -69,10 +66,7 @@ for r in \$(seq $rounds); do
 			sed "s/^/peer-\$n /"
 	done
 done
-echo BENCH-DONE
-poweroff -f
 EOS
-bg_boot 1800
 
 # ---- the table (ms, medians of $rounds) ----
 gmed() { grep -ao "$1 TIME first-output=[0-9]*ms exit=[0-9]*ms" $T/out |

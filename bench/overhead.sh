@@ -23,29 +23,7 @@ bodies=(
 )
 
 # ---- the loop ----
-cat > $T/loop.c <<'EOC'
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
-
-int main(int argc, char **argv)
-{
-	long n = argc > 1 ? atol(argv[1]) : 100000, i;
-	struct timespec a, b;
-
-	for (i = 0; i < 1000; i++)
-		syscall(SYS_getppid);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (i = 0; i < n; i++)
-		syscall(SYS_getppid);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("LOOP %.1f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n);
-	return 0;
-}
-EOC
-gcc -O2 -static -o $T/loop $T/loop.c || exit 1
+gcc -O2 -static -o $T/loop bench/lib/getppid-loop.c || exit 1
 
 # ---- modules ----
 have_peer=
@@ -69,10 +47,7 @@ bg_root ${have_peer:+peer}
 cp $T/loop $T/oh_ours_*.ko $R/m/
 [ -z "$have_peer" ] || cp $T/oh_peer_*.ko $R/m/
 nb=${#bodies[@]}
-cat > $R/init <<EOS
-#!/bin/sh
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
-export PATH=/bin
+bg_boot 1800 <<EOS
 for r in \$(seq $rounds); do
 	echo "bare \$(/m/loop $N)"
 	i=0
@@ -82,10 +57,7 @@ for r in \$(seq $rounds); do
 		i=\$((i + 1))
 	done
 done
-echo BENCH-DONE
-poweroff -f
 EOS
-bg_boot 1800
 
 # ---- the table: medians, ns per getppid() call / per probe hit ----
 med() { grep -ao "$1 LOOP [0-9.]*" $T/out | awk '{print $3}' | sort -n |

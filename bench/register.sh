@@ -33,28 +33,6 @@ unregister_kprobe unregister_kprobes unregister_kretprobe unregister_kretprobes
 unregister_ftrace_function ftrace_free_filter"
 
 # ---- helpers: a loop of getppid() and a wall clock ----
-cat > $T/loop.c <<'EOC'
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
-
-int main(int argc, char **argv)
-{
-	long n = argc > 1 ? atol(argv[1]) : 100000, i;
-	struct timespec a, b;
-
-	for (i = 0; i < 1000; i++)
-		syscall(SYS_getppid);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (i = 0; i < n; i++)
-		syscall(SYS_getppid);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("LOOP %.1f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n);
-	return 0;
-}
-EOC
 cat > $T/wall.c <<'EOC'
 #include <stdio.h>
 #include <sys/wait.h>
@@ -79,7 +57,7 @@ int main(int argc, char **argv)
 	return 0;
 }
 EOC
-gcc -O2 -static -o $T/loop $T/loop.c && gcc -O2 -static -o $T/wall $T/wall.c || exit 1
+gcc -O2 -static -o $T/loop bench/lib/getppid-loop.c && gcc -O2 -static -o $T/wall $T/wall.c || exit 1
 # function_graph lines " 1) ! 172.537 us  |  register_kprobes();": ms in
 # registration, ms in unregistration
 cat > $T/sum.awk <<'EOA'
@@ -132,11 +110,7 @@ if [ -n "$have_peer" ]; then
 	vars="ours noft peer"
 	cp $T/r_peer_*.ko $R/m/
 fi
-cat > $R/init <<EOS
-#!/bin/sh
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
-mount -t tracefs none /sys/kernel/tracing
-export PATH=/bin
+bg_boot 3000 <<EOS
 tr=/sys/kernel/tracing
 for f in $(echo $fns); do
 	echo \$f >> \$tr/set_ftrace_filter 2>/dev/null || echo "NOTRACE \$f"
@@ -178,10 +152,7 @@ for r in \$(seq $grounds); do
 	done
 done
 echo nop > \$tr/current_tracer
-echo BENCH-DONE
-poweroff -f
 EOS
-bg_boot 3000
 grep -a '^NOTRACE' $T/out | sed 's/^/# not traceable: /'
 
 # ---- the tables: medians (ms) ----

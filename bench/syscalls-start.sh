@@ -62,11 +62,7 @@ cp $T/*.ko $R/m/ 2>/dev/null
 n=${#rows[@]}
 tools=""
 for r in "${rows[@]}"; do IFS='|' read -r _ tool _ <<<"$r"; tools="$tools $tool"; done
-cat > $R/init <<EOS
-#!/bin/sh
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-export PATH=/bin
+bg_boot 3000 <<EOS
 for r in \$(seq $rounds); do
 	i=0
 	for tool in $tools; do
@@ -77,10 +73,7 @@ for r in \$(seq $rounds); do
 		i=\$((i + 1))
 	done
 done
-echo BENCH-DONE
-poweroff -f
 EOS
-bg_boot 3000
 
 # ---- ours through `stap --vm` from the host (module from the cache) ----
 i=0

@@ -29,6 +29,8 @@ void sr_proc_path(char *buf, size_t n, const char *mod, const char *file);
 int sr_write_all(int fd, const void *buf, size_t len);
 /* directory of the running executable ("." if unknown), into buf */
 void sr_exe_dir(char *buf, size_t n, const char *argv0);
+/* stdin, stdout and stderr on /dev/null (a daemon lets go of its caller) */
+void sr_stdio_to_null(void);
 /* milliseconds on the monotonic clock */
 long long sr_now_ms(void);
 

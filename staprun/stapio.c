@@ -325,21 +325,12 @@ static void sio_on_signals(struct sio *s)
 /* -R: in the background from now on; the waiting staprun prints our pid */
 static void sio_ready(struct sio *s)
 {
-	int fd;
-
 	if (s->ready < 0)
 		return;
 	dprintf(s->ready, "%ld", (long)getpid());
 	close(s->ready);
 	s->ready = -1;
-	fd = open("/dev/null", O_RDWR);
-	if (fd < 0)
-		return;
-	dup2(fd, STDIN_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	if (fd > STDERR_FILENO)
-		close(fd);
+	sr_stdio_to_null();
 }
 
 static void sio_started(struct sio *s, const struct stp_msg_started *m)

@@ -426,20 +426,11 @@ static int sr_daemonize(int *report)
  * the terminal (and of pipes its caller reads to EOF) */
 static void sr_daemon_detach(int *report)
 {
-	int fd;
-
 	if (*report < 0)
 		return;
 	close(*report);
 	*report = -1;
-	fd = open("/dev/null", O_RDWR);
-	if (fd < 0)
-		return;
-	dup2(fd, STDIN_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	if (fd > STDERR_FILENO)
-		close(fd);
+	sr_stdio_to_null();
 }
 
 /* run stapio on a loaded module; its status, or SR_STATUS_DETACHED */

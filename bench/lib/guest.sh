@@ -6,10 +6,12 @@
 #                   empty without it); exits when qemu/busybox/kernel are missing
 #   bg_root [peer]  R=$T/root: busybox, our static staprun/stapio in /bin and,
 #                   with "peer", stap 4.8's staprun/stapio and their libraries;
-#                   modules go in $R/m, the caller writes $R/init, whose last
-#                   words are `echo BENCH-DONE; poweroff -f`
-#   bg_boot SECS    boots it (KVM only where it works, else TCG: sets accel);
-#                   the console, without CRs, in $T/out; exits if unfinished
+#                   modules go in $R/m
+#   bg_boot SECS    boots it with the shell script on stdin as the body of
+#                   /init (proc, sys, dev, debugfs and tracefs mounted, PATH
+#                   /bin; BENCH-DONE printed after it), KVM only where it
+#                   works, else TCG (sets accel); the console, without CRs,
+#                   in $T/out; exits if the body did not finish in SECS
 
 bg_setup() {
 	bg_name=$1
@@ -44,6 +46,15 @@ bg_root() {
 }
 
 bg_boot() {
+	{
+		echo '#!/bin/sh'
+		echo 'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null'
+		echo 'mount -t debugfs none /sys/kernel/debug 2>/dev/null; mount -t tracefs none /sys/kernel/tracing 2>/dev/null'
+		echo 'export PATH=/bin'
+		cat
+		echo 'echo BENCH-DONE'
+		echo 'poweroff -f'
+	} >$R/init
 	chmod +x $R/init
 	(cd $R && find . | cpio -o -H newc 2>/dev/null) >$T/initrd
 	accel=tcg

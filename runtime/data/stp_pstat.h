@@ -95,33 +95,6 @@ static __always_inline void stp_stat_fold(const struct stp_stat *st, int op,
 	*sum += st->sum;
 }
 
-/* the extractor op of what was folded: 0, or -ENODATA (stp_stat_get) */
-static __always_inline int stp_stat_folded(int op, s64 count, s64 sum,
-					   s64 min, s64 max, s64 *out)
-{
-	*out = 0;
-	if (!count)
-		return op == STP_OP_COUNT || op == STP_OP_SUM ? 0 : -ENODATA;
-	switch (op) {
-	case STP_OP_COUNT:
-		*out = count;
-		break;
-	case STP_OP_SUM:
-		*out = sum;
-		break;
-	case STP_OP_MIN:
-		*out = min;
-		break;
-	case STP_OP_MAX:
-		*out = max;
-		break;
-	default:	/* STP_OP_AVG; the caller handles @variance */
-		*out = div64_s64(sum, count);
-		break;
-	}
-	return 0;
-}
-
 /* the aggregate over all CPUs (valid until the next call) */
 static inline const struct stp_stat *stp_pstat_get(struct stp_pstat *ps)
 {

@@ -182,39 +182,47 @@ static inline s64 stp_stat_variance(const struct stp_stat *st,
 }
 
 /*
- * One extractor.  0, or -ENODATA when the statistic is empty ("empty
- * aggregate"): only @count and @sum have a value then, 0.
+ * The extractor op of count/sum/min/max (one CPU's or folded from all):
+ * 0, or -ENODATA when empty ("empty aggregate"): only @count and @sum
+ * have a value then, 0.  @variance is the caller's.
  */
+static __always_inline int stp_stat_folded(int op, s64 count, s64 sum,
+					   s64 min, s64 max, s64 *out)
+{
+	*out = 0;
+	if (!count)
+		return op == STP_OP_COUNT || op == STP_OP_SUM ? 0 : -ENODATA;
+	switch (op) {
+	case STP_OP_COUNT:
+		*out = count;
+		break;
+	case STP_OP_SUM:
+		*out = sum;
+		break;
+	case STP_OP_MIN:
+		*out = min;
+		break;
+	case STP_OP_MAX:
+		*out = max;
+		break;
+	default:	/* STP_OP_AVG; the caller handles @variance */
+		*out = div64_s64(sum, count);
+		break;
+	}
+	return 0;
+}
+
+/* one extractor of a statistic (NULL: empty) */
 static inline int stp_stat_get(const struct stp_stat *st,
 			       const struct stp_stat_desc *d, int op, s64 *out)
 {
-	if (!st || st->count == 0) {
-		*out = 0;
-		return op == STP_OP_COUNT || op == STP_OP_SUM ? 0 : -ENODATA;
-	}
-	switch (op) {
-	case STP_OP_COUNT:
-		*out = st->count;
-		break;
-	case STP_OP_SUM:
-		*out = st->sum;
-		break;
-	case STP_OP_MIN:
-		*out = st->min;
-		break;
-	case STP_OP_MAX:
-		*out = st->max;
-		break;
-	case STP_OP_AVG:
-		*out = div64_s64(st->sum, st->count);
-		break;
-	case STP_OP_VARIANCE:
+	if (!st)
+		return stp_stat_folded(op, 0, 0, 0, 0, out);
+	if (op == STP_OP_VARIANCE && st->count) {
 		*out = stp_stat_variance(st, d);
-		break;
-	default:
-		*out = 0;
+		return 0;
 	}
-	return 0;
+	return stp_stat_folded(op, st->count, st->sum, st->min, st->max, out);
 }
 
 /*

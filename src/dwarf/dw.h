@@ -97,6 +97,11 @@ bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 /* why f cannot be probed (NULL: it can) */
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f);
 bool dw_exported(struct dw_kernel *k, const char *name);
+/* building a symbol table (dw_open.c for vmlinux, dw_module.c for a
+ * module): an exported name, then the lookup order of funcs, by_addr
+ * and exports once all are in */
+void dw_export_add(struct dw_kernel *k, const char *name);
+void dw_symtab_sort(struct dw_kernel *k);
 
 /* ---- variables and types ---- */
 

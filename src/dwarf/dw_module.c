@@ -22,28 +22,6 @@
 #include "util/vec.h"
 #include "util/xalloc.h"
 
-static int cmp_sym(const void *a, const void *b)
-{
-	const struct dw_sym *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
-}
-
-static int cmp_addr(const void *a, const void *b)
-{
-	const struct dw_sym *x = a, *y = b;
-
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int no_debuginfo(Dwfl_Module *m, void **ud, const char *mod,
 			Dwarf_Addr base, const char *file, const char *link,
 			GElf_Word crc, char **name)
@@ -87,14 +65,6 @@ static bool has_debug_info(const char *path)
 	return yes;
 }
 
-static void add_export(struct dw_kernel *k, const char *name)
-{
-	if (k->nexports % 256 == 0)
-		k->exports = xrealloc(k->exports,
-				      (k->nexports + 256) * sizeof(char *));
-	k->exports[k->nexports++] = name;
-}
-
 /* without DWARF, one name per address: the first (init_module and
  * cleanup_module come after the functions they alias) */
 static bool alias(struct dw_kernel *k, uint64_t addr)
@@ -124,7 +94,7 @@ static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
 			continue;
 		/* .exported in a module, as stap: its global functions */
 		if (GELF_ST_BIND(sym.st_info) != STB_LOCAL)
-			add_export(k, name);
+			dw_export_add(k, name);
 		if (k->nfuncs == cap) {
 			cap = cap ? 2 * cap : 1024;
 			k->funcs = xrealloc(k->funcs, cap * sizeof(*k->funcs));
@@ -133,11 +103,7 @@ static void read_syms(struct dw_kernel *k, Dwfl_Module *m)
 		k->funcs[k->nfuncs].addr = addr;
 		k->nfuncs++;
 	}
-	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_sym);
-	qsort(k->exports, k->nexports, sizeof(char *), cmp_str);
-	k->by_addr = xmalloc((k->nfuncs + 1) * sizeof(*k->by_addr));
-	memcpy(k->by_addr, k->funcs, k->nfuncs * sizeof(*k->funcs));
-	qsort(k->by_addr, k->nfuncs, sizeof(*k->by_addr), cmp_addr);
+	dw_symtab_sort(k);
 }
 
 /* .init.text: its code is gone once the module runs */

@@ -41,6 +41,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+void dw_export_add(struct dw_kernel *k, const char *name)
+{
+	if (k->nexports % 1024 == 0)
+		k->exports = xrealloc(k->exports,
+				      (k->nexports + 1024) * sizeof(char *));
+	k->exports[k->nexports++] = name;
+}
+
+void dw_symtab_sort(struct dw_kernel *k)
+{
+	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_sym);
+	k->by_addr = xmalloc((k->nfuncs + 1) * sizeof(*k->by_addr));
+	memcpy(k->by_addr, k->funcs, k->nfuncs * sizeof(*k->funcs));
+	qsort(k->by_addr, k->nfuncs, sizeof(*k->by_addr), cmp_addr);
+	qsort(k->exports, k->nexports, sizeof(char *), cmp_str);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -109,10 +126,7 @@ static void read_symtab(struct dw_kernel *k)
 			if (!n || !*n)
 				continue;
 			if (!strncmp(n, "__ksymtab_", 10)) {
-				if (k->nexports % 4096 == 0)
-					k->exports = xrealloc(k->exports,
-						(k->nexports + 4096) * sizeof(char *));
-				k->exports[k->nexports++] = n + 10;
+				dw_export_add(k, n + 10);
 				continue;
 			}
 			if (GELF_ST_TYPE(sym.st_info) == STT_FUNC) {
@@ -135,11 +149,7 @@ static void read_symtab(struct dw_kernel *k)
 			}
 		}
 	}
-	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_sym);
-	k->by_addr = xmalloc((k->nfuncs + 1) * sizeof(*k->by_addr));
-	memcpy(k->by_addr, k->funcs, k->nfuncs * sizeof(*k->funcs));
-	qsort(k->by_addr, k->nfuncs, sizeof(*k->by_addr), cmp_addr);
-	qsort(k->exports, k->nexports, sizeof(char *), cmp_str);
+	dw_symtab_sort(k);
 	k->stext = sym_addr(k, &marks, "_stext");
 	k->etext = sym_addr(k, &marks, "_etext");
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {

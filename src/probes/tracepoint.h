@@ -48,6 +48,8 @@ struct tp_group_head {
 int tracepoint_groups(struct tx *tx, struct strbuf *sb, struct vec *derived,
 		      const char *tab, int *group, struct vec *heads);
 
+/* which of its probe's derived points dp is (the .pp index) */
+int tracepoint_point_index(const struct derived_probe *dp);
 void tracepoint_target_emit(struct tx *tx, struct strbuf *sb, struct expr *e);
 
 #endif

@@ -40,7 +40,7 @@ static void callback(struct strbuf *sb, const char *name, int n)
 	}
 }
 
-static int index_in_handler(const struct derived_probe *dp)
+int tracepoint_point_index(const struct derived_probe *dp)
 {
 	const struct elab_probe *ep = dp->probe;
 
@@ -84,7 +84,7 @@ void tracepoint_emit(struct tx *tx, struct vec *derived)
 		sb_puts(&sb, "\t{ .name = ");
 		tx_cstr(&sb, ev->name);
 		sb_printf(&sb, ", .cb = (void *)%s, .k = %d%s%s,\n\t  .probe = %s, "
-			  ".pp = ", cbs[n], index_in_handler(dp),
+			  ".pp = ", cbs[n], tracepoint_point_index(dp),
 			  dp->flags & KPF_OPTIONAL ? ", .optional = 1" : "",
 			  group[i] >= 0 ? ", .member = 1" : "",
 			  tx_probe_ref(tx, dp));

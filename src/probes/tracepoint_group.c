@@ -25,16 +25,6 @@
 #include "util/vec.h"
 #include "util/xalloc.h"
 
-static int index_in_handler(const struct derived_probe *dp)
-{
-	const struct elab_probe *ep = dp->probe;
-
-	vec_each(&ep->derived, i)
-		if (ep->derived.v[i] == dp)
-			return i;
-	return 0;
-}
-
 /* the members' guards; returns the member whose key the dispatcher uses
  * (-1: none), after dropping guards on another key */
 static int guards(struct vec *derived, const int *idx, int n,
@@ -149,7 +139,7 @@ static void dispatcher(struct tx *tx, struct strbuf *sb, struct vec *derived,
 		}
 	}
 	head = derived->v[idx[lead < 0 ? 0 : lead]];
-	*k = index_in_handler(head);
+	*k = tracepoint_point_index(head);
 	sb_printf(sb, "static void %s(struct stp_context *c)\n{\n", fn);
 	if (lead < 0) {
 		chains(sb, tab, idx, n, g, NULL);

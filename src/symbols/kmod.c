@@ -93,18 +93,27 @@ struct glob_arg {
 	struct vec *out;
 };
 
-static bool glob_one(void *arg, const char *name, size_t len, const char *rel)
+/* the module name of a file name (its '-' are '_'), if it matches */
+static char *glob_match(const struct glob_arg *ga, const char *name, size_t len)
 {
-	struct glob_arg *ga = arg;
 	char *n = xmalloc(len + 1);
 
 	for (size_t i = 0; i < len; i++)
 		n[i] = name[i] == '-' ? '_' : name[i];
 	n[len] = 0;
 	if (fnmatch(ga->pat, n, 0) == 0)
+		return n;
+	free(n);
+	return NULL;
+}
+
+static bool glob_one(void *arg, const char *name, size_t len, const char *rel)
+{
+	struct glob_arg *ga = arg;
+	char *n = glob_match(ga, name, len);
+
+	if (n)
 		vec_push(ga->out, n);
-	else
-		free(n);
 	return false;
 }
 
@@ -112,12 +121,9 @@ static bool glob_path(void *arg, const char *name, size_t len,
 		      const char *rel)
 {
 	struct glob_arg *ga = arg;
-	char *n = xmalloc(len + 1);
+	char *n = glob_match(ga, name, len);
 
-	for (size_t i = 0; i < len; i++)
-		n[i] = name[i] == '-' ? '_' : name[i];
-	n[len] = 0;
-	if (fnmatch(ga->pat, n, 0) == 0)
+	if (n)
 		vec_push(ga->out, xasprintf("%s\t%s", n, rel));
 	free(n);
 	return false;

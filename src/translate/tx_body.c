@@ -403,16 +403,20 @@ static void init_locals(struct tx *tx, struct vec *locals, int skip,
 
 /* ---- probe handlers ------------------------------------------------------- */
 
+void tx_probe_scope(struct tx_scope *sc, char *tag, size_t n,
+		    struct elab_probe *p)
+{
+	snprintf(tag, n, "stp_fr_p%d", p->index);
+	*sc = (struct tx_scope){ .probe = p, .frame = tag, .errlabel = "out" };
+}
+
 void tx_probe_handler(struct tx *tx, struct elab_probe *p)
 {
-	struct tx_scope sc = { 0 };
+	struct tx_scope sc;
 	struct strbuf body = { 0 };
 	char tag[32];
 
-	snprintf(tag, sizeof(tag), "stp_fr_p%d", p->index);
-	sc.probe = p;
-	sc.frame = tag;
-	sc.errlabel = "out";
+	tx_probe_scope(&sc, tag, sizeof(tag), p);
 	tx->sc = &sc;
 	tx->out = &body;
 	tx->indent = 1;

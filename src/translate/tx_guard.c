@@ -110,15 +110,12 @@ bool tx_guard_same_key(const struct expr *a, const struct expr *b)
 bool tx_guard_emit_key(struct tx *tx, struct elab_probe *p,
 		       struct expr *key, struct strbuf *sb)
 {
-	struct tx_scope sc = { 0 }, *osc = tx->sc;
+	struct tx_scope sc, *osc = tx->sc;
 	struct strbuf *oout = tx->out, body = { 0 };
 	char tag[32];
 	bool ok;
 
-	snprintf(tag, sizeof(tag), "stp_fr_p%d", p->index);
-	sc.probe = p;
-	sc.frame = tag;
-	sc.errlabel = "out";
+	tx_probe_scope(&sc, tag, sizeof(tag), p);
 	tx->sc = &sc;
 	tx->out = &body;
 	tx_expr(tx, sb, key);

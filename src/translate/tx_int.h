@@ -78,6 +78,9 @@ void tx_line(struct tx *tx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* tx_body.c */
+/* a probe handler's scope: its frame struct is tag (n bytes, "stp_fr_pN") */
+void tx_probe_scope(struct tx_scope *sc, char *tag, size_t n,
+		    struct elab_probe *p);
 void tx_probe_handler(struct tx *tx, struct elab_probe *p);
 void tx_function(struct tx *tx, struct ast_func *f);
 void tx_function_proto(struct tx *tx, struct strbuf *sb, struct ast_func *f);
