@@ -505,7 +505,8 @@ static void __maybe_unused stp_rt_report(const struct stp_probe *probes, int n,
 		stp_transport_write(line, len);
 	}
 	/* stap 4.8 follows with the module-refresh timings (module load
-	 * notifications re-registering probes); none happen here */
+	 * notifications re-registering probes); ours (stp_kmod.h) are not
+	 * timed yet, so the section stays empty */
 	len = scnprintf(line, sizeof(line), "----- refresh report:\n");
 	stp_transport_write(line, len);
 	for (; gl && gl->lock; gl++) {
