@@ -14,6 +14,22 @@ static __maybe_unused char *stp_strcpy(char *dst, const char *src)
 	return dst;
 }
 
+/*
+ * dst = t->comm without task_lock: a probe may interrupt the task while
+ * it holds its own lock (exec renaming it), so __get_task_comm() would
+ * deadlock.  A racing rename can give a mix of old and new names, never
+ * an unterminated one.
+ */
+static __maybe_unused char *stp_task_comm(char *dst,
+					  const struct task_struct *t)
+{
+	char comm[TASK_COMM_LEN];
+
+	memcpy(comm, t->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
+	return stp_strcpy(dst, comm);
+}
+
 /* dst .= src (src may overlap dst); returns dst */
 static __maybe_unused char *stp_strcat(char *dst, const char *src)
 {

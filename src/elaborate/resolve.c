@@ -21,7 +21,10 @@ struct scope {
 	struct ast_func *fn;
 };
 
-enum { RD = 1, WR = 2, CMP = 4 };
+/* RD, WR: how a name is used; VOID: the expression's value is unused (an
+ * expression statement); CMP: read only to be written back (x++, x += 1 as
+ * a statement), so a global used only that way is printed at the end */
+enum { RD = 1, WR = 2, CMP = 4, VOID = 8 };
 
 static void r_expr(struct scope *sc, struct expr *e, int use);
 static void r_stmt(struct scope *sc, struct stmt *st);
@@ -398,13 +401,15 @@ static void r_expr(struct scope *sc, struct expr *e, int use)
 		r_expr(sc, e->c, RD);
 		break;
 	case E_ASSIGN:
-		/* compound assignments and ++ read the variable, but a global
-		 * only ever incremented is still printed at the end (CMP) */
-		r_lvalue(sc, e->a, e->op == OP_ASSIGN ? WR : RD | WR | CMP);
+		/* compound assignments and ++ read the variable; as stap, a
+		 * global only ever incremented by statements is still printed
+		 * at the end, but one whose new value is used is read */
+		r_lvalue(sc, e->a, e->op == OP_ASSIGN ? WR :
+			 RD | WR | (use & VOID ? CMP : 0));
 		r_expr(sc, e->b, RD);
 		break;
 	case E_INCDEC:
-		r_lvalue(sc, e->a, RD | WR | CMP);
+		r_lvalue(sc, e->a, RD | WR | (use & VOID ? CMP : 0));
 		break;
 	case E_IN:
 		r_keys(sc, &e->args);
@@ -518,6 +523,8 @@ static void r_stmt(struct scope *sc, struct stmt *st)
 			r_stmt(sc, vec_get(&st->body, i));
 		break;
 	case S_EXPR:
+		r_expr(sc, st->e, RD | VOID);
+		break;
 	case S_RETURN:
 		r_expr(sc, st->e, RD);
 		break;

@@ -48,7 +48,11 @@ int guest_rec_next(const struct strbuf *rec, size_t *pos, struct guest_rec *r)
 	return 0;
 }
 
-int guest_klog_problems(const char *log, struct strbuf *out)
+/*
+ * The kernel-log lines that show trouble: each appended to out (when not
+ * NULL) and counted; *first (when not NULL) gets the first one's start.
+ */
+static int klog_scan(const char *log, struct strbuf *out, const char **first)
 {
 	static const char pat[] =
 		"(BUG:|BUG [^ ]+ \\(|WARNING:|Oops|general protection fault|kernel BUG|"
@@ -68,8 +72,12 @@ int guest_klog_problems(const char *log, struct strbuf *out)
 		char *line = strndup(log, len);
 
 		if (line && regexec(&re, line, 0, NULL, 0) == 0) {
-			sb_puts(out, line);
-			sb_putc(out, '\n');
+			if (out) {
+				sb_puts(out, line);
+				sb_putc(out, '\n');
+			}
+			if (first && !n)
+				*first = log;
 			n++;
 		}
 		free(line);
@@ -77,4 +85,17 @@ int guest_klog_problems(const char *log, struct strbuf *out)
 	}
 	regfree(&re);
 	return n;
+}
+
+int guest_klog_problems(const char *log, struct strbuf *out)
+{
+	return klog_scan(log, out, NULL);
+}
+
+const char *guest_klog_first_problem(const char *log)
+{
+	const char *first = NULL;
+
+	klog_scan(log, NULL, &first);
+	return first;
 }

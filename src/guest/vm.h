@@ -110,5 +110,7 @@ void guest_sh_quote(struct strbuf *sb, const char *text);
 /* Lines of a kernel log that show trouble (oops, BUG, WARNING, lockups,
  * leaks), appended to out; returns how many. */
 int guest_klog_problems(const char *log, struct strbuf *out);
+/* the start of the first such line in log, or NULL */
+const char *guest_klog_first_problem(const char *log);
 
 #endif

@@ -555,8 +555,10 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 		vm.image = k->image;
 		vm.initrd = initrd;
 		/* catch heap corruption (redzones, poison, sanity checks):
-		 * it shows as "BUG kmalloc-..." in the kernel log */
-		vm.append = "slub_debug=FZP";
+		 * it shows as "BUG kmalloc-..." in the kernel log; every
+		 * message on the console, so that a wedged guest's stall
+		 * reports come with the stuck CPU's backtrace */
+		vm.append = "slub_debug=FZP loglevel=7";
 		vm.timeout_ms = total * 1000;
 		/* a case reports as it begins and as it ends (staprun gets
 		 * SIGKILL 5 s after its timeout): a longer silence is a guest
@@ -603,11 +605,22 @@ static void h_boot_all(const struct h_opts *o, const struct guest_kernel *k,
 			} else if (c == dead || (!dead && c->started)) {
 				struct strbuf why = { 0 };
 				const char *con = sb_str(&vm.console);
+				const char *bad = guest_klog_first_problem(con);
 				size_t n = vm.console.len;
-				const char *tail = con + (n > 3000 ? n - 3000 : 0);
 
-				sb_printf(&why, "    console (tail):\n");
-				sb_printf(&why, "%s\n", tail);
+				/* from the first trouble (the first stall
+				 * report has the stuck CPU's backtrace), with
+				 * the end of the console */
+				if (!bad) {
+					sb_printf(&why, "    console (tail):\n%s\n",
+						  con + (n > 3000 ? n - 3000 : 0));
+				} else if (n - (size_t)(bad - con) > 8000) {
+					sb_printf(&why, "    console (from the first trouble):\n%.6000s\n    ...\n%s\n",
+						  bad, con + n - 2000);
+				} else {
+					sb_printf(&why, "    console (from the first trouble):\n%s\n",
+						  bad);
+				}
 				h_result(c, "FAIL", vm.timed_out ?
 					 "the guest ran out of time in this case" :
 					 "the guest kernel died in this case", &why);
