@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Registration speed of kernel.function() entry probes, ours next to
-# Debian's stap 4.8, in one guest boot: for 1, ~40 and ~270 `.call` points
-# (plus examples/socket-trace.stp, .call + .return), the wall time of
-# `staprun -c true MOD` (load, register, start, stop, unregister, unload)
-# and the time spent inside the kernel's (un)registration entry points
-# (register_kprobe*, register_kretprobe*, enable_kprobe, ftrace_set_filter_ips,
-# register_ftrace_function and their unregister twins), summed from a
-# function_graph trace limited to those functions.  Columns: ours (one
-# ftrace_ops for function entries), ours -DSTP_NO_FTRACE (every point an
-# armed kprobe, as before), stap 4.8.  Then the per-hit cost of a counting
-# probe on __x64_sys_getppid (bench/overhead.sh's loop).  TCG inflates
-# absolute figures: compare the columns.
+# Registration speed of kernel.function() probes, ours next to Debian's
+# stap 4.8, in one guest boot: for 1, ~40 and ~270 `.call` points, ~270
+# `.return` points and examples/socket-trace.stp (.call + .return), the
+# wall time of `staprun -c true MOD` (load, register, start, stop,
+# unregister, unload) and the time spent inside the kernel's
+# (un)registration entry points (register_kprobe*, register_kretprobe*,
+# enable_kprobe, ftrace_set_filter_ips, register_ftrace_function and their
+# unregister twins), summed from a function_graph trace limited to those
+# functions.  Columns: ours (one ftrace_ops for function entries, return
+# points included), ours -DSTP_NO_FTRACE (every point an armed kprobe or
+# kretprobe), stap 4.8.  Then the per-hit cost of a counting probe on
+# __x64_sys_getppid (bench/overhead.sh's loop).  TCG inflates absolute
+# figures: compare the columns.
 #   bench/register.sh [ROUNDS]   (default 3; medians over rounds)
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -26,6 +27,7 @@ sets=(
 	'p1|kprobe.function("__x64_sys_getppid")'
 	'p40|kernel.function("*@net/ipv4/af_inet.c").call'
 	'p270|kernel.function("*@net/socket.c").call, kernel.function("*@net/core/sock.c").call'
+	'r270|kernel.function("*@net/socket.c").return, kernel.function("*@net/core/sock.c").return'
 )
 fns="register_kprobe register_kprobes register_kretprobe register_kretprobes enable_kprobe
 ftrace_set_filter_ips register_ftrace_function
@@ -164,7 +166,7 @@ hdr="%-22s %6s | %21s | %21s | %21s\n"
 label() {
 	local l=$1
 	[ $1 = st ] && l="socket-trace.stp"
-	[ $1 != st ] && [ $1 != p1 ] && l="$l (.call)"
+	case $1 in p[0-9]*[0-9]) [ $1 != p1 ] && l="$l (.call)" ;; r*) l="$l (.return)" ;; esac
 	printf "%s" "$l"
 }
 printf "# ms, median of $rounds ($accel), no tracer; columns: ours / ours -DSTP_NO_FTRACE (kprobes only, as before) / stap 4.8\n"

@@ -67,10 +67,11 @@ $S -p2 -e 'probe kprobe.statement(0xffffffff81000000).absolute { print(1) }' >/d
 if grep -q "need stap -g" $T/err; then pass kprobe-absolute-guru; else fail kprobe-absolute-guru "$(head -2 $T/err)"; fi
 check kprobe-absolute-g sh -c "$S -g -p2 -e 'probe kprobe.statement(0xffffffff81000000).absolute { print(1) }' | grep -q '^kprobe.statement(0xffffffff81000000).absolute'"
 check kprobe-p3 sh -c "$S -p3 -e 'probe kprobe.function(\"vfs_read\").return.maxactive(7) { println(returnval()) }' | grep -q 'maxactive = 7'"
-# function entries are marked for the one-ftrace_ops path (stp_ftrace.h),
-# returns and absolute statements are not; the table's ftrace_ops is passed
+# function entries (entry and return points) are marked for the one
+# ftrace_ops path (stp_ftrace.h), absolute statements are not, and only
+# entry points may skip the kprobe (checked); the table's ftrace_ops is passed
 $S -g -p3 -e 'probe kprobe.function("vfs_read"), kprobe.function("vfs_read").return, kprobe.statement(0xffffffff81000000).absolute { print(1) }' >$T/fe.c 2>&1
-if [ "$(grep -c '\.fentry = 1' $T/fe.c)" = 1 ] && ! grep -q 'checked = 1' $T/fe.c && ! grep -q 'ret = 1.*fentry\|fentry.*ret = 1' $T/fe.c &&
+if [ "$(grep -c '\.fentry = 1' $T/fe.c)" = 2 ] && ! grep -q 'checked = 1' $T/fe.c && grep -q 'ret = 1, \.fentry = 1' $T/fe.c &&
    grep -q 'stp_kprobes_register(stp_kp[0-9]*, 3, &stp_kp[0-9]*_ft)' $T/fe.c && grep -q 'stp_kprobes_unregister(stp_kp[0-9]*, 3, &stp_kp[0-9]*_ft)' $T/fe.c
 then pass kprobe-p3-fentry; else fail kprobe-p3-fentry "$(grep -E 'fentry|register' $T/fe.c | head -3 | tr '\n' ' ')"; fi
 

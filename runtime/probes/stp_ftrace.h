@@ -18,6 +18,13 @@
  * context (a nested hit from the handler's own calls is dropped, as the
  * kprobe path drops it).
  *
+ * Return points work the same way: their kretprobes are registered
+ * disabled in one batch (the kernel sets up the return hook pool and
+ * installs its own entry handler in kp.pre_handler, arming nothing), and
+ * the callback runs that entry handler at the function entry, as an
+ * armed kretprobe on this ftrace site would: it takes an instance and
+ * hooks the return address, and the kernel runs our return handler.
+ *
  * Included by stp_kprobes.h (needs struct stp_kprobe, stp_kprobe_fire).
  * -DSTP_NO_FTRACE keeps every point on the kprobe path.
  */
@@ -74,8 +81,14 @@ static void notrace stp_ftrace_handler(unsigned long ip,
 	orig_ip = instruction_pointer(regs);
 	/* what a kprobe handler sees: as if the int3 at ip had trapped */
 	instruction_pointer_set(regs, ip + sizeof(kprobe_opcode_t));
-	for (; lo < ft->n && ft->ents[lo].ip == ip; lo++)
-		stp_kprobe_fire(ft->ents[lo].p, regs, NULL);
+	for (; lo < ft->n && ft->ents[lo].ip == ip; lo++) {
+		struct stp_kprobe *p = ft->ents[lo].p;
+
+		if (p->ret)	/* what its armed kprobe would run */
+			p->u.rp.kp.pre_handler(&p->u.rp.kp, regs);
+		else
+			stp_kprobe_fire(p, regs, NULL);
+	}
 	instruction_pointer_set(regs, orig_ip);
 	ftrace_test_recursion_unlock(bit);
 }
@@ -89,18 +102,19 @@ static int stp_ftrace_cmp(const void *a, const void *b)
 	return x->p < y->p ? -1 : x->p > y->p;
 }
 
-/* a registered entry point that waits (disabled) for ftrace */
-static bool stp_ftrace_wants(const struct stp_kprobe *p)
+/* a registered entry point or kretprobe that waits (disabled) for ftrace */
+static bool stp_ftrace_wants(struct stp_kprobe *p)
 {
-	return p->registered && !p->ret && !p->via_ftrace &&
-	       (p->u.kp.flags & KPROBE_FLAG_DISABLED);
+	return p->registered && !p->via_ftrace &&
+	       (stp_kprobe_kp(p)->flags & KPROBE_FLAG_DISABLED);
 }
 
 /* a waiting kprobe on an ftrace site, or a point without a kprobe */
-static bool stp_ftrace_cand(const struct stp_kprobe *p)
+static bool stp_ftrace_cand(struct stp_kprobe *p)
 {
 	return p->nokp ||
-	       (stp_ftrace_wants(p) && (p->u.kp.flags & KPROBE_FLAG_FTRACE));
+	       (stp_ftrace_wants(p) &&
+		(stp_kprobe_kp(p)->flags & KPROBE_FLAG_FTRACE));
 }
 
 /*
@@ -151,7 +165,7 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 	for (i = 0; i < n; i++) {
 		if (!stp_ftrace_cand(&ps[i]))
 			continue;
-		ft->ents[ft->n].ip = (unsigned long)ps[i].u.kp.addr;
+		ft->ents[ft->n].ip = (unsigned long)stp_kprobe_kp(&ps[i])->addr;
 		ft->ents[ft->n++].p = &ps[i];
 	}
 	sort(ft->ents, ft->n, sizeof(*ft->ents), stp_ftrace_cmp, NULL);
@@ -203,7 +217,7 @@ static void stp_ftrace_stop(struct stp_ftrace *ft)
 
 #else /* !STP_FTRACE_OK */
 
-static inline bool stp_ftrace_wants(const struct stp_kprobe *p)
+static inline bool stp_ftrace_wants(struct stp_kprobe *p)
 {
 	return false;
 }

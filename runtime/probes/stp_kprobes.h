@@ -90,6 +90,12 @@ static inline int stp_kprobe_k(void)
 	return p ? p->k : -1;
 }
 
+/* the kprobe of p: its own, or its kretprobe's */
+static inline struct kprobe *stp_kprobe_kp(struct stp_kprobe *p)
+{
+	return p->ret ? &p->u.rp.kp : &p->u.kp;
+}
+
 /* the probed address (entry probes) */
 static inline unsigned long stp_kprobe_addr(const struct stp_kprobe *p)
 {
@@ -172,7 +178,7 @@ static bool stp_kprobe_addr_ok(const struct stp_kprobe *p)
 
 static void stp_kprobe_prepare(struct stp_kprobe *p)
 {
-	struct kprobe *kp = p->ret ? &p->u.rp.kp : &p->u.kp;
+	struct kprobe *kp = stp_kprobe_kp(p);
 
 	memset(&p->u, 0, sizeof(p->u));
 	p->registered = false;
@@ -191,6 +197,11 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 					       p->addr);
 	}
 	if (p->ret) {
+#ifdef STP_FTRACE_OK
+		/* registered unarmed: stp_ftrace.h calls its entry handler */
+		if (p->fentry)
+			kp->flags = KPROBE_FLAG_DISABLED;
+#endif
 		p->u.rp.handler = stp_kretprobe_ret;
 		p->u.rp.maxactive = p->maxactive;
 		/* a missed return would now miss its call too */
@@ -279,9 +290,10 @@ static void stp_kprobes_pair(struct stp_kprobe *ps, unsigned int n)
 }
 
 /*
- * The function entries registered disabled: those on ftrace sites go
- * under ft's one ftrace_ops, the others (and all of them when that
- * fails) are armed as kprobes.  Returns the last non-optional error.
+ * The function entries registered disabled (entry points and the
+ * kretprobes of return points): those on ftrace sites go under ft's one
+ * ftrace_ops, the others (and all of them when that fails) are armed as
+ * kprobes.  Returns the last non-optional error.
  */
 static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 			      struct stp_ftrace *ft)
@@ -300,11 +312,14 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 	for (i = 0; i < n; i++) {
 		if (!stp_ftrace_wants(&ps[i]))
 			continue;
-		rc = enable_kprobe(&ps[i].u.kp);
+		rc = enable_kprobe(stp_kprobe_kp(&ps[i]));
 		if (!rc)
 			continue;
 		stp_kprobe_warn(&ps[i], rc);
-		unregister_kprobe(&ps[i].u.kp);
+		if (ps[i].ret)
+			unregister_kretprobe(&ps[i].u.rp);
+		else
+			unregister_kprobe(&ps[i].u.kp);
 		ps[i].registered = false;
 		if (!ps[i].optional)
 			last = rc;

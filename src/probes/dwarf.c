@@ -235,6 +235,8 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 			dp->num[2] = (int64_t)base_off;
 		}
 		dp->module = k->module;	/* as loaded: "mod:sym" */
+		if (f->entry == f->func_entry)
+			dp->flags |= KPF_FENTRY;
 		/* init code is gone once the module runs: quietly skipped */
 		if (mod && f->entry >= k->init_lo && f->entry < k->init_hi)
 			dp->flags |= KPF_OPTIONAL;

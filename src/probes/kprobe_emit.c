@@ -2,9 +2,10 @@
 /*
  * kprobe_emit.c - pass 3 of the kprobe family (and of kernel.function,
  * which registers the same way): one static table of struct stp_kprobe
- * (runtime/probes/stp_kprobes.h), registered in one batch.  Function
- * entries are marked .fentry: the runtime runs those that sit on ftrace
- * sites through one ftrace_ops per table (runtime/probes/stp_ftrace.h).
+ * (runtime/probes/stp_kprobes.h), registered in one batch.  Points at a
+ * function's entry (entry and return points) are marked .fentry: the
+ * runtime runs those that sit on ftrace sites through one ftrace_ops per
+ * table (runtime/probes/stp_ftrace.h).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -90,10 +91,10 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 		if (dp->flags & KPF_OPTIONAL)
 			sb_puts(&sb, ", .optional = 1");
 		/* a function's first byte: maybe an ftrace site */
-		if (dp->sym && !dp->num[2] && !dp->is_return) {
+		if ((dp->sym && !dp->num[2]) || (dp->flags & KPF_FENTRY)) {
 			sb_puts(&sb, ", .fentry = 1");
-			if ((dp->flags & KPF_CHECKED) && !dp->module &&
-			    dp->num[1] && ref)
+			if (!dp->is_return && (dp->flags & KPF_CHECKED) &&
+			    !dp->module && dp->num[1] && ref)
 				sb_puts(&sb, ", .checked = 1");
 		}
 		vec_each(&dp->probe->derived, k)
