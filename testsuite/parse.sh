@@ -44,7 +44,7 @@ grind() {
 	timeout 120 valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite "$STAP" -p1 $opts "$1" $args \
 		>/dev/null 2>"$tmp/vg"
-	if grep -q -E "Invalid|uninitialised|Mismatched|by 0x.*\((parse|build|pp|print|release|grammar|lexer)\." "$tmp/vg"; then
+	if grep -q -E "Invalid|uninitialised|Mismatched|by 0x.*\((parse|build|pp|print|release|grammar|lexer|library|pwork|arena)\." "$tmp/vg"; then
 		echo "FAIL: parse-valgrind/$2"
 		sed 's/^/    /' "$tmp/vg" | head -20
 	else

@@ -3,18 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "session.h"
 #include "parse/pctx.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "grammar.tab.h"
 
-#define NEW(ctx, T) arena_new(&(ctx)->s->arena, T)
+#define NEW(ctx, T) arena_new((ctx)->w->arena, T)
 
 static void perr(struct pctx *ctx, const struct src_loc *loc, const char *msg)
 {
-	diag(ctx->s, "parse error", loc, "%s", msg);
+	pw_error(ctx->w, loc, "%s", msg);
 }
 
 bool tok_is_decl_start(const struct tok *t)
@@ -61,7 +60,7 @@ static __attribute__((noinline)) void glue(struct pctx *ctx, struct tok *t)
 		pp_next(ctx->pp, &skip);
 		n = pp_peek(ctx->pp);
 	}
-	t->text = arena_strndup(&ctx->s->arena, sb_str(&sb), sb.len);
+	t->text = arena_strndup(ctx->w->arena, sb_str(&sb), sb.len);
 	sb_free(&sb);
 }
 
@@ -138,7 +137,7 @@ void apush(struct pctx *ctx, struct vec *v, void *p)
 
 	if (v->n == cap) {
 		int ncap = cap ? cap * 2 : 2;
-		void **nv = arena_alloc(&ctx->s->arena, sizeof(void *) * (size_t)ncap);
+		void **nv = arena_alloc(ctx->w->arena, sizeof(void *) * (size_t)ncap);
 
 		if (v->n)
 			memcpy(nv, v->v, sizeof(void *) * (size_t)v->n);
@@ -206,7 +205,7 @@ struct tok *tok_join(struct pctx *ctx, struct tok *b)
 {
 	struct tok *t = tok_new(ctx);
 	size_t lb = strlen(b->text);
-	char *p = arena_alloc(&ctx->s->arena, lb + 2);
+	char *p = arena_alloc(ctx->w->arena, lb + 2);
 
 	*t = *b;
 	p[0] = '$';
@@ -231,7 +230,7 @@ struct tok *brace_text(struct pctx *ctx, struct tok *open, struct vec *items)
 	}
 	sb_putc(&sb, '}');
 	t->kind = IDENT;
-	t->text = arena_strdup(&ctx->s->arena, sb_str(&sb));
+	t->text = arena_strdup(ctx->w->arena, sb_str(&sb));
 	sb_free(&sb);
 	vec_free(items);
 	return t;
@@ -308,8 +307,7 @@ void parse_add_globals(struct pctx *ctx, int priv, struct vec *vars)
 static void check_embedded(struct pctx *ctx, struct tok *t, const char *what)
 {
 	if (!ctx->privileged)
-		diag(ctx->s, "parse error", &t->loc,
-		     "%s in unprivileged script; need stap -g", what);
+		pw_error(ctx->w, &t->loc, "%s in unprivileged script; need stap -g", what);
 }
 
 void parse_add_embed(struct pctx *ctx, struct tok *code)
@@ -518,7 +516,7 @@ struct expr *mk_str(struct pctx *ctx, struct tok *t)
 struct expr *str_join(struct pctx *ctx, struct expr *a, struct tok *t)
 {
 	size_t la = strlen(a->str), lb = strlen(t->text);
-	char *p = arena_alloc(&ctx->s->arena, la + lb + 1);
+	char *p = arena_alloc(ctx->w->arena, la + lb + 1);
 
 	memcpy(p, a->str, la);
 	memcpy(p + la, t->text, lb + 1);
@@ -690,7 +688,7 @@ struct expr *mk_postfix(struct pctx *ctx, struct expr *base, struct target_comp 
 			pretty++;
 		}
 		if (pretty)
-			c->name = arena_strndup(&ctx->s->arena, c->name, n);
+			c->name = arena_strndup(ctx->w->arena, c->name, n);
 	}
 	if (base->pretty)
 		perr(ctx, &c->loc, "-> and [ are not accepted for a pretty-printing variable");
@@ -762,7 +760,7 @@ struct expr *mk_hist(struct pctx *ctx, struct tok *t, struct vec *args)
 
 	e->str = linear ? "linear" : "log";
 	if (args->n != want)
-		diag(ctx->s, "parse error", &t->loc,
+		pw_error(ctx->w, &t->loc,
 		     "@%s takes %d argument%s, found %d", t->text, want,
 		     want == 1 ? "" : "s", args->n);
 	if (args->n)

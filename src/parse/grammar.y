@@ -59,7 +59,6 @@ int grammar_parse(struct pctx *ctx);
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
 #include "session.h"
 #include "parse/pctx.h"
 #include "util/strbuf.h"
@@ -135,7 +134,7 @@ decl:	  opt_private probe_kw pp_list block
 		{ parse_add_alias(ctx, $2, $3, $5, false, $6)->epilogue_body = $8; }
 	| opt_private probe_kw pp_list ADD_EQ pp_list block ',' block
 		{ parse_add_alias(ctx, $2, $3, $5, true, $6)->epilogue_body = $8;
-		  diag(ctx->s, "parse error", &$7->loc,
+		  pw_error(ctx->w, &$7->loc,
 		       "combined prologue and epilogue cannot be defined with '+='"); }
 	| opt_private probe_kw pp_list ADD_EQ pp_list block
 		{ parse_add_alias(ctx, $2, $3, $5, true, $6); }
@@ -508,7 +507,7 @@ static int yylex(YYSTYPE *lval, struct pctx *ctx)
 /* only for bison's own failures (memory exhausted) */
 static void yyerror(struct pctx *ctx, const char *msg)
 {
-	diag(ctx->s, "parse error", ctx->last ? &ctx->last->loc : NULL, "%s", msg);
+	pw_error(ctx->w, ctx->last ? &ctx->last->loc : NULL, "%s", msg);
 }
 
 static int yyreport_syntax_error(const yypcontext_t *yctx, struct pctx *ctx)
@@ -529,8 +528,8 @@ static int yyreport_syntax_error(const yypcontext_t *yctx, struct pctx *ctx)
 	} else {
 		sb_puts(&sb, "unexpected ");
 	}
-	sb_puts(&sb, tok_describe(ctx->s, t));
-	diag(ctx->s, "parse error", &t->loc, "%s", sb_str(&sb));
+	sb_puts(&sb, tok_describe(ctx->w, t));
+	pw_error(ctx->w, &t->loc, "%s", sb_str(&sb));
 	sb_free(&sb);
 	ctx->skip = true;
 	return 0;

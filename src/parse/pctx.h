@@ -6,12 +6,14 @@
 #include <stdbool.h>
 
 #include "ast.h"
+#include "parse/pwork.h"
 #include "parse/tok.h"
 
 struct session;
 
 struct pctx {
 	struct session *s;
+	struct pwork *w;		/* arena, diagnostics (pwork.h) */
 	const struct src_file *src;
 	struct ast_file *file;
 	struct pp *pp;			/* preprocessed token stream */

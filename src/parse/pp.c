@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "session.h"
 #include "version.h"
 #include "parse/pp.h"
@@ -43,8 +42,9 @@ struct pp_env {
 };
 
 struct ppx {
-	struct session *s;
-	struct pp_state *st;
+	struct session *s;	/* read only */
+	struct pwork *w;	/* allocations, diagnostics */
+	struct pp_state *st;	/* read only but for .stpm files */
 	struct vec *local;	/* this file's macros */
 	int depth;
 	struct pp *pp;		/* the stream this belongs to */
@@ -59,7 +59,7 @@ static void pp_seq(struct ppx *x, struct tok **v, int n, struct vec *out,
 
 static void perr(struct ppx *x, const struct tok *t, const char *fmt, const char *a)
 {
-	diag(x->s, "parse error", &t->loc, fmt, a);
+	pw_error(x->w, &t->loc, fmt, a);
 }
 
 struct pp_state *pp_state(struct session *s)
@@ -84,13 +84,11 @@ void pp_state_free(struct session *s)
 	free(st->mtab);
 	free(st->config_buf);
 	free(st->config_tab);
-	for (int i = 0; i < st->pool_n; i++)
-		free(st->pool[i]);
-	free(st->pool);
+	pw_release(&st->main);
 	s->pp = NULL;
 }
 
-const char *tok_describe(struct session *s, const struct tok *t)
+const char *tok_describe(struct pwork *w, const struct tok *t)
 {
 	char buf[160];
 	const char *what;
@@ -109,18 +107,18 @@ const char *tok_describe(struct session *s, const struct tok *t)
 	case STRING:
 		snprintf(buf, sizeof(buf), "string \"%.60s%s\"", t->text,
 			 strlen(t->text) > 60 ? "..." : "");
-		return arena_strdup(&s->arena, buf);
+		return arena_strdup(w->arena, buf);
 	case TARGET:
 		snprintf(buf, sizeof(buf), "'$%.80s'", t->text);
-		return arena_strdup(&s->arena, buf);
+		return arena_strdup(w->arena, buf);
 	case TARGET_SYM:
 		snprintf(buf, sizeof(buf), "'$$%.80s'", t->text);
-		return arena_strdup(&s->arena, buf);
+		return arena_strdup(w->arena, buf);
 	case AT_IDENT: case AT_CAST: case AT_VAR: case AT_DEFINED: case AT_ENTRY:
 	case AT_CHOOSE: case AT_PERF: case AT_CONST: case AT_STAT: case AT_HIST:
 	case AT_PROBEWRITE:
 		snprintf(buf, sizeof(buf), "'@%.80s'", t->text);
-		return arena_strdup(&s->arena, buf);
+		return arena_strdup(w->arena, buf);
 	default:
 		what = isalpha((unsigned char)t->text[0]) ? "keyword" : NULL;
 		break;
@@ -129,7 +127,7 @@ const char *tok_describe(struct session *s, const struct tok *t)
 		snprintf(buf, sizeof(buf), "%s '%.80s'", what, t->text);
 	else
 		snprintf(buf, sizeof(buf), "'%.80s'", t->text);
-	return arena_strdup(&s->arena, buf);
+	return arena_strdup(w->arena, buf);
 }
 
 /* ---- macro definitions ---- */
@@ -231,7 +229,7 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 			perr(x, k < n ? v[k] : at, "expected macro name after '@define'%s", "");
 		return k;
 	}
-	m = arena_new(&x->s->arena, struct pp_macro);
+	m = arena_new(x->w->arena, struct pp_macro);
 	m->name = v[k]->text;
 	m->file = at->loc.file;
 	k++;
@@ -284,7 +282,7 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 		return n - 1;
 	}
 	m->n = end - k - 1;
-	m->body = arena_alloc(&x->s->arena, sizeof(struct tok *) * (size_t)(m->n + 1));
+	m->body = arena_alloc(x->w->arena, sizeof(struct tok *) * (size_t)(m->n + 1));
 	memcpy(m->body, v + k + 1, sizeof(struct tok *) * (size_t)m->n);
 	if (find_macro(x, m->name) && x->local != &x->st->macros) {
 		const struct pp_macro *old = find_macro(x, m->name);
@@ -415,20 +413,21 @@ static int pp_invoke(struct ppx *x, struct tok **v, int n, int i,
 static void pp_arg(struct ppx *x, struct tok *t, struct vec *out)
 {
 	struct session *s = x->s;
+	struct arena *ar = x->w->arena;
 	int nargs = s->args.n;
 	struct tok *r;
 
 	if (t->num < 0) {	/* $# @# */
-		r = arena_new(&s->arena, struct tok);
+		r = arena_new(ar, struct tok);
 		*r = *t;
 		r->kind = t->kind == ARG_NUM ? NUMBER : STRING;
 		r->num = nargs;
-		r->text = arena_strdup(&s->arena, t->kind == ARG_NUM ? "$#" : "@#");
+		r->text = arena_strdup(ar, t->kind == ARG_NUM ? "$#" : "@#");
 		if (t->kind == ARG_STR) {
 			char buf[32];
 
 			snprintf(buf, sizeof(buf), "%d", nargs);
-			r->text = arena_strdup(&s->arena, buf);
+			r->text = arena_strdup(ar, buf);
 		}
 		vec_push(out, r);
 		return;
@@ -448,7 +447,7 @@ static void pp_arg(struct ppx *x, struct tok *t, struct vec *out)
 		return;
 	}
 	if (t->kind == ARG_STR) {
-		r = arena_new(&s->arena, struct tok);
+		r = arena_new(ar, struct tok);
 		*r = *t;
 		r->kind = STRING;
 		r->text = vec_get(&s->args, (int)t->num - 1);
@@ -456,15 +455,15 @@ static void pp_arg(struct ppx *x, struct tok *t, struct vec *out)
 		return;
 	}
 	/* $N: the argument's text, lexed as script tokens */
-	struct src_file *f = arena_new(&s->arena, struct src_file);
+	struct src_file *f = arena_new(ar, struct src_file);
 	struct vec toks = { 0 };
-	int before = s->errors;
+	int before = x->w->errors;
 
-	f->name = arena_strdup(&s->arena, t->text);
+	f->name = arena_strdup(ar, t->text);
 	f->text = vec_get(&s->args, (int)t->num - 1);
 	f->is_tapset = t->loc.file ? t->loc.file->is_tapset : false;
-	lex_file(s, f, &toks, &s->arena);
-	if (s->errors == before && toks.n == 1)
+	lex_file(x->w, f, &toks, ar);
+	if (x->w->errors == before && toks.n == 1)
 		perr(x, t, "command line argument %s is empty", t->text);
 	for (int k = 0; k + 1 < toks.n; k++) {
 		struct tok *a = vec_get(&toks, k);
@@ -529,17 +528,16 @@ static unsigned config_slot(const struct pp_state *st, const char *name)
 }
 
 /* read the build tree's .config once: CONFIG_X=val lines into a hash */
-static void config_load(struct ppx *x)
+static void config_load(struct pp_state *st, const struct session *s)
 {
-	struct pp_state *st = x->st;
 	char path[4096], *p, *end, *next;
 	size_t len = 0, cap = 1 << 16;
 	int n = 0;
 	FILE *f;
 
-	if (!x->s->kernel_build_dir)
+	if (!s->kernel_build_dir)
 		return;
-	snprintf(path, sizeof(path), "%s/.config", x->s->kernel_build_dir);
+	snprintf(path, sizeof(path), "%s/.config", s->kernel_build_dir);
 	f = fopen(path, "r");
 	if (!f)
 		return;
@@ -589,7 +587,7 @@ static const char *config_value(struct ppx *x, const char *name)
 
 	if (!st->config_loaded) {
 		st->config_loaded = true;
-		config_load(x);
+		config_load(st, x->s);
 	}
 	if (!st->config_tab)
 		return "";
@@ -599,8 +597,19 @@ static const char *config_value(struct ppx *x, const char *name)
 		return "";
 	vl = strlen(val);
 	if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"')
-		return arena_strndup(&x->s->arena, val + 1, vl - 2);
+		return arena_strndup(x->w->arena, val + 1, vl - 2);
 	return val;
+}
+
+void pp_freeze(struct session *s)
+{
+	struct pp_state *st = pp_state(s);
+
+	find_global(st, "");
+	if (!st->config_loaded) {
+		st->config_loaded = true;
+		config_load(st, s);
+	}
 }
 
 static struct tok *cpeek(struct cparse *c)
@@ -664,7 +673,7 @@ static const char *pp_name(struct ppx *x, const char *n, bool *ver)
 
 		*ver = true;
 		if (!strcmp(n, "kernel_v"))	/* "6.1.0-56-amd64" -> "6.1.0" */
-			r = arena_strndup(&s->arena, r, strcspn(r, "-"));
+			r = arena_strndup(x->w->arena, r, strcspn(r, "-"));
 		return r;
 	}
 	if (!strcmp(n, "systemtap_v")) {
@@ -945,8 +954,8 @@ struct pp {
 	struct ppx x;
 	struct vec local;	/* this file's macros */
 	struct lexer *lx;
-	bool stpm;		/* kept tokens go to the session arena */
-	int chunk, used;	/* next free token in pp_state's pool */
+	bool stpm;		/* kept tokens go to the (session's) arena */
+	int chunk, used;	/* next free token in the pwork's pool */
 	struct vec back;	/* pushed-back raw tokens (struct tok *), LIFO */
 	struct pp_cond *conds;	/* open conditionals, innermost last */
 	int nconds, capconds;
@@ -971,11 +980,11 @@ static void raw_next(struct pp *p, struct tok *t)
  * session for an .stpm file's macros) */
 static struct tok *keep(struct pp *p, const struct tok *t)
 {
-	struct pp_state *st = p->x.st;
+	struct pwork *st = p->x.w;
 	struct tok *k;
 
 	if (p->stpm) {
-		k = arena_alloc(&p->x.s->arena, sizeof(*k));
+		k = arena_alloc(st->arena, sizeof(*k));
 	} else {
 		if (p->used == POOL_CHUNK) {
 			p->chunk++;
@@ -1075,8 +1084,7 @@ static int skip_branch(struct pp *p, bool want_else, bool had_else)
 
 static void unterminated(struct pp *p, const struct src_loc *at)
 {
-	diag(p->x.s, "parse error", at,
-	     "unterminated preprocessor conditional, expected '%%)'");
+	pw_error(p->x.w, at, "unterminated preprocessor conditional, expected '%%)'");
 }
 
 static void push_cond(struct pp *p, const struct tok *at, bool in_else)
@@ -1299,16 +1307,18 @@ static void fill(struct pp *p)
 	}
 }
 
-struct pp *pp_open(struct session *s, const struct src_file *src, bool stpm)
+struct pp *pp_open(struct pwork *w, const struct src_file *src, bool stpm)
 {
 	struct pp *p = xcalloc(1, sizeof(*p));
+	struct session *s = w->s;
 
 	p->x.s = s;
+	p->x.w = w;
 	p->x.st = pp_state(s);
 	p->x.local = stpm ? &p->x.st->macros : &p->local;
 	p->x.pp = p;
 	p->stpm = stpm;
-	p->lx = lex_open(s, src);
+	p->lx = lex_open(w, src);
 	return p;
 }
 

@@ -5,12 +5,11 @@
 
 #include <stdbool.h>
 
+#include "parse/pwork.h"
 #include "util/vec.h"
 
 struct session;
 struct tok;
-
-#define PP_SPELL_MAX 512	/* > every bison token kind */
 
 struct pp_state {
 	struct vec macros;	/* struct pp_macro *: from .stpm files, global */
@@ -22,15 +21,14 @@ struct pp_state {
 	char *config_buf;	/* the build tree's .config, split in place */
 	const char **config_tab;	/* hash: name, value, name, value ... */
 	int config_cap;		/* slots (pairs) */
-	const char *spell[PP_SPELL_MAX];	/* fixed tokens' text, by kind */
-	char *str_cur;		/* token texts: carved from arena chunks */
-	size_t str_left;	/* without the arena's 16-byte rounding */
-	struct tok **pool;	/* chunks of tokens a file's preprocessor keeps
-				   (conditions, macros), reused file after file */
-	int pool_n;
+	struct pwork main;	/* the session's parsing scratch (pwork.h) */
 };
 
 struct pp_state *pp_state(struct session *s);
 void pp_state_free(struct session *s);
+/* before files are parsed on several threads: build what the preprocessor
+ * would otherwise build lazily (the macro table, the .config hash), so
+ * that the state is only read meanwhile */
+void pp_freeze(struct session *s);
 
 #endif

@@ -16,7 +16,7 @@
 #include "ast.h"
 #include "util/vec.h"
 
-struct session;
+struct pwork;
 
 struct tok {
 	int kind;		/* bison token kind (grammar.tab.h) */
@@ -28,27 +28,27 @@ struct tok {
 };
 
 /* lexer.l: the raw scanner, one token at a time.  Token texts live in the
- * session arena.  src->text is scanned in place when src->lexbuf says it is
+ * pwork's arena.  src->text is scanned in place when src->lexbuf says it is
  * followed by a second NUL; otherwise flex works on a copy. */
 struct arena;
 struct lexer;
-struct lexer *lex_open(struct session *s, const struct src_file *src);
+struct lexer *lex_open(struct pwork *w, const struct src_file *src);
 int lex_next(struct lexer *lx, struct tok *t);	/* fills t, returns its kind;
 						   END_OF_FILE for ever at the end */
 int lex_count(const struct lexer *lx);		/* tokens so far, without EOF */
 int lex_close(struct lexer *lx);		/* frees; returns the error count */
 /* the whole file at once (struct tok * in *out, allocated in toks, the last
  * one END_OF_FILE): for command-line arguments.  Returns the error count. */
-int lex_file(struct session *s, const struct src_file *src, struct vec *out,
+int lex_file(struct pwork *w, const struct src_file *src, struct vec *out,
 	     struct arena *toks);
 
 /* pp.c: the preprocessor as a token stream over a lexer.  Tokens it keeps
  * (macro bodies, conditions) live until the next pp_open; stpm: the file is
  * an .stpm macro file: its @define macros become visible to every later file
- * (kept in the session arena), and its other tokens are dropped (pp_drain).
- * One stream at a time. */
+ * (kept in the pwork's arena: the session's), and its other tokens are
+ * dropped (pp_drain).  One stream at a time per pwork. */
 struct pp;
-struct pp *pp_open(struct session *s, const struct src_file *src, bool stpm);
+struct pp *pp_open(struct pwork *w, const struct src_file *src, bool stpm);
 const struct tok *pp_peek(struct pp *p);	/* the next token, not consumed */
 void pp_next(struct pp *p, struct tok *t);	/* consume it into t */
 void pp_drain(struct pp *p);			/* consume everything */
@@ -56,6 +56,6 @@ void pp_drain(struct pp *p);			/* consume everything */
 void pp_close(struct pp *p, int *nraw, int *nout);
 
 /* a short human form of a token, for "found X" messages */
-const char *tok_describe(struct session *s, const struct tok *t);
+const char *tok_describe(struct pwork *w, const struct tok *t);
 
 #endif

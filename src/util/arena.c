@@ -54,7 +54,7 @@ static void *map_block(size_t map)
 static struct arena_block *new_block(struct arena *a, size_t n)
 {
 	struct arena_block *b, *head = a->head;
-	size_t want = head ? head->map * 2 : ARENA_MIN;
+	size_t want = head ? head->map * 2 : a->first ? a->first : ARENA_MIN;
 	size_t map, round;
 
 	if (want > ARENA_HUGE)
@@ -135,4 +135,21 @@ void arena_free(struct arena *a)
 		a->head = b->next;
 		munmap(b, b->map);
 	}
+}
+
+void arena_merge(struct arena *dst, struct arena *src)
+{
+	struct arena_block *last = src->head;
+
+	if (!last)
+		return;
+	while (last->next)
+		last = last->next;
+	if (dst->head) {
+		last->next = dst->head->next;
+		dst->head->next = src->head;
+	} else {
+		dst->head = src->head;
+	}
+	src->head = NULL;
 }

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lib.h - pass 1 internals: the tapset library's macro files (library.c) */
+#ifndef STAP_PARSE_LIB_H
+#define STAP_PARSE_LIB_H
+
+struct session;
+
+/* read the .stpm macro files of the search path, once per session */
+void lib_load_stpm(struct session *s);
+
+#endif

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * library.c - the tapset library in pass 1: the search path, the .stpm
+ * macro files, and the .stp files.
+ *
+ * The .stp files are parsed on up to one thread per CPU.  Each thread takes
+ * the next file in order and reads and parses it on its own pwork (its own
+ * arena and scratch, quiet diagnostics).  Then, in file order, a file that
+ * parsed cleanly joins s->files, and one that did not (unreadable, or any
+ * diagnostic) is read and parsed again on the session's pwork, reporting
+ * as the serial path does.  The files, their order and every message are
+ * thus the same for any number of threads.  STAP_PARSE_JOBS=N sets the
+ * number (1: all on the calling thread, no quiet pass).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "session.h"
+#include "parse/lib.h"
+#include "parse/parse.h"
+#include "parse/pp.h"
+#include "parse/pwork.h"
+#include "parse/tok.h"
+#include "util/xalloc.h"
+
+#define LIB_MAX_JOBS	16
+#define LIB_MIN_FILES	8	/* per thread: fewer are not worth one */
+
+/* ---- the tapset search path ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the directories searched, in order: each root, then root/linux,
+ * root/linux/x86_64, root/x86_64 (as stap does for the kernel runtime) */
+static void tapset_dirs(struct session *s, struct vec *dirs)
+{
+	static const char *subs[] = { "", "/linux", "/linux/x86_64", "/x86_64" };
+	struct vec roots = { 0 };
+
+	if (s->tapset_dir)
+		vec_push(&roots, (void *)s->tapset_dir);
+	vec_each(&s->include_dirs, i)
+		vec_push(&roots, vec_get(&s->include_dirs, i));
+	vec_each(&roots, i) {
+		for (size_t k = 0; k < sizeof(subs) / sizeof(subs[0]); k++) {
+			struct stat st;
+			char *d = xasprintf("%s%s", (char *)vec_get(&roots, i), subs[k]);
+
+			if (stat(d, &st) == 0 && S_ISDIR(st.st_mode))
+				vec_push(dirs, d);
+			else
+				free(d);
+		}
+	}
+	vec_free(&roots);
+}
+
+/* sorted list of DIR/ *SUFFIX (heap strings) */
+static void list_files(const char *dir, const char *suffix, struct vec *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t sl = strlen(suffix);
+	int first = out->n;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		struct stat st;
+		char *p;
+
+		if (de->d_name[0] == '.' || l <= sl || strcmp(de->d_name + l - sl, suffix))
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (de->d_type == DT_REG ||
+		    ((de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) &&
+		     stat(p, &st) == 0 && S_ISREG(st.st_mode)))
+			vec_push(out, p);
+		else
+			free(p);
+	}
+	closedir(d);
+	qsort(out->v + first, (size_t)(out->n - first), sizeof(void *), cmp_str);
+}
+
+static void free_strs(struct vec *v)
+{
+	vec_each(v, i)
+		free(vec_get(v, i));
+	vec_free(v);
+}
+
+void lib_load_stpm(struct session *s)
+{
+	struct pp_state *st = pp_state(s);
+	struct pwork *w = pw_main(s);
+	struct vec dirs = { 0 }, files = { 0 };
+
+	if (st->stpm_loaded)
+		return;
+	st->stpm_loaded = true;
+	tapset_dirs(s, &dirs);
+	vec_each(&dirs, i)
+		list_files(vec_get(&dirs, i), ".stpm", &files);
+	vec_each(&files, i) {
+		const char *path = vec_get(&files, i);
+		char *text = pw_read(w, path);
+		struct src_file *src;
+		struct pp *p;
+
+		if (!text) {
+			diag_plain(s, "error", "cannot read macro file '%s': %s",
+				   path, strerror(errno));
+			continue;
+		}
+		src = pw_src(w, path, text, true);
+		st->n_stpm++;
+		p = pp_open(w, src, true);	/* macros keep their tokens */
+		pp_drain(p);
+		pp_close(p, NULL, NULL);
+	}
+	free_strs(&files);
+	free_strs(&dirs);
+}
+
+int parse_library_count(struct session *s)
+{
+	int n = pp_state(s)->n_stpm;
+
+	vec_each(&s->files, i)
+		n += ((struct ast_file *)vec_get(&s->files, i))->src->is_tapset;
+	return n;
+}
+
+/* ---- parsing on several threads ---- */
+
+struct lib_run {
+	struct session *s;
+	char **paths;
+	struct ast_file **done;	/* per file: parsed cleanly, or NULL */
+	int n;
+	atomic_int next;	/* the next file to take */
+};
+
+struct lib_job {
+	struct lib_run *run;
+	struct pwork w;
+	pthread_t tid;
+};
+
+static void *lib_worker(void *arg)
+{
+	struct lib_job *j = arg;
+	struct lib_run *r = j->run;
+	struct pwork *w = &j->w;
+	int i;
+
+	while ((i = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed)) < r->n) {
+		char *text = pw_read(w, r->paths[i]);
+		struct ast_file *f;
+		int before = w->errors;
+
+		if (!text)
+			continue;
+		f = pw_parse_file(w, pw_src(w, r->paths[i], text, true));
+		if (w->errors == before)
+			r->done[i] = f;
+	}
+	return NULL;
+}
+
+/* threads for n files: STAP_PARSE_JOBS, else one per usable CPU */
+static int lib_jobs(int n)
+{
+	const char *env = getenv("STAP_PARSE_JOBS");
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	int jobs;
+
+	if (env && *env) {
+		jobs = atoi(env);
+		return jobs < 1 ? 1 : jobs > LIB_MAX_JOBS ? LIB_MAX_JOBS : jobs;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) < cpus)
+		cpus = CPU_COUNT(&set);
+	jobs = cpus < 1 ? 1 : cpus > LIB_MAX_JOBS ? LIB_MAX_JOBS : (int)cpus;
+	if (jobs > n / LIB_MIN_FILES)
+		jobs = n / LIB_MIN_FILES;
+	return jobs < 1 ? 1 : jobs;
+}
+
+/* parse paths[0..n) into done[] on jobs threads, this one included */
+static void lib_parallel(struct session *s, char **paths, int n,
+			 struct ast_file **done, int jobs)
+{
+	struct lib_run r = { .s = s, .paths = paths, .done = done, .n = n };
+	struct lib_job *j = xcalloc((size_t)jobs, sizeof(*j));
+	int started = 1;
+
+	pp_freeze(s);
+	atomic_init(&r.next, 0);
+	for (int k = 0; k < jobs; k++) {
+		j[k].run = &r;
+		pw_init_worker(&j[k].w, s);
+	}
+	for (int k = 1; k < jobs; k++) {
+		if (pthread_create(&j[k].tid, NULL, lib_worker, &j[k]))
+			break;	/* the threads there are take the rest */
+		started++;
+	}
+	lib_worker(&j[0]);
+	for (int k = 1; k < started; k++)
+		pthread_join(j[k].tid, NULL);
+	for (int k = 0; k < jobs; k++) {
+		arena_merge(&s->arena, &j[k].w.own);
+		pw_release(&j[k].w);
+	}
+	free(j);
+}
+
+int parse_tapsets(struct session *s)
+{
+	struct pwork *w = pw_main(s);
+	struct vec dirs = { 0 }, files = { 0 };
+	struct ast_file **done;
+	int before = s->errors, jobs;
+
+	lib_load_stpm(s);
+	tapset_dirs(s, &dirs);
+	vec_each(&dirs, i)
+		list_files(vec_get(&dirs, i), ".stp", &files);
+	done = xcalloc((size_t)files.n + 1, sizeof(*done));
+	jobs = lib_jobs(files.n);
+	if (jobs > 1)
+		lib_parallel(s, (char **)files.v, files.n, done, jobs);
+	vec_each(&files, i) {
+		const char *path = vec_get(&files, i);
+		char *text;
+
+		if (done[i]) {
+			vec_push(&s->files, done[i]);
+			continue;
+		}
+		text = pw_read(w, path);
+		if (!text) {
+			diag_plain(s, "error", "cannot read tapset '%s': %s",
+				   path, strerror(errno));
+			continue;
+		}
+		vec_push(&s->files, pw_parse_file(w, pw_src(w, path, text, true)));
+	}
+	free(done);
+	free_strs(&files);
+	free_strs(&dirs);
+	return s->errors == before ? 0 : -1;
+}
