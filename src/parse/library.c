@@ -37,9 +37,17 @@
 
 /* ---- the tapset search path ---- */
 
-static int cmp_str(const void *a, const void *b)
+struct lib_file {
+	char *path;
+	long long size;		/* bytes, when listed */
+};
+
+static int cmp_path(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct lib_file *x = *(struct lib_file *const *)a;
+	const struct lib_file *y = *(struct lib_file *const *)b;
+
+	return strcmp(x->path, y->path);
 }
 
 /* the directories searched, in order: each root, then root/linux,
@@ -67,7 +75,7 @@ static void tapset_dirs(struct session *s, struct vec *dirs)
 	vec_free(&roots);
 }
 
-/* sorted list of DIR/ *SUFFIX (heap strings) */
+/* the regular files DIR/ *SUFFIX (struct lib_file *), sorted by path */
 static void list_files(const char *dir, const char *suffix, struct vec *out)
 {
 	DIR *d = opendir(dir);
@@ -79,21 +87,33 @@ static void list_files(const char *dir, const char *suffix, struct vec *out)
 		return;
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
+		struct lib_file *f;
 		struct stat st;
-		char *p;
 
 		if (de->d_name[0] == '.' || l <= sl || strcmp(de->d_name + l - sl, suffix))
 			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (de->d_type == DT_REG ||
-		    ((de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) &&
-		     stat(p, &st) == 0 && S_ISREG(st.st_mode)))
-			vec_push(out, p);
-		else
-			free(p);
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, 0) || !S_ISREG(st.st_mode))
+			continue;
+		f = xmalloc(sizeof(*f));
+		f->path = xasprintf("%s/%s", dir, de->d_name);
+		f->size = (long long)st.st_size;
+		vec_push(out, f);
 	}
 	closedir(d);
-	qsort(out->v + first, (size_t)(out->n - first), sizeof(void *), cmp_str);
+	qsort(out->v + first, (size_t)(out->n - first), sizeof(void *), cmp_path);
+}
+
+static void free_files(struct vec *v)
+{
+	vec_each(v, i) {
+		struct lib_file *f = vec_get(v, i);
+
+		free(f->path);
+		free(f);
+	}
+	vec_free(v);
 }
 
 static void free_strs(struct vec *v)
@@ -116,7 +136,7 @@ void lib_load_stpm(struct session *s)
 	vec_each(&dirs, i)
 		list_files(vec_get(&dirs, i), ".stpm", &files);
 	vec_each(&files, i) {
-		const char *path = vec_get(&files, i);
+		const char *path = ((struct lib_file *)vec_get(&files, i))->path;
 		char *text = pw_read(w, path);
 		struct src_file *src;
 		struct pp *p;
@@ -132,7 +152,7 @@ void lib_load_stpm(struct session *s)
 		pp_drain(p);
 		pp_close(p, NULL, NULL);
 	}
-	free_strs(&files);
+	free_files(&files);
 	free_strs(&dirs);
 }
 
@@ -148,11 +168,11 @@ int parse_library_count(struct session *s)
 /* ---- parsing on several threads ---- */
 
 struct lib_run {
-	struct session *s;
-	char **paths;
+	struct lib_file **files;
+	int *order;		/* indexes into files, largest file first */
 	struct ast_file **done;	/* per file: parsed cleanly, or NULL */
 	int n;
-	atomic_int next;	/* the next file to take */
+	atomic_int next;	/* the next entry of order to take */
 };
 
 struct lib_job {
@@ -166,16 +186,18 @@ static void *lib_worker(void *arg)
 	struct lib_job *j = arg;
 	struct lib_run *r = j->run;
 	struct pwork *w = &j->w;
-	int i;
+	int k;
 
-	while ((i = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed)) < r->n) {
-		char *text = pw_read(w, r->paths[i]);
+	while ((k = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed)) < r->n) {
+		int i = r->order[k];
+		const char *path = r->files[i]->path;
+		char *text = pw_read(w, path);
 		struct ast_file *f;
 		int before = w->errors;
 
 		if (!text)
 			continue;
-		f = pw_parse_file(w, pw_src(w, r->paths[i], text, true));
+		f = pw_parse_file(w, pw_src(w, path, text, true));
 		if (w->errors == before)
 			r->done[i] = f;
 	}
@@ -202,14 +224,32 @@ static int lib_jobs(int n)
 	return jobs < 1 ? 1 : jobs;
 }
 
-/* parse paths[0..n) into done[] on jobs threads, this one included */
-static void lib_parallel(struct session *s, char **paths, int n,
+/* largest first, then in file order */
+static int cmp_size(const void *a, const void *b, void *arg)
+{
+	struct lib_file **f = arg;
+	int x = *(const int *)a, y = *(const int *)b;
+
+	if (f[x]->size != f[y]->size)
+		return f[x]->size > f[y]->size ? -1 : 1;
+	return x - y;
+}
+
+/*
+ * Parse files[0..n) into done[] on jobs threads, this one included.  The
+ * largest files are taken first, so that the threads finish together.
+ */
+static void lib_parallel(struct session *s, struct lib_file **files, int n,
 			 struct ast_file **done, int jobs)
 {
-	struct lib_run r = { .s = s, .paths = paths, .done = done, .n = n };
+	struct lib_run r = { .files = files, .done = done, .n = n };
 	struct lib_job *j = xcalloc((size_t)jobs, sizeof(*j));
 	int started = 1;
 
+	r.order = xmalloc(sizeof(*r.order) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		r.order[i] = i;
+	qsort_r(r.order, (size_t)n, sizeof(*r.order), cmp_size, files);
 	pp_freeze(s);
 	atomic_init(&r.next, 0);
 	for (int k = 0; k < jobs; k++) {
@@ -228,6 +268,7 @@ static void lib_parallel(struct session *s, char **paths, int n,
 		arena_merge(&s->arena, &j[k].w.own);
 		pw_release(&j[k].w);
 	}
+	free(r.order);
 	free(j);
 }
 
@@ -245,9 +286,9 @@ int parse_tapsets(struct session *s)
 	done = xcalloc((size_t)files.n + 1, sizeof(*done));
 	jobs = lib_jobs(files.n);
 	if (jobs > 1)
-		lib_parallel(s, (char **)files.v, files.n, done, jobs);
+		lib_parallel(s, (struct lib_file **)files.v, files.n, done, jobs);
 	vec_each(&files, i) {
-		const char *path = vec_get(&files, i);
+		const char *path = ((struct lib_file *)vec_get(&files, i))->path;
 		char *text;
 
 		if (done[i]) {
@@ -263,7 +304,7 @@ int parse_tapsets(struct session *s)
 		vec_push(&s->files, pw_parse_file(w, pw_src(w, path, text, true)));
 	}
 	free(done);
-	free_strs(&files);
+	free_files(&files);
 	free_strs(&dirs);
 	return s->errors == before ? 0 : -1;
 }
