@@ -5,7 +5,9 @@
 # and the diagnostics of broken tapsets must be byte-identical to the
 # single-threaded run (STAP_PARSE_JOBS=1).  The library is ours, plus the
 # reference SystemTap's when it is installed, plus broken files (-I) whose
-# errors must come out in file order.  Prints PASS:/FAIL: lines.
+# errors must come out in file order, and a broken user script (parsed
+# while the library's threads run) whose error must come out alone.
+# Prints PASS:/FAIL: lines.
 cd "$(dirname "$0")/.." || exit 1
 STAP=${STAP:-$PWD/stap}
 REF_LIB=${REF_LIB:-/usr/share/systemtap/tapset}
@@ -80,3 +82,16 @@ case $first in
 *)
 	echo "FAIL: parse-lib/bad-tapsets: first error: $first" ;;
 esac
+
+# a broken user script: the library's threads start before it is parsed
+# and are stopped after its error; only that error shows, each way
+for j in 1 2 4; do
+	run usererr $j -I "$T/bad" -e 'probe begin { x = }'
+done
+if [ "$(cat "$T/usererr.1.rc")" = 0 ] || ! grep -q '^<input>:1:19: parse error' "$T/usererr.1.err" ||
+   grep -q 'bad\.stp' "$T/usererr.1.err"; then
+	echo "FAIL: parse-lib/user-error: not just the user script's error"
+	sed 's/^/    /' "$T/usererr.1.err" | head -10
+elif same usererr 2 4; then
+	echo "PASS: parse-lib/user-error"
+fi

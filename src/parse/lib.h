@@ -7,5 +7,10 @@ struct session;
 
 /* read the .stpm macro files of the search path, once per session */
 void lib_load_stpm(struct session *s);
+/* list the .stp files and start parsing them on other threads, if there
+ * are CPUs for it (after lib_load_stpm; parse_tapsets finishes the job) */
+void lib_start(struct session *s);
+/* stop and wait for those threads (at the latest in parse_release) */
+void lib_stop(struct session *s);
 
 #endif

@@ -3,14 +3,17 @@
  * library.c - the tapset library in pass 1: the search path, the .stpm
  * macro files, and the .stp files.
  *
- * The .stp files are parsed on up to one thread per CPU.  Each thread takes
- * the next file in order and reads and parses it on its own pwork (its own
- * arena and scratch, quiet diagnostics).  Then, in file order, a file that
- * parsed cleanly joins s->files, and one that did not (unreadable, or any
+ * The .stp files are parsed on up to one thread per CPU.  parse_user
+ * starts the other threads (lib_start) before it parses the user's script,
+ * and parse_tapsets joins in.  Each thread takes the next file, largest
+ * first, and reads and parses it on its own pwork (its own arena and
+ * scratch, quiet diagnostics).  Then, in file order, a file that parsed
+ * cleanly joins s->files, and one that did not (unreadable, or any
  * diagnostic) is read and parsed again on the session's pwork, reporting
  * as the serial path does.  The files, their order and every message are
  * thus the same for any number of threads.  STAP_PARSE_JOBS=N sets the
- * number (1: all on the calling thread, no quiet pass).
+ * number (1: all on the calling thread, no quiet pass).  When the user's
+ * script fails, parse_release stops the threads (lib_stop).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -167,12 +170,16 @@ int parse_library_count(struct session *s)
 
 /* ---- parsing on several threads ---- */
 
+/* the library's parse, started by parse_user and finished by parse_tapsets */
 struct lib_run {
-	struct lib_file **files;
+	struct vec dirs;	/* char *: the search path */
+	struct vec files;	/* struct lib_file *, in file order */
 	int *order;		/* indexes into files, largest file first */
 	struct ast_file **done;	/* per file: parsed cleanly, or NULL */
 	int n;
 	atomic_int next;	/* the next entry of order to take */
+	int jobs, started;	/* threads wanted (this one included), running */
+	struct lib_job *job;	/* job[0] is the calling thread's */
 };
 
 struct lib_job {
@@ -190,7 +197,7 @@ static void *lib_worker(void *arg)
 
 	while ((k = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed)) < r->n) {
 		int i = r->order[k];
-		const char *path = r->files[i]->path;
+		const char *path = ((struct lib_file *)vec_get(&r->files, i))->path;
 		char *text = pw_read(w, path);
 		struct ast_file *f;
 		int before = w->errors;
@@ -236,63 +243,104 @@ static int cmp_size(const void *a, const void *b, void *arg)
 }
 
 /*
- * Parse files[0..n) into done[] on jobs threads, this one included.  The
- * largest files are taken first, so that the threads finish together.
+ * List the library and, with more than one thread to use, start all but
+ * one on it (the calling thread joins them in lib_finish).  The largest
+ * files are taken first, so that the threads finish together.
  */
-static void lib_parallel(struct session *s, struct lib_file **files, int n,
-			 struct ast_file **done, int jobs)
+static struct lib_run *lib_begin(struct session *s)
 {
-	struct lib_run r = { .files = files, .done = done, .n = n };
-	struct lib_job *j = xcalloc((size_t)jobs, sizeof(*j));
-	int started = 1;
+	struct lib_run *r = xcalloc(1, sizeof(*r));
 
-	r.order = xmalloc(sizeof(*r.order) * (size_t)(n ? n : 1));
-	for (int i = 0; i < n; i++)
-		r.order[i] = i;
-	qsort_r(r.order, (size_t)n, sizeof(*r.order), cmp_size, files);
+	tapset_dirs(s, &r->dirs);
+	vec_each(&r->dirs, i)
+		list_files(vec_get(&r->dirs, i), ".stp", &r->files);
+	r->n = r->files.n;
+	r->done = xcalloc((size_t)r->n + 1, sizeof(*r->done));
+	atomic_init(&r->next, 0);
+	r->jobs = lib_jobs(r->n);
+	r->started = 1;
+	if (r->jobs < 2)
+		return r;
+	r->order = xmalloc(sizeof(*r->order) * (size_t)r->n);
+	for (int i = 0; i < r->n; i++)
+		r->order[i] = i;
+	qsort_r(r->order, (size_t)r->n, sizeof(*r->order), cmp_size, r->files.v);
 	pp_freeze(s);
-	atomic_init(&r.next, 0);
-	for (int k = 0; k < jobs; k++) {
-		j[k].run = &r;
-		pw_init_worker(&j[k].w, s);
+	r->job = xcalloc((size_t)r->jobs, sizeof(*r->job));
+	for (int k = 0; k < r->jobs; k++) {
+		r->job[k].run = r;
+		pw_init_worker(&r->job[k].w, s);
 	}
-	for (int k = 1; k < jobs; k++) {
-		if (pthread_create(&j[k].tid, NULL, lib_worker, &j[k]))
+	for (int k = 1; k < r->jobs; k++) {
+		if (pthread_create(&r->job[k].tid, NULL, lib_worker, &r->job[k]))
 			break;	/* the threads there are take the rest */
-		started++;
+		r->started++;
 	}
-	lib_worker(&j[0]);
-	for (int k = 1; k < started; k++)
-		pthread_join(j[k].tid, NULL);
-	for (int k = 0; k < jobs; k++) {
-		arena_merge(&s->arena, &j[k].w.own);
-		pw_release(&j[k].w);
+	return r;
+}
+
+/* wait for the threads; their memory goes to the session's arena */
+static void lib_join(struct session *s, struct lib_run *r)
+{
+	for (int k = 1; k < r->started; k++)
+		pthread_join(r->job[k].tid, NULL);
+	r->started = 1;
+	for (int k = 0; k < (r->job ? r->jobs : 0); k++) {
+		arena_merge(&s->arena, &r->job[k].w.own);
+		pw_release(&r->job[k].w);
 	}
-	free(r.order);
-	free(j);
+}
+
+static void lib_free(struct lib_run *r)
+{
+	free(r->job);
+	free(r->order);
+	free(r->done);
+	free_files(&r->files);
+	free_strs(&r->dirs);
+	free(r);
+}
+
+void lib_start(struct session *s)
+{
+	struct pp_state *st = pp_state(s);
+
+	if (!st->lib)
+		st->lib = lib_begin(s);
+}
+
+void lib_stop(struct session *s)
+{
+	struct pp_state *st = s->pp;
+	struct lib_run *r = st ? st->lib : NULL;
+
+	if (!r)
+		return;
+	atomic_store(&r->next, r->n);	/* no more files */
+	lib_join(s, r);
+	lib_free(r);
+	st->lib = NULL;
 }
 
 int parse_tapsets(struct session *s)
 {
 	struct pwork *w = pw_main(s);
-	struct vec dirs = { 0 }, files = { 0 };
-	struct ast_file **done;
-	int before = s->errors, jobs;
+	struct lib_run *r;
+	int before = s->errors;
 
 	lib_load_stpm(s);
-	tapset_dirs(s, &dirs);
-	vec_each(&dirs, i)
-		list_files(vec_get(&dirs, i), ".stp", &files);
-	done = xcalloc((size_t)files.n + 1, sizeof(*done));
-	jobs = lib_jobs(files.n);
-	if (jobs > 1)
-		lib_parallel(s, (struct lib_file **)files.v, files.n, done, jobs);
-	vec_each(&files, i) {
-		const char *path = ((struct lib_file *)vec_get(&files, i))->path;
+	lib_start(s);
+	r = pp_state(s)->lib;
+	if (r->jobs > 1) {
+		lib_worker(&r->job[0]);
+		lib_join(s, r);
+	}
+	for (int i = 0; i < r->n; i++) {
+		const char *path = ((struct lib_file *)vec_get(&r->files, i))->path;
 		char *text;
 
-		if (done[i]) {
-			vec_push(&s->files, done[i]);
+		if (r->done[i]) {
+			vec_push(&s->files, r->done[i]);
 			continue;
 		}
 		text = pw_read(w, path);
@@ -303,8 +351,6 @@ int parse_tapsets(struct session *s)
 		}
 		vec_push(&s->files, pw_parse_file(w, pw_src(w, path, text, true)));
 	}
-	free(done);
-	free_files(&files);
-	free_strs(&dirs);
+	lib_stop(s);
 	return s->errors == before ? 0 : -1;
 }

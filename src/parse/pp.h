@@ -8,6 +8,7 @@
 #include "parse/pwork.h"
 #include "util/vec.h"
 
+struct lib_run;
 struct session;
 struct tok;
 
@@ -22,6 +23,7 @@ struct pp_state {
 	const char **config_tab;	/* hash: name, value, name, value ... */
 	int config_cap;		/* slots (pairs) */
 	struct pwork main;	/* the session's parsing scratch (pwork.h) */
+	struct lib_run *lib;	/* the library's parse under way (library.c) */
 };
 
 struct pp_state *pp_state(struct session *s);

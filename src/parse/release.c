@@ -9,6 +9,7 @@
  * vec would not be, so passes share nodes rather than copying vectors.
  */
 #include "session.h"
+#include "parse/lib.h"
 #include "parse/parse.h"
 #include "parse/pctx.h"
 #include "parse/pp.h"
@@ -139,6 +140,7 @@ static bool only_pass1(const struct session *s)
 
 void parse_release(struct session *s)
 {
+	lib_stop(s);
 	if (!only_pass1(s)) {
 		vec_each(&s->files, i)
 			rel_file(vec_get(&s->files, i));
