@@ -28,6 +28,7 @@
 
 struct pp_macro {
 	const char *name;
+	unsigned hash;		/* name_hash(name) */
 	struct vec params;	/* const char * */
 	struct tok **body;
 	int n;
@@ -141,8 +142,8 @@ static unsigned name_hash(const char *s)
 	return h;
 }
 
-/* the global macros by name, rebuilt when .stpm files added some */
-static struct pp_macro *find_global(struct pp_state *st, const char *name)
+/* the global macros by name (hash h), rebuilt when .stpm files added some */
+static struct pp_macro *find_global(struct pp_state *st, const char *name, unsigned h)
 {
 	unsigned mask;
 
@@ -155,33 +156,36 @@ static struct pp_macro *find_global(struct pp_state *st, const char *name)
 		mask = (unsigned)st->mtab_cap - 1;
 		vec_each(&st->macros, i) {
 			struct pp_macro *m = vec_get(&st->macros, i);
-			unsigned h = name_hash(m->name) & mask;
+			unsigned k = m->hash & mask;
 
-			while (st->mtab[h] && strcmp(st->mtab[h]->name, m->name))
-				h = (h + 1) & mask;
-			if (!st->mtab[h])
-				st->mtab[h] = m;
+			while (st->mtab[k] && (st->mtab[k]->hash != m->hash ||
+					       strcmp(st->mtab[k]->name, m->name)))
+				k = (k + 1) & mask;
+			if (!st->mtab[k])
+				st->mtab[k] = m;
 		}
 		st->mtab_n = st->macros.n;
 	}
 	mask = (unsigned)st->mtab_cap - 1;
-	for (unsigned h = name_hash(name) & mask; st->mtab[h]; h = (h + 1) & mask)
-		if (!strcmp(st->mtab[h]->name, name))
-			return st->mtab[h];
+	for (unsigned k = h & mask; st->mtab[k]; k = (k + 1) & mask)
+		if (st->mtab[k]->hash == h && !strcmp(st->mtab[k]->name, name))
+			return st->mtab[k];
 	return NULL;
 }
 
 static struct pp_macro *find_macro(struct ppx *x, const char *name)
 {
+	unsigned h = name_hash(name);
+
 	for (int i = x->local->n - 1; i >= 0; i--) {
 		struct pp_macro *m = vec_get(x->local, i);
 
-		if (!strcmp(m->name, name))
+		if (m->hash == h && !strcmp(m->name, name))
 			return m;
 	}
 	if (x->local == &x->st->macros)
 		return NULL;	/* an .stpm file: its own list is the global one */
-	return find_global(x->st, name);
+	return find_global(x->st, name, h);
 }
 
 /* index of the %) matching the %( at v[i] (or -1); then and els get the
@@ -231,6 +235,7 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 	}
 	m = arena_new(x->w->arena, struct pp_macro);
 	m->name = v[k]->text;
+	m->hash = name_hash(m->name);
 	m->file = at->loc.file;
 	k++;
 	if (k < n && v[k]->kind == '(' && !v[k]->space_before) {
@@ -292,6 +297,12 @@ static int pp_define(struct ppx *x, struct tok **v, int n, int i, bool emit_err)
 	}
 	vec_push(x->local, m);
 	return end + 1;
+}
+
+/* @define (most @names are not: look at the first letter before calling) */
+static inline bool is_define(const struct tok *t)
+{
+	return t->text[0] == 'd' && !strcmp(t->text, "define");
 }
 
 /* ---- macro uses ---- */
@@ -605,7 +616,7 @@ void pp_freeze(struct session *s)
 {
 	struct pp_state *st = pp_state(s);
 
-	find_global(st, "");
+	find_global(st, "", name_hash(""));
 	if (!st->config_loaded) {
 		st->config_loaded = true;
 		config_load(st, s);
@@ -881,7 +892,7 @@ static void pp_seq(struct ppx *x, struct tok **v, int n, struct vec *out,
 		case AT_IDENT: {
 			const struct pp_macro *m;
 
-			if (!strcmp(t->text, "define")) {
+			if (is_define(t)) {
 				if (env)
 					perr(x, t, "'@define' inside a macro body%s", "");
 				i = pp_define(x, v, n, i, true);
@@ -1195,7 +1206,7 @@ static void stream_at(struct pp *p, const struct tok *at)
 	struct tok t;
 	int k;
 
-	if (!strcmp(at->text, "define")) {
+	if (is_define(at)) {
 		stream_define(p, at);
 		return;
 	}

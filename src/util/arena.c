@@ -18,7 +18,8 @@
  */
 struct arena_block {
 	struct arena_block *next;
-	size_t used, size;	/* bytes of data[] handed out / usable */
+	size_t size;		/* usable bytes of data[] (struct arena has
+				   the free part of the head's) */
 	size_t map;		/* bytes mapped, header included */
 	_Alignas(16) unsigned char data[];
 };
@@ -71,30 +72,24 @@ static struct arena_block *new_block(struct arena *a, size_t n)
 	}
 	b->map = map;
 	b->size = map - sizeof(*b);
-	b->used = 0;
 	/* a large request gets its own block behind the current one, which
 	 * keeps serving the small ones */
-	if (head && n > want / 4 && head->size - head->used >= 4096) {
+	if (head && n > want / 4 && a->end - a->cur >= 4096) {
 		b->next = head->next;
 		head->next = b;
 	} else {
 		b->next = head;
 		a->head = b;
+		a->cur = b->data + n;
+		a->end = b->data + b->size;
 	}
 	return b;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+/* n rounded already; the current block is too full (or there is none) */
+void *arena_alloc_slow(struct arena *a, size_t n)
 {
-	struct arena_block *b = a->head;
-	void *p;
-
-	n = (n + 15) & ~(size_t)15;
-	if (!b || b->used + n > b->size)
-		b = new_block(a, n);
-	p = b->data + b->used;
-	b->used += n;
-	return p;	/* zero: fresh mapped memory, never reused */
+	return new_block(a, n)->data;	/* zero: fresh mapped memory */
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
@@ -135,6 +130,7 @@ void arena_free(struct arena *a)
 		a->head = b->next;
 		munmap(b, b->map);
 	}
+	a->cur = a->end = NULL;
 }
 
 void arena_merge(struct arena *dst, struct arena *src)
@@ -150,6 +146,9 @@ void arena_merge(struct arena *dst, struct arena *src)
 		dst->head->next = src->head;
 	} else {
 		dst->head = src->head;
+		dst->cur = src->cur;
+		dst->end = src->end;
 	}
 	src->head = NULL;
+	src->cur = src->end = NULL;
 }
