@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,22 +79,34 @@ static void tapset_dirs(struct session *s, struct vec *dirs)
 	vec_free(&roots);
 }
 
-/* the regular files DIR/ *SUFFIX (struct lib_file *), sorted by path */
-static void list_files(const char *dir, const char *suffix, struct vec *out)
+static bool has_suffix(const char *name, size_t l, const char *suffix, size_t sl)
+{
+	return l > sl && !memcmp(name + l - sl, suffix, sl);
+}
+
+/* the regular files DIR/ *.stpm and DIR/ *.stp (struct lib_file *), each
+ * list sorted by path */
+static void list_files(const char *dir, struct vec *stpm, struct vec *stp)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	size_t sl = strlen(suffix);
-	int first = out->n;
+	int first_m = stpm->n, first_s = stp->n;
 
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
+		struct vec *out;
 		struct lib_file *f;
 		struct stat st;
 
-		if (de->d_name[0] == '.' || l <= sl || strcmp(de->d_name + l - sl, suffix))
+		if (de->d_name[0] == '.')
+			continue;
+		if (has_suffix(de->d_name, l, ".stp", 4))
+			out = stp;
+		else if (has_suffix(de->d_name, l, ".stpm", 5))
+			out = stpm;
+		else
 			continue;
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
 			continue;
@@ -105,7 +118,8 @@ static void list_files(const char *dir, const char *suffix, struct vec *out)
 		vec_push(out, f);
 	}
 	closedir(d);
-	qsort(out->v + first, (size_t)(out->n - first), sizeof(void *), cmp_path);
+	qsort(stpm->v + first_m, (size_t)(stpm->n - first_m), sizeof(void *), cmp_path);
+	qsort(stp->v + first_s, (size_t)(stp->n - first_s), sizeof(void *), cmp_path);
 }
 
 static void free_files(struct vec *v)
@@ -126,20 +140,17 @@ static void free_strs(struct vec *v)
 	vec_free(v);
 }
 
-void lib_load_stpm(struct session *s)
+/* the .stpm macro files: their macros are global, for every later file */
+static void load_stpm(struct session *s, struct vec *files)
 {
 	struct pp_state *st = pp_state(s);
 	struct pwork *w = pw_main(s);
-	struct vec dirs = { 0 }, files = { 0 };
 
 	if (st->stpm_loaded)
 		return;
 	st->stpm_loaded = true;
-	tapset_dirs(s, &dirs);
-	vec_each(&dirs, i)
-		list_files(vec_get(&dirs, i), ".stpm", &files);
-	vec_each(&files, i) {
-		const char *path = ((struct lib_file *)vec_get(&files, i))->path;
+	vec_each(files, i) {
+		const char *path = ((struct lib_file *)vec_get(files, i))->path;
 		char *text = pw_read(w, path);
 		struct src_file *src;
 		struct pp *p;
@@ -155,8 +166,6 @@ void lib_load_stpm(struct session *s)
 		pp_drain(p);
 		pp_close(p, NULL, NULL);
 	}
-	free_files(&files);
-	free_strs(&dirs);
 }
 
 int parse_library_count(struct session *s)
@@ -243,17 +252,21 @@ static int cmp_size(const void *a, const void *b, void *arg)
 }
 
 /*
- * List the library and, with more than one thread to use, start all but
- * one on it (the calling thread joins them in lib_finish).  The largest
- * files are taken first, so that the threads finish together.
+ * List the library, read its macro files and, with more than one thread to
+ * use, start all but one on its .stp files (the calling thread joins them
+ * in parse_tapsets).  The largest files are taken first, so that the
+ * threads finish together.
  */
 static struct lib_run *lib_begin(struct session *s)
 {
 	struct lib_run *r = xcalloc(1, sizeof(*r));
+	struct vec stpm = { 0 };
 
 	tapset_dirs(s, &r->dirs);
 	vec_each(&r->dirs, i)
-		list_files(vec_get(&r->dirs, i), ".stp", &r->files);
+		list_files(vec_get(&r->dirs, i), &stpm, &r->files);
+	load_stpm(s, &stpm);
+	free_files(&stpm);
 	r->n = r->files.n;
 	r->done = xcalloc((size_t)r->n + 1, sizeof(*r->done));
 	atomic_init(&r->next, 0);
@@ -328,7 +341,6 @@ int parse_tapsets(struct session *s)
 	struct lib_run *r;
 	int before = s->errors;
 
-	lib_load_stpm(s);
 	lib_start(s);
 	r = pp_state(s)->lib;
 	if (r->jobs > 1) {

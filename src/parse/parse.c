@@ -145,8 +145,7 @@ int parse_user(struct session *s)
 	int before = s->errors;
 	struct src_file *src = NULL;
 
-	lib_load_stpm(s);
-	lib_start(s);	/* the library, meanwhile, on the other CPUs */
+	lib_start(s);	/* macros; the library, meanwhile, on the other CPUs */
 	if (s->script_text) {
 		src = pw_src(w, "<input>", own_text(s, s->script_text), false);
 	} else if (s->script_file && !strcmp(s->script_file, "-")) {
