@@ -95,9 +95,10 @@ cpu() {
 	tail -1 "$tmp/cpu" | awk -v n="$RUNS" '{ printf "%d", ($1 + $2) * 1000 / n }'
 }
 
-# instructions (millions) of one run of "$@" under callgrind
+# instructions (millions) of one run of "$@" under callgrind (every thread;
+# through the 1-thread row's sh wrapper too)
 insns() {
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+	valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
 		awk '/refs:/ { gsub(",", "", $NF); printf "%d", $NF / 1000000 }'
 }
 
