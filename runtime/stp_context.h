@@ -40,6 +40,7 @@ struct stp_probe {
 	unsigned int nlocks;
 	unsigned int flags;		/* family-specific */
 	const char *loc;		/* "file:line:col" of the probe */
+	const char *from;		/* -t: how pp was derived, or NULL */
 	struct stp_timing *timing;	/* with -t (STP_TIMING), else NULL */
 };
 
@@ -501,7 +502,8 @@ static void __maybe_unused stp_rt_report(const struct stp_probe *probes, int n,
 				"%s, (%s), hits: %llu, cycles: %llumin/%lluavg/%llumax, variance: %llu, from: %s, index: %d\n",
 				p->pp, p->loc ? p->loc : "", t->hits, t->min,
 				div64_u64(t->sum, t->hits), t->max,
-				stp_timing_variance(t), p->pp, i);
+				stp_timing_variance(t), p->from ? p->from : p->pp,
+				i);
 		stp_transport_write(line, len);
 	}
 	/* stap 4.8 follows with the module-refresh timings (module load

@@ -660,7 +660,7 @@ void opt_autoprint(struct elab *E)
 				struct derived_probe *dp = vec_get(&out, k);
 
 				dp->probe = ep;
-				dp->origin = "end";
+				dp->origin = dp->from = "end";
 				vec_push(&ep->derived, dp);
 			}
 			vec_free(&out);

@@ -42,6 +42,13 @@ struct group {
 	struct elab_probe *ep;
 };
 
+/* how a point was reached, kept for each derived probe */
+struct dtrail {
+	const char *origin;	/* -p2: "alias = target <- ... <- written" */
+	const char *from;	/* -t: "alias from: ... from: first written" */
+	const struct src_loc *loc;	/* -t: the last point naming an alias */
+};
+
 struct dctx {
 	struct ast_probe *p;
 	const char *written;
@@ -418,12 +425,31 @@ static struct group *get_group(struct elab *E, struct dctx *D,
 }
 
 static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
-		  struct ast_alias **chain, int nchain, const char *origin,
+		  struct ast_alias **chain, int nchain, const struct dtrail *tr,
 		  struct expr *cond);
+
+/* "a from: b" in the arena */
+static const char *from_join(struct elab *E, const char *a, const char *b)
+{
+	char *t = xasprintf("%s from: %s", a, b);
+	const char *r = arena_strdup(E->A, t);
+
+	free(t);
+	return r;
+}
+
+/* a point's text without its ?/! marks */
+static const char *pp_bare(struct elab *E, const struct probe_point *pp)
+{
+	struct probe_point q = *pp;
+
+	q.optional = q.sufficient = false;
+	return pp_text(E, &q);
+}
 
 static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 			const struct probe_point *q, struct ast_alias **chain,
-			int nchain, const char *origin, struct expr *cond)
+			int nchain, const struct dtrail *tr, struct expr *cond)
 {
 	struct ast_alias *A = sh->al->alias;
 	struct ast_alias **ch2;
@@ -443,6 +469,14 @@ static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 			return -1;
 		}
 	}
+	struct probe_point *named = pp_copy(E, sh->al->name);
+	struct dtrail tr2;
+
+	/* -t names the alias with the suffix it was given */
+	for (int k = sh->n; k < q->comps.n; k++)
+		vec_push(&named->comps, vec_get(&q->comps, k));
+	tr2.from = from_join(E, pp_bare(E, named), tr->from);
+	tr2.loc = &q->loc;
 	elab_use_file(E, sh->al->file);
 	ch2 = arena_alloc(E->A, (nchain + 1) * sizeof(*ch2));
 	memcpy(ch2, chain, nchain * sizeof(*chain));
@@ -451,7 +485,6 @@ static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 		const struct probe_point *T = vec_get(&A->points, t);
 		struct probe_point *T2 = pp_copy(E, T);
 		struct strbuf sb = { 0 };
-		const char *org;
 		int r;
 
 		for (int k = sh->n; k < q->comps.n; k++)
@@ -467,10 +500,10 @@ static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 			pp_to_sb(&sb, vec_get(&A->points, k));
 		}
 		sb_puts(&sb, " <- ");
-		sb_puts(&sb, origin);
-		org = arena_strdup(E->A, sb_str(&sb));
+		sb_puts(&sb, tr->origin);
+		tr2.origin = arena_strdup(E->A, sb_str(&sb));
 		sb_free(&sb);
-		r = derive(E, D, T2, ch2, nchain + 1, org,
+		r = derive(E, D, T2, ch2, nchain + 1, &tr2,
 			   cond ? cond : T->cond);
 		if (r > 0) {
 			total += r;
@@ -504,7 +537,7 @@ static int cmp_shape(const void *a, const void *b)
 }
 
 static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
-		  struct ast_alias **chain, int nchain, const char *origin,
+		  struct ast_alias **chain, int nchain, const struct dtrail *tr,
 		  struct expr *cond)
 {
 	struct vec pts = { 0 };
@@ -549,7 +582,7 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 			int r;
 			if (sh->al) {
 				r = derive_alias(E, D, sh, q, chain, nchain,
-						 origin, cond);
+						 tr, cond);
 				if (r < 0)
 					err = true;
 				else
@@ -566,7 +599,13 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 					struct derived_probe *dp = vec_get(&out, k);
 
 					dp->probe = g->ep;
-					dp->origin = origin;
+					dp->origin = tr->origin;
+					/* -t: the resolved point, when the
+					 * provider renamed it, first */
+					dp->from = dp->pp && strcmp(dp->pp, pp_bare(E, q)) ?
+						from_join(E, dp->pp, tr->from) :
+						tr->from;
+					dp->tloc = tr->loc;
 					dp->point = q;
 					vec_push(&g->ep->derived, dp);
 				}
@@ -590,6 +629,7 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 void pp_derive_probe(struct elab *E, struct ast_probe *p)
 {
 	struct dctx D = { 0 };
+	struct dtrail tr;
 	struct strbuf sb = { 0 };
 
 	build_shapes(E);
@@ -606,11 +646,14 @@ void pp_derive_probe(struct elab *E, struct ast_probe *p)
 		}
 		vec_free(&pts);
 	}
-	D.written = arena_strdup(E->A, sb_str(&sb));
+	tr.origin = D.written = arena_strdup(E->A, sb_str(&sb));
 	sb_free(&sb);
+	/* as stap: every point of the probe reports the first as written */
+	tr.from = p->points.n ? pp_text(E, vec_get(&p->points, 0)) : "";
+	tr.loc = NULL;
 	vec_each(&p->points, i) {
 		const struct probe_point *pp = vec_get(&p->points, i);
-		int r = derive(E, &D, pp, NULL, 0, D.written, pp->cond);
+		int r = derive(E, &D, pp, NULL, 0, &tr, pp->cond);
 
 		if (r > 0 && pp->sufficient)
 			break;
@@ -665,6 +708,7 @@ void pp_list(struct elab *E, const struct probe_point *pp, struct vec *out)
 				}
 			} else {
 				struct dctx D = { 0 };
+				struct dtrail list_tr = { "", "", NULL };
 				struct ast_probe *p = arena_new(E->A, struct ast_probe);
 				struct pp_listed *l = arena_new(E->A, struct pp_listed);
 				struct probe_point *nq = pp_copy(E, cq);
@@ -678,7 +722,8 @@ void pp_list(struct elab *E, const struct probe_point *pp, struct vec *out)
 				D.out = &l->probes;
 				nq->optional = nq->sufficient = false;
 				nq->cond = NULL;
-				if (derive_alias(E, &D, sh, cq, NULL, 0, "", NULL) > 0) {
+				if (derive_alias(E, &D, sh, cq, NULL, 0, &list_tr,
+						 NULL) > 0) {
 					l->name = pp_text(E, nq);
 					vec_push(out, l);
 				}

@@ -40,6 +40,14 @@ struct derived_probe {
 	/* pass 2: how the point was reached, for -p2's comment:
 	 * "a = begin <- a,a.b" (alias chain, then the probe as written) */
 	const char *origin;
+	/* pass 2: the same for -t's report, as stap 4.8 prints it: the
+	 * resolved point if the provider renamed it, the aliases innermost
+	 * first, then the probe's first point as written ("kernel.function(
+	 * \"vfs_read@fs/read_write.c:450\") from: vfs.read from: vfs.read") */
+	const char *from;
+	/* pass 2: -t's "(file:line:col)": the last point of the chain that
+	 * named an alias, or NULL for the probe's own place */
+	const struct src_loc *tloc;
 	/* pass 2: the concrete point it came from (its ?/! flags, if-cond) */
 	const struct probe_point *point;
 };

@@ -291,16 +291,23 @@ static void probe_table(struct tx *tx)
 		sb_printf(&tab, "\t[%d] = { .fn = stp_p%d, .pp = ", i, p->index);
 		tx_cstr(&tab, dp->pp ? dp->pp : p->pp ? p->pp : "");
 		if (p->decl) {
-			char *loc = xasprintf("%s:%d:%d", p->decl->loc.file ?
-					      p->decl->loc.file->name : "<input>",
-					      p->decl->loc.line, p->decl->loc.col);
+			const struct src_loc *l = dp->tloc ? dp->tloc :
+						  &p->decl->loc;
+			char *loc = xasprintf("%s:%d:%d", l->file ?
+					      l->file->name : "<input>",
+					      l->line, l->col);
 
 			sb_puts(&tab, ", .loc = ");
 			tx_cstr(&tab, loc);
 			free(loc);
 		}
-		if (tx->s->timing)
+		if (tx->s->timing) {
 			sb_printf(&tab, ", .timing = &stp_timing[%d]", i);
+			if (dp->from && dp->pp && strcmp(dp->from, dp->pp)) {
+				sb_puts(&tab, ", .from = ");
+				tx_cstr(&tab, dp->from);
+			}
+		}
 		if (nlocks[k])
 			sb_printf(&tab, ", .locks = stp_locks_p%d, .nlocks = %d",
 				  p->index, nlocks[k]);
