@@ -14,10 +14,14 @@
  * (&& binds tighter), '!' and parentheses.  String == and != match globs.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "session.h"
 #include "version.h"
@@ -65,8 +69,12 @@ static void perr(struct ppx *x, const struct tok *t, const char *fmt, const char
 
 struct pp_state *pp_state(struct session *s)
 {
-	if (!s->pp)
-		s->pp = arena_new(&s->arena, struct pp_state);
+	if (!s->pp) {
+		struct pp_state *st = arena_new(&s->arena, struct pp_state);
+
+		pthread_mutex_init(&st->config_lock, NULL);
+		s->pp = st;
+	}
 	return s->pp;
 }
 
@@ -85,6 +93,7 @@ void pp_state_free(struct session *s)
 	free(st->mtab);
 	free(st->config_buf);
 	free(st->config_tab);
+	pthread_mutex_destroy(&st->config_lock);
 	pw_release(&st->main);
 	s->pp = NULL;
 }
@@ -538,43 +547,70 @@ static unsigned config_slot(const struct pp_state *st, const char *name)
 	return h;
 }
 
+/* the whole file in a heap buffer, NUL-terminated; NULL if unreadable */
+static char *read_all(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	size_t cap = 65536, n = 0;
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+		cap = (size_t)sb.st_size + 1;	/* + 1: the read that sees EOF */
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t got;
+
+		if (n == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
 /* read the build tree's .config once: CONFIG_X=val lines into a hash */
 static void config_load(struct pp_state *st, const struct session *s)
 {
 	char path[4096], *p, *end, *next;
-	size_t len = 0, cap = 1 << 16;
+	size_t len;
 	int n = 0;
-	FILE *f;
 
 	if (!s->kernel_build_dir)
 		return;
 	snprintf(path, sizeof(path), "%s/.config", s->kernel_build_dir);
-	f = fopen(path, "r");
-	if (!f)
+	st->config_buf = read_all(path, &len);
+	if (!st->config_buf)
 		return;
-	st->config_buf = xmalloc(cap + 1);
-	for (;;) {
-		size_t got = fread(st->config_buf + len, 1, cap - len, f);
+	end = st->config_buf + len;
+	for (p = st->config_buf; p < end; p = next) {	/* size the hash */
+		char *nl = memchr(p, '\n', (size_t)(end - p));
 
-		len += got;
-		if (len < cap)
-			break;
-		cap *= 2;
-		st->config_buf = xrealloc(st->config_buf, cap + 1);
+		next = nl ? nl + 1 : end;
+		n += *p == 'C' && !strncmp(p, "CONFIG_", 7);
 	}
-	fclose(f);
-	st->config_buf[len] = 0;
-	for (p = st->config_buf; (p = strstr(p, "CONFIG_")); p++)
-		n++;
 	st->config_cap = 64;
 	while (st->config_cap < 2 * n)
 		st->config_cap *= 2;
 	st->config_tab = xcalloc((size_t)st->config_cap * 2, sizeof(char *));
-	for (p = st->config_buf, end = p + len; p < end; p = next) {
+	for (p = st->config_buf; p < end; p = next) {
 		char *nl = memchr(p, '\n', (size_t)(end - p)), *eq;
 		size_t l = (size_t)((nl ? nl : end) - p);
 
 		next = nl ? nl + 1 : end;
+		if (*p != 'C')
+			continue;	/* comments: "# CONFIG_X is not set" */
 		p[l] = 0;
 		while (l && p[l - 1] == '\r')
 			p[--l] = 0;
@@ -596,10 +632,8 @@ static const char *config_value(struct ppx *x, const char *name)
 	size_t vl;
 	unsigned h;
 
-	if (!st->config_loaded) {
-		st->config_loaded = true;
-		config_load(st, x->s);
-	}
+	if (!atomic_load_explicit(&st->config_loaded, memory_order_acquire))
+		pp_config_load(x->s);
 	if (!st->config_tab)
 		return "";
 	h = config_slot(st, name);
@@ -614,13 +648,20 @@ static const char *config_value(struct ppx *x, const char *name)
 
 void pp_freeze(struct session *s)
 {
+	find_global(pp_state(s), "", name_hash(""));
+	pp_config_load(s);
+}
+
+void pp_config_load(struct session *s)
+{
 	struct pp_state *st = pp_state(s);
 
-	find_global(st, "", name_hash(""));
-	if (!st->config_loaded) {
-		st->config_loaded = true;
+	pthread_mutex_lock(&st->config_lock);
+	if (!atomic_load_explicit(&st->config_loaded, memory_order_relaxed)) {
 		config_load(st, s);
+		atomic_store_explicit(&st->config_loaded, true, memory_order_release);
 	}
+	pthread_mutex_unlock(&st->config_lock);
 }
 
 static struct tok *cpeek(struct cparse *c)

@@ -3,6 +3,8 @@
 #ifndef STAP_PARSE_PP_H
 #define STAP_PARSE_PP_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "parse/pwork.h"
@@ -18,7 +20,8 @@ struct pp_state {
 	int mtab_cap, mtab_n;	/* slots; macros.n when it was built */
 	bool stpm_loaded;
 	int n_stpm;		/* macro files read */
-	bool config_loaded;
+	atomic_bool config_loaded;	/* config_buf/config_tab are final */
+	pthread_mutex_t config_lock;	/* whichever thread needs it first loads it */
 	char *config_buf;	/* the build tree's .config, split in place */
 	const char **config_tab;	/* hash: name, value, name, value ... */
 	int config_cap;		/* slots (pairs) */
@@ -32,5 +35,7 @@ void pp_state_free(struct session *s);
  * would otherwise build lazily (the macro table, the .config hash), so
  * that the state is only read meanwhile */
 void pp_freeze(struct session *s);
+/* load the build tree's .config now, once (any thread: config_lock) */
+void pp_config_load(struct session *s);
 
 #endif
