@@ -107,6 +107,11 @@ if [ "$n" -gt 5 ]; then pass statement-lines; else fail statement-lines "$n poin
 n=$($S -p3 -e 'probe kernel.function("*@net/socket.c").call { print(1) }' | grep -c '\.fentry = 1, \.checked = 1')
 m=$($S -p3 -e 'probe kernel.statement("vfs_read@fs/read_write.c:*") { print(1) }' | grep -c '\.fentry = 1')
 if [ "$n" -gt 100 ] && [ "$m" -le 1 ]; then pass call-p3-fentry; else fail call-p3-fentry "$n .call, $m statement fentry points"; fi
+# vmlinux's mcount table decides: a notrace function (no ftrace call site)
+# gets a plain kprobe, not the ftrace path
+a=$($S -p3 -e 'probe kernel.function("__do_sys_socketcall").call, kernel.function("vfs_read").call { print(1) }' | grep -c '\.fentry = 1')
+b=$($S -p3 -e 'probe kernel.function("__do_sys_socketcall").call { print(1) }' | grep -c '\.fentry = 1')
+if [ "$a" = 1 ] && [ "$b" = 0 ]; then pass call-p3-notrace; else fail call-p3-notrace "$a $b"; fi
 $S -p2 -e 'probe kernel.statement("vfs_read") { print(1) }' >/dev/null 2>$T/err
 if grep -q "function@file:line" $T/err; then pass statement-syntax; else fail statement-syntax "$(head -2 $T/err)"; fi
 # -l / -L, when the listing is wired up

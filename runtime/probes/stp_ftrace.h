@@ -118,23 +118,50 @@ static bool stp_ftrace_cand(struct stp_kprobe *p)
 }
 
 /*
- * The filter: all sites in one call; when the kernel refuses one (a
- * point without a kprobe that is no ftrace site), one by one, dropping
- * the refused entries.  A refused call leaves the filter as it was (and
- * ftrace_free_filter() would leave it dangling, not empty).
+ * Add ips[0..n) (sorted) to the filter; a refused chunk is halved until
+ * the refused sites are found, which go to bad[] (in order).  A refused
+ * call leaves the filter as it was, and each call copies the whole filter:
+ * halving costs O(refused x log n) calls where one call per site would
+ * cost O(n) (quadratic for kernel.function("*")).
+ */
+static void stp_ftrace_add(struct stp_ftrace *ft, unsigned long *ips,
+			   unsigned int n, unsigned long *bad,
+			   unsigned int *nbad)
+{
+	if (!n || !ftrace_set_filter_ips(&ft->ops, ips, n, 0, 0))
+		return;
+	if (n == 1) {
+		bad[(*nbad)++] = ips[0];
+		return;
+	}
+	stp_ftrace_add(ft, ips, n / 2, bad, nbad);
+	stp_ftrace_add(ft, ips + n / 2, n - n / 2, bad, nbad);
+}
+
+/*
+ * The filter: all sites in one call; when the kernel refuses some (points
+ * without kprobes that are no ftrace sites), the others, dropping the
+ * entries of the refused ones.
  */
 static int stp_ftrace_filter(struct stp_ftrace *ft, unsigned long *ips,
 			     unsigned int nip)
 {
-	unsigned int i, k = 0;
+	unsigned long *bad;
+	unsigned int i, k = 0, b = 0, nbad = 0;
 
 	if (!ftrace_set_filter_ips(&ft->ops, ips, nip, 0, 1))
 		return 0;
-	for (i = 0; i < ft->n; i++) {
-		if ((k && ft->ents[k - 1].ip == ft->ents[i].ip) ||
-		    !ftrace_set_filter_ip(&ft->ops, ft->ents[i].ip, 0, 0))
+	bad = kvmalloc_array(nip, sizeof(*bad), GFP_KERNEL);
+	if (!bad)
+		return -ENOMEM;
+	stp_ftrace_add(ft, ips, nip, bad, &nbad);
+	for (i = 0; i < ft->n; i++) {	/* ents and bad are sorted by ip */
+		while (b < nbad && bad[b] < ft->ents[i].ip)
+			b++;
+		if (b == nbad || bad[b] != ft->ents[i].ip)
 			ft->ents[k++] = ft->ents[i];
 	}
+	kvfree(bad);
 	ft->n = k;
 	return k ? 0 : -ENOENT;
 }

@@ -77,6 +77,54 @@ static uint64_t sym_addr(struct dw_kernel *k, struct vec *all, const char *n)
 	return 0;
 }
 
+/* a binary search in a sorted array of addresses */
+static bool in_sorted(const uint64_t *v, int n, uint64_t addr)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (v[mid] == addr)
+			return true;
+		if (v[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * The ftrace call sites: the addresses between __start_mcount_loc and
+ * __stop_mcount_loc, final in a linked vmlinux.  Left empty (unknown)
+ * when the symbols or their data are missing.
+ */
+static void read_mcount(struct dw_kernel *k, uint64_t start, uint64_t stop)
+{
+	Elf_Scn *scn = NULL;
+
+	if (!start || stop <= start || (stop - start) % 8)
+		return;
+	while ((scn = elf_nextscn(k->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    start < sh.sh_addr || stop > sh.sh_addr + sh.sh_size)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || stop - sh.sh_addr > d->d_size)
+			return;
+		k->nmcount = (int)((stop - start) / 8);
+		k->mcount = xmalloc(stop - start);
+		memcpy(k->mcount, (char *)d->d_buf + (start - sh.sh_addr),
+		       stop - start);
+		qsort(k->mcount, k->nmcount, 8, cmp_u64);
+		return;
+	}
+}
+
 static void read_symtab(struct dw_kernel *k)
 {
 	Elf_Scn *scn = NULL;
@@ -140,7 +188,8 @@ static void read_symtab(struct dw_kernel *k)
 				k->nfuncs++;
 			} else if (n[0] == '_' && (strstr(n, "text_") ||
 				   strstr(n, "inittext") || !strcmp(n, "_stext") ||
-				   !strcmp(n, "_etext"))) {
+				   !strcmp(n, "_etext") ||
+				   strstr(n, "_mcount_loc"))) {
 				struct dw_sym *m = xmalloc(sizeof(*m));
 
 				m->name = n;
@@ -152,6 +201,8 @@ static void read_symtab(struct dw_kernel *k)
 	dw_symtab_sort(k);
 	k->stext = sym_addr(k, &marks, "_stext");
 	k->etext = sym_addr(k, &marks, "_etext");
+	read_mcount(k, sym_addr(k, &marks, "__start_mcount_loc"),
+		    sym_addr(k, &marks, "__stop_mcount_loc"));
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
 		uint64_t lo = sym_addr(k, &marks, ranges[i][0]);
 		uint64_t hi = sym_addr(k, &marks, ranges[i][1]);
@@ -250,25 +301,22 @@ struct dw_kernel *dw_kernel_get(struct session *s, const char **why)
 	return ki->dwarf;
 }
 
+int dw_ftrace_site(const struct dw_kernel *k, uint64_t addr)
+{
+	if (!k->nmcount)
+		return -1;
+	return in_sorted(k->mcount, k->nmcount, addr);
+}
+
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f)
 {
-	int lo = 0, hi = k->nnokprobe;
-
 	if (k->stext && k->etext && (f->entry < k->stext || f->entry >= k->etext))
 		return "outside kernel text";
 	for (int i = 0; i < k->nblocked; i++)
 		if (f->entry >= k->blocked[i].lo && f->entry < k->blocked[i].hi)
 			return "in a section kprobes cannot probe";
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (k->nokprobe[mid] == f->entry)
-			return "on the kernel's kprobe blacklist";
-		if (k->nokprobe[mid] < f->entry)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (in_sorted(k->nokprobe, k->nnokprobe, f->entry))
+		return "on the kernel's kprobe blacklist";
 	return NULL;
 }
 

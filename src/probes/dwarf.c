@@ -235,8 +235,12 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 			dp->num[2] = (int64_t)base_off;
 		}
 		dp->module = k->module;	/* as loaded: "mod:sym" */
-		if (f->entry == f->func_entry)
+		/* a function's first byte: ftrace's, when vmlinux lists it
+		 * among its call sites (or cannot tell) */
+		if (f->entry == f->func_entry && dw_ftrace_site(k, f->entry))
 			dp->flags |= KPF_FENTRY;
+		else
+			dp->flags |= KPF_NOFTRACE;
 		/* init code is gone once the module runs: quietly skipped */
 		if (mod && f->entry >= k->init_lo && f->entry < k->init_hi)
 			dp->flags |= KPF_OPTIONAL;

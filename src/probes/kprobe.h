@@ -20,8 +20,10 @@
 #define KPF_CHECKED	0x4	/* num[1] is off the kernel's kprobe blacklist
 				 * (checked in pass 2): a function entry may go
 				 * to ftrace without a kprobe first */
-#define KPF_FENTRY	0x8	/* num[1] is a function's first byte (points
-				 * by address only: the name is ambiguous) */
+#define KPF_FENTRY	0x8	/* num[1] is a function's first byte and
+				 * maybe an ftrace site (also for points by
+				 * address only: the name is ambiguous) */
+#define KPF_NOFTRACE	0x10	/* num[1] is known not to be an ftrace site */
 
 struct tx;
 struct vec;

@@ -91,7 +91,8 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 		if (dp->flags & KPF_OPTIONAL)
 			sb_puts(&sb, ", .optional = 1");
 		/* a function's first byte: maybe an ftrace site */
-		if ((dp->sym && !dp->num[2]) || (dp->flags & KPF_FENTRY)) {
+		if (!(dp->flags & KPF_NOFTRACE) &&
+		    ((dp->sym && !dp->num[2]) || (dp->flags & KPF_FENTRY))) {
 			sb_puts(&sb, ", .fentry = 1");
 			if (!dp->is_return && (dp->flags & KPF_CHECKED) &&
 			    !dp->module && dp->num[1] && ref)
