@@ -81,6 +81,20 @@ ko4=$($STAP -p4 -I $T/tapsets -e "$HELLO" 2>/dev/null)
 echo 'function mine() { return 2 }' > $T/tapsets/mine.stp
 ko5=$($STAP -p4 -I $T/tapsets -e "$HELLO" 2>/dev/null)
 if [ -f "$ko5" ] && [ "$ko4" != "$ko5" ]; then ok cache-key-tapset; else ko cache-key-tapset "$ko4 $ko5"; fi
+# the compiled transport is kept for the next module of the same kernel
+# and options (kbuild copies it in as MOD__transport.o_shipped), a new -D
+# compiles it again, and the module still links
+nt=$(ls $SYSTEMTAP_DIR/cache/transport/*.o 2>/dev/null | wc -l)
+$STAP -vv -p4 -e 'probe begin { println("transport") exit() }' >$T/t1.out 2>$T/t1.err
+$STAP -vv -p4 -D MAXACTION=7 -e 'probe begin { println("transport") exit() }' >$T/t2.out 2>$T/t2.err
+nt2=$(ls $SYSTEMTAP_DIR/cache/transport/*.o 2>/dev/null | wc -l)
+if [ "$nt" -ge 1 ] && [ -f "$(cat $T/t1.out)" ] && grep -q 'COPY .*__transport\.o' $T/t1.err &&
+   [ -f "$(cat $T/t2.out)" ] && ! grep -q 'COPY .*__transport\.o' $T/t2.err &&
+   [ "$nt2" = $((nt + 1)) ]; then
+	ok cache-transport
+else
+	ko cache-transport "$nt $nt2 $(grep -h '__transport' $T/t1.err $T/t2.err | head -3)"
+fi
 # --disable-cache builds in a temporary directory that goes away
 ko6=$($STAP -p4 --disable-cache -e "$HELLO" 2>/dev/null)
 if [[ $ko6 == /tmp/stap* ]] && [ ! -e "$ko6" ]; then ok disable-cache; else ko disable-cache "$ko6"; fi

@@ -208,6 +208,7 @@ static const struct proc_ops stp_data_ops = {
 
 static int stp_proc_init(void)
 {
+	char name[sizeof(STP_PROC_ROOT) + MODULE_NAME_LEN];
 	struct path p;
 
 	/* /proc/stap is shared by all our modules and never removed */
@@ -215,7 +216,10 @@ static int stp_proc_init(void)
 		path_put(&p);
 	else
 		proc_mkdir(STP_PROC_ROOT, NULL);
-	stp_proc_dir = proc_mkdir(STP_PROC_ROOT "/" KBUILD_MODNAME, NULL);
+	/* the module's name at run time: this object is the same for every
+	 * module (stap keeps it compiled in its cache) */
+	snprintf(name, sizeof(name), STP_PROC_ROOT "/%s", THIS_MODULE->name);
+	stp_proc_dir = proc_mkdir(name, NULL);
 	if (!stp_proc_dir)
 		return -EEXIST;
 	if (!proc_create_data(STP_CTL_FILE, 0600, stp_proc_dir,

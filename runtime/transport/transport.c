@@ -5,10 +5,13 @@
  * that does `#include "transport/transport.c"`, kbuild passing
  * -I<runtime dir>); the generated C file includes transport.h only and
  * defines stp_session_start() and stp_session_stop().  This file provides
- * module_init/module_exit, MODULE_LICENSE, stp_module_name, the module
- * parameters _stp_bufsize and _stp_bulkmode and the API of transport.h.  All its helpers are
- * static; it pulls in ring.c (data), ctl.c (control, session state) and
- * procfs.c (files), which are not meant to be included on their own.
+ * module_init/module_exit, MODULE_LICENSE, the module parameters
+ * _stp_bufsize and _stp_bulkmode and the API of transport.h.  All its
+ * helpers are static; it pulls in ring.c (data), ctl.c (control, session
+ * state) and procfs.c (files), which are not meant to be included on
+ * their own.  Nothing in it depends on the module's name or script (the
+ * name is THIS_MODULE's at run time), so pass 4 keeps the object compiled
+ * in the cache for the next module of the same kernel and options.
  */
 
 #include <linux/module.h>
@@ -40,7 +43,6 @@
 
 MODULE_LICENSE("GPL");
 
-const char stp_module_name[] = KBUILD_MODNAME;
 
 static unsigned int stp_bufsize_mb = STP_BUFSIZE_DEFAULT_MB;
 module_param_named(_stp_bufsize, stp_bufsize_mb, uint, 0444);
@@ -83,7 +85,7 @@ static int __init stp_transport_init(void)
 	int rc;
 
 	if (stp_bufsize_mb < 1 || stp_bufsize_mb > STP_BUFSIZE_MAX_MB) {
-		pr_err("%s: %s=%u out of range 1..%u\n", stp_module_name,
+		pr_err("%s: %s=%u out of range 1..%u\n", THIS_MODULE->name,
 		       STP_PARAM_BUFSIZE, stp_bufsize_mb, STP_BUFSIZE_MAX_MB);
 		return -EINVAL;
 	}

@@ -24,7 +24,6 @@ int stp_session_start(void);	/* 0 or -errno; on error nothing stays registered *
 void stp_session_stop(void);	/* idempotent */
 
 /* ---- provided by the transport ---- */
-extern const char stp_module_name[];	/* KBUILD_MODNAME */
 
 /*
  * Append bytes to the data channel.  Any context (probe handlers run with

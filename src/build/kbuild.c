@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "build/kbuild.h"
+#include "cache/cache.h"
 #include "session.h"
+#include "util/file.h"
 #include "util/progress.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -124,10 +126,11 @@ static int write_unit(const struct session *s, const char *name, const char *inc
  * The module links two compilation units that make -j compiles in
  * parallel: the generated MOD.c (through MOD__script.c, so that compiler
  * messages name MOD.c) and the transport, which is the same for every
- * script.  The module's own DWARF is stripped anyway: not generated
- * unless -k keeps the build for debugging.
+ * script: when the cache has it compiled (cached: its path), kbuild takes
+ * it as MOD__transport.o_shipped instead.  The module's own DWARF is
+ * stripped anyway: not generated unless -k keeps the build for debugging.
  */
-static int write_kbuild(struct session *s, const char *mod)
+static int write_kbuild(struct session *s, const char *mod, const char *cached)
 {
 	struct strbuf sb = { 0 };
 	char *path = xasprintf("%s/Kbuild", s->tmpdir);
@@ -137,7 +140,20 @@ static int write_kbuild(struct session *s, const char *mod)
 	int rc;
 
 	rc = write_unit(s, script, c);
-	if (!rc)
+	if (!rc && cached) {
+		char *shipped = xasprintf("%s/%s__transport.o_shipped",
+					  s->tmpdir, mod);
+		/* linking reads every object's .cmd (for #SYMVER lines: the
+		 * transport exports nothing) */
+		char *cmd = xasprintf("%s/.%s__transport.o.cmd", s->tmpdir, mod);
+
+		rc = file_copy(cached, shipped);
+		if (!rc)
+			rc = write_file(cmd, "# from the stap cache\n");
+		free(shipped);
+		free(cmd);
+	}
+	if (!rc && !cached)
 		rc = write_unit(s, transport, "transport/transport.c");
 	free(c);
 	free(script);
@@ -207,15 +223,6 @@ static void show_errors(const char *log)
 	}
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char *cmd = xasprintf("cp -f '%s' '%s'", from, to);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
 /* The DWARF of the module itself is never used at run time and makes up
  * ~90% of the file: drop it, as `make modules_install INSTALL_MOD_STRIP=1`
  * does (kept with -k for debugging the generated code). */
@@ -233,8 +240,9 @@ static void strip_debug(const struct session *s, const char *ko)
 
 int kbuild_build(struct session *s)
 {
-	char *mod, *log = NULL, *ko;
+	char *mod, *log = NULL, *ko, *tobj;
 	struct stat st;
+	bool cached;
 	int rc;
 
 	if (!is_dir(s->kernel_build_dir)) {
@@ -243,8 +251,13 @@ int kbuild_build(struct session *s)
 		return -1;
 	}
 	mod = module_base(s);
-	if (write_kbuild(s, mod) < 0)
+	tobj = cache_transport_object(s);
+	cached = tobj && stat(tobj, &st) == 0 && S_ISREG(st.st_mode);
+	if (write_kbuild(s, mod, cached ? tobj : NULL) < 0) {
+		free(tobj);
+		free(mod);
 		return -1;
+	}
 	struct progress *pr = progress_start("Pass 4: building the module", s->verbose[3]);
 
 	rc = run_make(s, &log);
@@ -255,6 +268,13 @@ int kbuild_build(struct session *s)
 	if (rc < 0 || s->verbose[3] > 1)
 		show_errors(log);
 	free(log);
+	if (rc == 0 && tobj && !cached) {	/* for the next module */
+		char *built = xasprintf("%s/%s__transport.o", s->tmpdir, mod);
+
+		file_copy(built, tobj);
+		free(built);
+	}
+	free(tobj);
 	if (rc < 0) {
 		free(mod);
 		return -1;
@@ -264,7 +284,7 @@ int kbuild_build(struct session *s)
 	if (s->module_named) {
 		char *here = arena_printf(&s->arena, "%s.ko", mod);
 
-		if (copy_file(ko, here) == 0 && s->last_pass == 4)
+		if (file_copy(ko, here) == 0 && s->last_pass == 4)
 			s->ko_file = here;
 	}
 	free(mod);

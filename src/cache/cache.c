@@ -19,6 +19,7 @@
 
 #include "cache/cache.h"
 #include "session.h"
+#include "util/file.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
@@ -129,10 +130,19 @@ static void hash_options(XXH3_state_t *h, const struct session *s)
 	hash_vec(h, "-E", &s->extra_scripts);
 }
 
+/* the 128-bit digest in hex; frees h */
+static void digest(XXH3_state_t *h, char out[33])
+{
+	XXH128_hash_t k = XXH3_128bits_digest(h);
+
+	XXH3_freeState(h);
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)k.high64,
+		 (unsigned long long)k.low64);
+}
+
 static int compute_key(struct session *s, char out[33])
 {
 	XXH3_state_t *h = XXH3_createState();
-	XXH128_hash_t k;
 
 	XXH3_128bits_reset(h);
 	hash_file(h, "/proc/self/exe");
@@ -145,10 +155,7 @@ static int compute_key(struct session *s, char out[33])
 	vec_each(&s->include_dirs, i)
 		hash_tree(h, s->include_dirs.v[i]);
 	hash_tree(h, s->runtime_dir);
-	k = XXH3_128bits_digest(h);
-	XXH3_freeState(h);
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)k.high64,
-		 (unsigned long long)k.low64);
+	digest(h, out);
 	return 0;
 }
 
@@ -196,33 +203,6 @@ int cache_lookup(struct session *s)
 	s->ko_file = arena_strdup(&s->arena, ko);
 	free(ko);
 	return 1;
-}
-
-static int copy(const char *from, const char *to)
-{
-	char *tmp = xasprintf("%s.tmp%d", to, (int)getpid());
-	char buf[65536];
-	FILE *in = fopen(from, "r"), *out = in ? fopen(tmp, "w") : NULL;
-	size_t n;
-	int rc = 0;
-
-	if (!in || !out) {
-		rc = -1;
-	} else {
-		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-			if (fwrite(buf, 1, n, out) != n)
-				rc = -1;
-	}
-	if (in)
-		fclose(in);
-	if (out && fclose(out))
-		rc = -1;
-	if (rc == 0 && rename(tmp, to))
-		rc = -1;
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
 }
 
 static long tree_kb(const char *dir, struct vec *files)
@@ -319,6 +299,34 @@ static int mkdir_p(const char *path)
 	return rc;
 }
 
+static int mkdir_p(const char *path);
+
+char *cache_transport_object(struct session *s)
+{
+	XXH3_state_t *h;
+	char key[33], *root, *dir, *p;
+
+	if (s->disable_cache)
+		return NULL;
+	h = XXH3_createState();
+	XXH3_128bits_reset(h);
+	hash_str(h, "transport", NULL);
+	hash_file(h, "/proc/self/exe");		/* its kbuild flags */
+	hash_str(h, "g", s->keep_tmp ? "1" : "0");
+	hash_vec(h, "define", &s->defines);
+	hash_vec(h, "kbuild", &s->kbuild_vars);
+	hash_kernel(h, s);
+	hash_str(h, "runtime", s->runtime_dir);
+	hash_tree(h, s->runtime_dir);
+	digest(h, key);
+	root = cache_root();
+	dir = xasprintf("%s/transport", root);
+	free(root);
+	p = mkdir_p(dir) ? NULL : xasprintf("%s/%s.o", dir, key);
+	free(dir);
+	return p;
+}
+
 void cache_store(struct session *s)
 {
 	char *root, *dir, *ko, *c;
@@ -331,7 +339,7 @@ void cache_store(struct session *s)
 	c = entry_path(s->cache_key, ".c");
 	if (mkdir_p(dir) < 0)
 		goto out;
-	if (copy(s->c_file, c) == 0 && copy(s->ko_file, ko) == 0) {
+	if (file_copy(s->c_file, c) == 0 && file_copy(s->ko_file, ko) == 0) {
 		if (s->verbose[3])
 			fprintf(stderr, "Pass 4: copied \"%s\" to cache\n", ko);
 		trim(root);

@@ -14,6 +14,13 @@ struct session;
 int cache_lookup(struct session *s);
 /* after pass 4: copy the .ko and .c into the cache */
 void cache_store(struct session *s);
+/*
+ * Pass 4: where the compiled transport (runtime/transport/, the same for
+ * every module) is kept for this translator, kernel build, runtime and
+ * the options that reach kbuild: "$SYSTEMTAP_DIR/cache/transport/KEY.o",
+ * its directory created; NULL when caching is off.  Free it.
+ */
+char *cache_transport_object(struct session *s);
 /* --clean-cache */
 void cache_clean(struct session *s);
 
