@@ -283,6 +283,19 @@ static void __maybe_unused stp_print_flush(struct stp_context *c)
 
 /* ---- running a probe ---------------------------------------------------- */
 
+/*
+ * May a probe hit on this CPU run a handler now (session running, none of
+ * ours running here)?  For the return points on ftrace: their entry hooks
+ * a return only then, as kprobes hooks none while kprobe_running() (which
+ * modules cannot read): no return hooked from inside a return handler, and
+ * none left pending once the session stops.
+ */
+static inline bool __maybe_unused stp_probe_may_run(void)
+{
+	return atomic_read(&stp_rt.state) == STP_SS_RUNNING && stp_rt.ctx &&
+	       !local_read(&stp_rt.ctx[smp_processor_id()]->busy);
+}
+
 #ifndef STP_NO_OVERLOAD
 /* too much of this CPU's time in probes ends the session */
 static void stp_overload(struct stp_context *c, u64 t0)

@@ -84,10 +84,11 @@ static void notrace stp_ftrace_handler(unsigned long ip,
 	for (; lo < ft->n && ft->ents[lo].ip == ip; lo++) {
 		struct stp_kprobe *p = ft->ents[lo].p;
 
-		if (p->ret)	/* what its armed kprobe would run */
-			p->u.rp.kp.pre_handler(&p->u.rp.kp, regs);
-		else
+		if (!p->ret)
 			stp_kprobe_fire(p, regs, NULL);
+		else if (stp_probe_may_run())
+			/* what its armed kprobe would run */
+			p->u.rp.kp.pre_handler(&p->u.rp.kp, regs);
 	}
 	instruction_pointer_set(regs, orig_ip);
 	ftrace_test_recursion_unlock(bit);
