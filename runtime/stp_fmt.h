@@ -66,6 +66,7 @@ enum stp_fmt_kind {
 #define STP_FF_SPACE	0x04
 #define STP_FF_SPECIAL	0x08
 #define STP_FF_ZERO	0x10
+#define STP_FF_CHARS	"-+ #0"	/* the flags above, bit by bit */
 #define STP_FF_UPPER	0x20
 
 #define STP_FMT_NONE	(-1)	/* width/precision not given */
@@ -108,7 +109,7 @@ static inline int stp_fmt_digits(const char **pp)
 /* Parse the element at p into *sp; returns the position after it. */
 static inline const char *stp_fmt_parse(const char *p, struct stp_fmt_spec *sp)
 {
-	const char *start = p;
+	const char *start = p, *flag;
 
 	sp->flags = 0;
 	sp->width = STP_FMT_NONE;
@@ -134,27 +135,10 @@ static inline const char *stp_fmt_parse(const char *p, struct stp_fmt_spec *sp)
 	p++;
 	/* one flag at most, as stap 4.8: "%-+5d" is no directive, and in
 	 * "%#08x" the 0 starts the width (space-padded "    0x1a") */
-	switch (*p) {
-	case '-':
-		sp->flags |= STP_FF_LEFT;
+	flag = *p ? strchr(STP_FF_CHARS, *p) : NULL;
+	if (flag) {
+		sp->flags |= 1u << (flag - STP_FF_CHARS);
 		p++;
-		break;
-	case '+':
-		sp->flags |= STP_FF_PLUS;
-		p++;
-		break;
-	case ' ':
-		sp->flags |= STP_FF_SPACE;
-		p++;
-		break;
-	case '#':
-		sp->flags |= STP_FF_SPECIAL;
-		p++;
-		break;
-	case '0':
-		sp->flags |= STP_FF_ZERO;
-		p++;
-		break;
 	}
 	if (*p == '*') {
 		sp->width = STP_FMT_STAR;

@@ -29,8 +29,6 @@ struct dw_kernel {
 	struct dw_sym *funcs;		/* FUNC symbols, by name */
 	int nfuncs;
 	struct dw_sym *by_addr;		/* the same, by address */
-	uint64_t *nokprobe;		/* _kprobe_blacklist, sorted */
-	int nnokprobe;
 	uint64_t *mcount;		/* ftrace call sites, sorted */
 	int nmcount;
 	struct { uint64_t lo, hi; } blocked[16];	/* sections kprobes refuse */

@@ -143,24 +143,9 @@ static void read_symtab(struct dw_kernel *k)
 	while ((scn = elf_nextscn(k->elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
-		const char *sname;
-		size_t shstrndx;
 
 		if (!gelf_getshdr(scn, &sh))
 			continue;
-		elf_getshdrstrndx(k->elf, &shstrndx);
-		sname = elf_strptr(k->elf, shstrndx, sh.sh_name);
-		if (sname && !strcmp(sname, "_kprobe_blacklist") &&
-		    sh.sh_type == SHT_PROGBITS) {
-			d = elf_getdata(scn, NULL);
-			if (d && d->d_buf) {
-				k->nnokprobe = (int)(d->d_size / 8);
-				k->nokprobe = xmalloc(d->d_size + 8);
-				memcpy(k->nokprobe, d->d_buf, d->d_size);
-				qsort(k->nokprobe, k->nnokprobe, 8, cmp_u64);
-			}
-			continue;
-		}
 		if (sh.sh_type != SHT_SYMTAB)
 			continue;
 		d = elf_getdata(scn, NULL);
@@ -315,8 +300,8 @@ const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f)
 	for (int i = 0; i < k->nblocked; i++)
 		if (f->entry >= k->blocked[i].lo && f->entry < k->blocked[i].hi)
 			return "in a section kprobes cannot probe";
-	if (in_sorted(k->nokprobe, k->nnokprobe, f->entry))
-		return "on the kernel's kprobe blacklist";
+	/* NOKPROBE_SYMBOL functions pass, as in stap 4.8: the kernel
+	 * refuses them at registration (a warning) */
 	return NULL;
 }
 
