@@ -661,6 +661,7 @@ void opt_autoprint(struct elab *E)
 
 				dp->probe = ep;
 				dp->origin = dp->from = "end";
+				dp->k = ep->derived.n;
 				vec_push(&ep->derived, dp);
 			}
 			vec_free(&out);

@@ -607,6 +607,7 @@ static int derive(struct elab *E, struct dctx *D, const struct probe_point *pp,
 						tr->from;
 					dp->tloc = tr->loc;
 					dp->point = q;
+					dp->k = g->ep->derived.n;
 					vec_push(&g->ep->derived, dp);
 				}
 				m += out.n;

@@ -244,9 +244,7 @@ int dwarf_target_var(struct session *s, struct derived_probe *dp,
 
 	if (!ep || !pt || (e->kind != E_TARGET && e->kind != E_TARGET_SYM))
 		return 0;
-	vec_each(&ep->derived, i)
-		if (ep->derived.v[i] == dp)
-			k = i;
+	k = dp_point_index(dp);
 	if (k < 0)
 		return 0;
 	if (e->kind == E_TARGET_SYM && e->pretty) {

@@ -98,9 +98,8 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 			    !dp->module && dp->num[1] && ref)
 				sb_puts(&sb, ", .checked = 1");
 		}
-		vec_each(&dp->probe->derived, k)
-			if (k && dp->probe->derived.v[k] == dp)
-				sb_printf(&sb, ", .k = %d", k);
+		if (dp_point_index(dp) > 0)
+			sb_printf(&sb, ", .k = %d", dp_point_index(dp));
 		sb_printf(&sb, ",\n\t  .probe = %s, .pp = ",
 			  tx_probe_ref(tx, dp));
 		tx_cstr(&sb, dp->pp);

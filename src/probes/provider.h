@@ -50,6 +50,11 @@ struct derived_probe {
 	const struct src_loc *tloc;
 	/* pass 2: the concrete point it came from (its ?/! flags, if-cond) */
 	const struct probe_point *point;
+	/* pass 3: its place in the program's derived list (stp_probes[]) */
+	int index;
+	/* pass 2: its place among its handler's points when added (the
+	 * hint of dp_point_index) */
+	int k;
 };
 
 struct provider {
@@ -110,6 +115,10 @@ struct derived_probe *dp_new(struct session *s, const struct provider *prov,
 			     const struct probe_point *pp);
 /* canonical text of a concrete point: timer.ms(10), kprobe.function("f") */
 const char *pp_canon(struct session *s, const struct probe_point *pp);
+/* dp's place among its handler's points (probe->derived), or -1: dp->k
+ * when it still holds (a scan for each point would be quadratic for
+ * kernel.function("*")) */
+int dp_point_index(const struct derived_probe *dp);
 /* report "while resolving probe point" + msg at pp (semantic error) */
 void pp_error(struct session *s, const struct probe_point *pp,
 	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "elaborate/elab.h"
 #include "probes/emit.h"
 #include "probes/provider.h"
 #include "session.h"
@@ -88,6 +89,20 @@ struct derived_probe *dp_new(struct session *s, const struct provider *prov,
 	dp->pp = pp_canon(s, pp);
 	dp->loc = pp->loc;
 	return dp;
+}
+
+int dp_point_index(const struct derived_probe *dp)
+{
+	const struct vec *v = dp->probe ? &dp->probe->derived : NULL;
+
+	if (!v)
+		return -1;
+	if (dp->k >= 0 && dp->k < v->n && v->v[dp->k] == dp)
+		return dp->k;
+	vec_each(v, i)
+		if (v->v[i] == dp)
+			return i;
+	return -1;
 }
 
 void pp_error(struct session *s, const struct probe_point *pp,

@@ -213,9 +213,7 @@ static int tp_target_var(struct session *s, struct derived_probe *dp,
 		   (e->addr_of && !e->comps.n)) {
 		return 0;
 	}
-	vec_each(&ep->derived, i)
-		if (ep->derived.v[i] == dp)
-			k = i;
+	k = dp_point_index(dp);
 	if (k < 0)
 		return 0;
 	if (!tt) {

@@ -42,12 +42,9 @@ static void callback(struct strbuf *sb, const char *name, int n)
 
 int tracepoint_point_index(const struct derived_probe *dp)
 {
-	const struct elab_probe *ep = dp->probe;
+	int k = dp_point_index(dp);
 
-	vec_each(&ep->derived, i)
-		if (ep->derived.v[i] == dp)
-			return i;
-	return 0;
+	return k < 0 ? 0 : k;
 }
 
 void tracepoint_emit(struct tx *tx, struct vec *derived)

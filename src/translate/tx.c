@@ -167,12 +167,8 @@ void tx_printf(struct tx *tx, const char *fmt, ...)
 const char *tx_probe_ref(struct tx *tx, const struct derived_probe *dp)
 {
 	char buf[48];
-	int k = -1;
 
-	vec_each(&tx->prog->derived, i)
-		if (vec_get(&tx->prog->derived, i) == dp)
-			k = i;
-	snprintf(buf, sizeof(buf), "&stp_probes[%d]", k);
+	snprintf(buf, sizeof(buf), "&stp_probes[%d]", dp->index);
 	return arena_strdup(&tx->s->arena, buf);
 }
 
@@ -513,6 +509,8 @@ int tx_generate(struct session *s)
 		s->module_name = arena_strdup(&s->arena, buf);
 	}
 
+	vec_each(&tx.prog->derived, i)
+		((struct derived_probe *)vec_get(&tx.prog->derived, i))->index = i;
 	tx_info_nesting(&tx);
 	vec_each(&tx.prog->embeds, i) {
 		struct ast_embed *em = vec_get(&tx.prog->embeds, i);
