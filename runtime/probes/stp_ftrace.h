@@ -88,7 +88,7 @@ static void notrace stp_ftrace_handler(unsigned long ip,
 			stp_kprobe_fire(p, regs, NULL);
 		else if (stp_probe_may_run())
 			/* what its armed kprobe would run */
-			p->u.rp.kp.pre_handler(&p->u.rp.kp, regs);
+			p->st->u.rp.kp.pre_handler(&p->st->u.rp.kp, regs);
 	}
 	instruction_pointer_set(regs, orig_ip);
 	ftrace_test_recursion_unlock(bit);

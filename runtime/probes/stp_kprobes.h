@@ -27,6 +27,16 @@
 
 struct stp_kprobe;
 
+/* what the kernel keeps of a registered point: allocated per table at
+ * registration, so that the table in the module's data stays small */
+struct stp_kprobe_state {
+	union {
+		struct kprobe kp;
+		struct kretprobe rp;
+	} u;
+	struct stp_kprobe *p;
+};
+
 /* @entry() support: called at function entry of a .return probe, with
  * entry_size bytes of per-instance storage */
 typedef void (*stp_kprobe_entry_fn)(const struct stp_kprobe *kp,
@@ -45,8 +55,7 @@ struct stp_kprobe {
 					 * in pass 2: no kprobe needed first */
 	int maxactive;			/* kretprobe; 0 for the default */
 	unsigned short k;		/* index among its handler's points */
-	const struct stp_probe *probe;
-	const char *pp;
+	const struct stp_probe *probe;	/* this point's (its pp) */
 	stp_kprobe_entry_fn entry;
 	size_t entry_size;
 	/* runtime state */
@@ -55,11 +64,7 @@ struct stp_kprobe {
 	bool via_ftrace;		/* run by stp_ftrace.h, kprobe idle */
 	bool nokp;			/* tried on ftrace without a kprobe */
 	struct stp_kprobe *call;	/* kretprobe: that entry point */
-	struct stp_probe self;		/* *probe with this point's pp */
-	union {
-		struct kprobe kp;
-		struct kretprobe rp;
-	} u;
+	struct stp_kprobe_state *st;	/* while registered */
 };
 
 /* the point being handled on this CPU (nests with interrupts) */
@@ -93,14 +98,14 @@ static inline int stp_kprobe_k(void)
 /* the kprobe of p: its own, or its kretprobe's */
 static inline struct kprobe *stp_kprobe_kp(struct stp_kprobe *p)
 {
-	return p->ret ? &p->u.rp.kp : &p->u.kp;
+	return p->ret ? &p->st->u.rp.kp : &p->st->u.kp;
 }
 
 /* the probed address (entry probes) */
 static inline unsigned long stp_kprobe_addr(const struct stp_kprobe *p)
 {
-	return p->ret ? (unsigned long)p->u.rp.kp.addr :
-			(unsigned long)p->u.kp.addr;
+	return p->ret ? (unsigned long)p->st->u.rp.kp.addr :
+			(unsigned long)p->st->u.kp.addr;
 }
 
 static void stp_kprobe_fire(const struct stp_kprobe *p, struct pt_regs *regs,
@@ -110,14 +115,15 @@ static void stp_kprobe_fire(const struct stp_kprobe *p, struct pt_regs *regs,
 
 	this_cpu_write(stp_kprobe_cur.kp, p);
 	this_cpu_write(stp_kprobe_cur.ri, ri);
-	stp_probe_run(&p->self, regs, STP_SS_RUNNING);
+	stp_probe_run(p->probe, regs, STP_SS_RUNNING);
 	this_cpu_write(stp_kprobe_cur.kp, old.kp);
 	this_cpu_write(stp_kprobe_cur.ri, old.ri);
 }
 
 static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	stp_kprobe_fire(container_of(kp, struct stp_kprobe, u.kp), regs, NULL);
+	stp_kprobe_fire(container_of(kp, struct stp_kprobe_state, u.kp)->p,
+			regs, NULL);
 	return 0;
 }
 
@@ -128,7 +134,7 @@ static struct stp_kprobe *stp_kprobe_of_ri(struct kretprobe_instance *ri)
 #else
 	struct kretprobe *rp = ri->rp;
 #endif
-	return rp ? container_of(rp, struct stp_kprobe, u.rp) : NULL;
+	return rp ? container_of(rp, struct stp_kprobe_state, u.rp)->p : NULL;
 }
 
 static int stp_kretprobe_ret(struct kretprobe_instance *ri,
@@ -180,12 +186,10 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 {
 	struct kprobe *kp = stp_kprobe_kp(p);
 
-	memset(&p->u, 0, sizeof(p->u));
+	memset(&p->st->u, 0, sizeof(p->st->u));
 	p->registered = false;
 	p->via_ftrace = false;
 	p->nokp = false;
-	p->self = *p->probe;
-	p->self.pp = p->pp;
 	if (p->symbol && stp_kprobe_addr_ok(p)) {
 		kp->addr = (kprobe_opcode_t *)(p->addr - stp_kaslr_delta);
 	} else if (p->symbol) {
@@ -202,15 +206,15 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 		if (p->fentry)
 			kp->flags = KPROBE_FLAG_DISABLED;
 #endif
-		p->u.rp.handler = stp_kretprobe_ret;
-		p->u.rp.maxactive = p->maxactive;
+		p->st->u.rp.handler = stp_kretprobe_ret;
+		p->st->u.rp.maxactive = p->maxactive;
 		/* a missed return would now miss its call too */
 		if (p->call && p->maxactive <= 0)
-			p->u.rp.maxactive = max_t(int, 20,
+			p->st->u.rp.maxactive = max_t(int, 20,
 						  4 * num_possible_cpus());
 		if (p->entry || p->call) {
-			p->u.rp.entry_handler = stp_kretprobe_entry;
-			p->u.rp.data_size = p->entry_size;
+			p->st->u.rp.entry_handler = stp_kretprobe_entry;
+			p->st->u.rp.data_size = p->entry_size;
 		}
 	} else {
 		kp->pre_handler = stp_kprobe_pre;
@@ -237,11 +241,11 @@ static void stp_kprobe_warn(const struct stp_kprobe *p, int rc)
 		return;
 	if (p->symbol)
 		scnprintf(msg, sizeof(msg),
-			  "probe %s registration error (rc %d)", p->pp, rc);
+			  "probe %s registration error (rc %d)", p->probe->pp, rc);
 	else
 		scnprintf(msg, sizeof(msg),
 			  "probe %s (address 0x%lx) registration error (rc %d)",
-			  p->pp, p->relocate ? p->addr - stp_kaslr_delta :
+			  p->probe->pp, p->relocate ? p->addr - stp_kaslr_delta :
 			  p->addr, rc);
 	stp_transport_warn(msg);
 }
@@ -252,7 +256,8 @@ static int stp_kprobe_register_one(struct stp_kprobe *p)
 
 	stp_kprobe_prepare(p);
 	p->nokp = false;	/* this is the kprobe path */
-	rc = p->ret ? register_kretprobe(&p->u.rp) : register_kprobe(&p->u.kp);
+	rc = p->ret ? register_kretprobe(&p->st->u.rp) :
+		      register_kprobe(&p->st->u.kp);
 	if (rc)
 		stp_kprobe_warn(p, rc);
 	else
@@ -317,14 +322,42 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 			continue;
 		stp_kprobe_warn(&ps[i], rc);
 		if (ps[i].ret)
-			unregister_kretprobe(&ps[i].u.rp);
+			unregister_kretprobe(&ps[i].st->u.rp);
 		else
-			unregister_kprobe(&ps[i].u.kp);
+			unregister_kprobe(&ps[i].st->u.kp);
 		ps[i].registered = false;
 		if (!ps[i].optional)
 			last = rc;
 	}
 	return last;
+}
+
+/* the kernel's side of n points: one array, ps[0].st its start */
+static int stp_kprobes_alloc(struct stp_kprobe *ps, unsigned int n)
+{
+	struct stp_kprobe_state *st;
+	unsigned int i;
+
+	st = kvcalloc(n, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		st[i].p = &ps[i];
+		ps[i].st = &st[i];
+	}
+	return 0;
+}
+
+/* after every point of ps is unregistered */
+static void stp_kprobes_free(struct stp_kprobe *ps, unsigned int n)
+{
+	unsigned int i;
+
+	if (!n || !ps[0].st)
+		return;
+	kvfree(ps[0].st);
+	for (i = 0; i < n; i++)
+		ps[i].st = NULL;
 }
 
 /*
@@ -344,17 +377,22 @@ static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 
 	if (!n)
 		return 0;
+	rc = stp_kprobes_alloc(ps, n);
+	if (rc)
+		return rc;
 	batch = kvmalloc_array(n, sizeof(*batch), GFP_KERNEL);
-	if (!batch)
+	if (!batch) {
+		stp_kprobes_free(ps, n);
 		return -ENOMEM;
+	}
 	stp_kprobes_pair(ps, n);
 	for (i = 0; i < n; i++)
 		stp_kprobe_prepare(&ps[i]);
 	for (pass = 0; pass < 2; pass++) {	/* kprobes, then kretprobes */
 		for (i = 0, nb = 0; i < n; i++)
 			if (ps[i].ret == pass && !ps[i].merged && !ps[i].nokp)
-				batch[nb++] = pass ? (void *)&ps[i].u.rp :
-						     (void *)&ps[i].u.kp;
+				batch[nb++] = pass ? (void *)&ps[i].st->u.rp :
+						     (void *)&ps[i].st->u.kp;
 		if (!nb)
 			continue;
 		rc = pass ? register_kretprobes((struct kretprobe **)batch, nb)
@@ -388,6 +426,8 @@ static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 		last = one;
 	for (i = 0; i < n; i++)
 		ok += ps[i].registered;
+	if (!ok)
+		stp_kprobes_free(ps, n);
 	return ok ? 0 : last;	/* only optional ones failed: run anyway */
 }
 
@@ -399,31 +439,25 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 
 	stp_ftrace_stop(ft);	/* first: its points' kprobes are idle */
 	batch = kvmalloc_array(n ? n : 1, sizeof(*batch), GFP_KERNEL);
-	if (!batch) {
-		for (i = 0; i < n; i++) {
-			if (!ps[i].registered || ps[i].nokp)
-				continue;
-			if (ps[i].ret)
-				unregister_kretprobe(&ps[i].u.rp);
-			else
-				unregister_kprobe(&ps[i].u.kp);
-			ps[i].registered = false;
-		}
-		return;
+	for (i = 0; i < n; i++) {
+		if (!ps[i].registered || ps[i].nokp)
+			continue;
+		if (batch)
+			batch[ps[i].ret ? n - 1 - nr++ : nk++] = ps[i].ret ?
+				(void *)&ps[i].st->u.rp : (void *)&ps[i].st->u.kp;
+		else if (ps[i].ret)	/* no memory: one by one */
+			unregister_kretprobe(&ps[i].st->u.rp);
+		else
+			unregister_kprobe(&ps[i].st->u.kp);
 	}
-	for (i = 0; i < n; i++)
-		if (ps[i].registered && !ps[i].ret && !ps[i].nokp)
-			batch[nk++] = &ps[i].u.kp;
 	if (nk)
 		unregister_kprobes((struct kprobe **)batch, nk);
-	for (i = 0; i < n; i++)
-		if (ps[i].registered && ps[i].ret)
-			batch[nr++] = &ps[i].u.rp;
 	if (nr)
-		unregister_kretprobes((struct kretprobe **)batch, nr);
+		unregister_kretprobes((struct kretprobe **)(batch + n - nr), nr);
 	for (i = 0; i < n; i++)
 		ps[i].registered = false;
 	kvfree(batch);
+	stp_kprobes_free(ps, n);
 }
 
 /*

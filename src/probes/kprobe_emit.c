@@ -100,10 +100,7 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 		}
 		if (dp_point_index(dp) > 0)
 			sb_printf(&sb, ", .k = %d", dp_point_index(dp));
-		sb_printf(&sb, ",\n\t  .probe = %s, .pp = ",
-			  tx_probe_ref(tx, dp));
-		tx_cstr(&sb, dp->pp);
-		sb_puts(&sb, " },\n");
+		sb_printf(&sb, ", .probe = %s },\n", tx_probe_ref(tx, dp));
 	}
 	sb_printf(&sb, "};\nstatic struct stp_ftrace %s_ft;\n\n", tab);
 	tx_printf(tx, "%s", sb_str(&sb));
