@@ -54,7 +54,7 @@ struct stp_kprobe {
 	unsigned char checked;		/* addr passed the kprobe blacklist
 					 * in pass 2: no kprobe needed first */
 	int maxactive;			/* kretprobe; 0 for the default */
-	unsigned short k;		/* index among its handler's points */
+	unsigned int k;			/* index among its handler's points */
 	const struct stp_probe *probe;	/* this point's (its pp) */
 	stp_kprobe_entry_fn entry;
 	size_t entry_size;

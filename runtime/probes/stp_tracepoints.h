@@ -26,7 +26,7 @@ struct stp_tracepoint {
 	void *cb;			/* generated callback */
 	const struct stp_probe *probe;
 	const char *pp;
-	unsigned short k;		/* index among its handler's points */
+	unsigned int k;			/* index among its handler's points */
 	unsigned char optional;
 	unsigned char member;		/* run by its group's dispatcher */
 	/* runtime state */
