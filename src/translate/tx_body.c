@@ -438,7 +438,14 @@ void tx_probe_handler(struct tx *tx, struct elab_probe *p)
 	}
 
 	tx_frame_struct(tx, tag, &p->locals, sc.maxtmp, NULL);
-	sb_printf(&tx->code, "/* probe %s */\n", p->pp ? p->pp : "");
+	/* the point as a C comment: no comment delimiter out of it */
+	sb_puts(&tx->code, "/* probe ");
+	for (const char *q = p->pp ? p->pp : ""; *q; q++) {
+		sb_putc(&tx->code, *q);
+		if ((q[0] == '/' && q[1] == '*') || (q[0] == '*' && q[1] == '/'))
+			sb_putc(&tx->code, ' ');
+	}
+	sb_puts(&tx->code, " */\n");
 	sb_printf(&tx->code, "static void __maybe_unused stp_p%d(struct stp_context *c)\n{\n",
 		  p->index);
 	sb_printf(&tx->code, "\tstruct %s *l __maybe_unused = "
