@@ -335,6 +335,10 @@ static void sio_ready(struct sio *s)
 
 static void sio_started(struct sio *s, const struct stp_msg_started *m)
 {
+	if (m->status == -EINTR && s->stop_sent) {	/* we asked */
+		sr_verbose(s->verbose, PROG, "stopped while starting");
+		return;
+	}
 	if (m->status) {
 		sr_err("ERROR: Couldn't start the probes: %s\n",
 		       strerror(-m->status));

@@ -22,6 +22,8 @@
 
 #include <linux/kprobes.h>
 #include <linux/kallsyms.h>
+#include <linux/sched.h>
+#include <linux/sort.h>
 #include <linux/percpu.h>
 #include <linux/version.h>
 
@@ -250,14 +252,12 @@ static void stp_kprobe_warn(const struct stp_kprobe *p, int rc)
 	stp_transport_warn(msg);
 }
 
-static int stp_kprobe_register_one(struct stp_kprobe *p)
+/* register a prepared point; a failure is a warning */
+static int stp_kprobe_arm(struct stp_kprobe *p)
 {
-	int rc;
+	int rc = p->ret ? register_kretprobe(&p->st->u.rp) :
+			  register_kprobe(&p->st->u.kp);
 
-	stp_kprobe_prepare(p);
-	p->nokp = false;	/* this is the kprobe path */
-	rc = p->ret ? register_kretprobe(&p->st->u.rp) :
-		      register_kprobe(&p->st->u.kp);
 	if (rc)
 		stp_kprobe_warn(p, rc);
 	else
@@ -265,33 +265,75 @@ static int stp_kprobe_register_one(struct stp_kprobe *p)
 	return rc;
 }
 
+static int stp_kprobe_register_one(struct stp_kprobe *p)
+{
+	stp_kprobe_prepare(p);
+	p->nokp = false;	/* this is the kprobe path */
+	return stp_kprobe_arm(p);
+}
+
+/* a return point that can run an entry point too */
+static bool stp_kprobe_pairable_ret(const struct stp_kprobe *p)
+{
+	return p->ret && p->symbol && !p->offset && p->maxactive <= 0;
+}
+
+static int stp_kprobe_cmp_sym(const void *a, const void *b)
+{
+	const struct stp_kprobe *x = *(const struct stp_kprobe **)a;
+	const struct stp_kprobe *y = *(const struct stp_kprobe **)b;
+	int c = strcmp(x->symbol, y->symbol);
+
+	return c ? c : (x > y) - (x < y);
+}
+
 /*
  * An entry point and a return point at the same function entry: the
  * kretprobe's entry handler runs the entry point too, which saves one
  * registration (milliseconds: the kernel checks each new address against
- * long lists) and one unregistration.
+ * long lists) and one unregistration.  Each entry point takes the first
+ * free return point of its symbol, found in the return points sorted by
+ * symbol (kernel.function("*").call and .return: 40,000 of each).
  */
 static void stp_kprobes_pair(struct stp_kprobe *ps, unsigned int n)
 {
-	unsigned int i, j;
+	struct stp_kprobe **rs;
+	unsigned int i, nr = 0, lo, hi, mid;
 
 	for (i = 0; i < n; i++) {
 		ps[i].merged = false;
 		ps[i].call = NULL;
+		nr += stp_kprobe_pairable_ret(&ps[i]);
 	}
+	if (!nr)
+		return;
+	rs = kvmalloc_array(nr, sizeof(*rs), GFP_KERNEL);
+	if (!rs)
+		return;		/* no pairs: each point on its own */
+	for (i = 0, nr = 0; i < n; i++)
+		if (stp_kprobe_pairable_ret(&ps[i]))
+			rs[nr++] = &ps[i];
+	sort(rs, nr, sizeof(*rs), stp_kprobe_cmp_sym, NULL);
 	for (i = 0; i < n; i++) {
 		if (ps[i].ret || !ps[i].symbol || ps[i].offset)
 			continue;
-		for (j = 0; j < n; j++) {
-			if (!ps[j].ret || ps[j].call || !ps[j].symbol ||
-			    ps[j].offset || ps[j].maxactive > 0 ||
-			    strcmp(ps[i].symbol, ps[j].symbol))
+		for (lo = 0, hi = nr; lo < hi;) {	/* first of the symbol */
+			mid = lo + (hi - lo) / 2;
+			if (strcmp(rs[mid]->symbol, ps[i].symbol) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < nr && !strcmp(rs[lo]->symbol, ps[i].symbol); lo++) {
+			if (rs[lo]->call)
 				continue;
-			ps[j].call = &ps[i];
+			rs[lo]->call = &ps[i];
 			ps[i].merged = true;
 			break;
 		}
+		cond_resched();
 	}
+	kvfree(rs);
 }
 
 /*
@@ -308,6 +350,7 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 
 	stp_ftrace_start(ft, ps, n);	/* on failure: kprobes for all */
 	for (i = 0; i < n; i++) {	/* not an ftrace site after all */
+		cond_resched();
 		if (!ps[i].nokp || ps[i].via_ftrace)
 			continue;
 		rc = stp_kprobe_register_one(&ps[i]);	/* clears nokp */
@@ -315,6 +358,7 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 			last = rc;
 	}
 	for (i = 0; i < n; i++) {
+		cond_resched();
 		if (!stp_ftrace_wants(&ps[i]))
 			continue;
 		rc = enable_kprobe(stp_kprobe_kp(&ps[i]));
@@ -360,57 +404,41 @@ static void stp_kprobes_free(struct stp_kprobe *ps, unsigned int n)
 		ps[i].st = NULL;
 }
 
+static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
+				       struct stp_ftrace *ft);
+
 /*
- * Register n points: entry ones in one register_kprobes() batch, return
- * ones in one register_kretprobes() batch; a failed batch is retried one
- * by one and the failures reported as warnings.  Function entries then
- * move to ftrace (stp_kprobes_settle).  Returns 0 when at least one point
- * is registered (or n is 0), else the last error.
+ * Register n points one by one (the kernel's register_kprobes() is the
+ * same loop, but undoes them all when one fails); the failures are
+ * warnings.  Function entries then move to ftrace (stp_kprobes_settle).
+ * Returns 0 when at least one point is registered (or n is 0), else the
+ * last error.
  */
 static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 				    struct stp_ftrace *ft)
 {
-	void **batch;
-	unsigned int i, nb, ok = 0;
+	unsigned int i, ok = 0;
 	int rc, one, last = 0;
-	int pass;
 
 	if (!n)
 		return 0;
 	rc = stp_kprobes_alloc(ps, n);
 	if (rc)
 		return rc;
-	batch = kvmalloc_array(n, sizeof(*batch), GFP_KERNEL);
-	if (!batch) {
-		stp_kprobes_free(ps, n);
-		return -ENOMEM;
-	}
 	stp_kprobes_pair(ps, n);
-	for (i = 0; i < n; i++)
-		stp_kprobe_prepare(&ps[i]);
-	for (pass = 0; pass < 2; pass++) {	/* kprobes, then kretprobes */
-		for (i = 0, nb = 0; i < n; i++)
-			if (ps[i].ret == pass && !ps[i].merged && !ps[i].nokp)
-				batch[nb++] = pass ? (void *)&ps[i].st->u.rp :
-						     (void *)&ps[i].st->u.kp;
-		if (!nb)
-			continue;
-		rc = pass ? register_kretprobes((struct kretprobe **)batch, nb)
-			  : register_kprobes((struct kprobe **)batch, nb);
-		for (i = 0; i < n; i++) {
-			if (ps[i].ret != pass || ps[i].merged || ps[i].nokp)
-				continue;
-			if (!rc) {
-				ps[i].registered = true;
-				continue;
-			}
-			/* the batch was undone: one by one, to name the bad */
-			one = stp_kprobe_register_one(&ps[i]);
-			if (one && !ps[i].optional)
-				last = one;
+	for (i = 0; i < n; i++) {
+		cond_resched();		/* 343,855 for kernel.function("*") */
+		if (!(i % 1024) && stp_transport_stopping()) {
+			stp_kprobes_unregister_all(ps, n, ft);
+			return -EINTR;	/* Ctrl-C while registering */
 		}
+		stp_kprobe_prepare(&ps[i]);
+		if (ps[i].merged || ps[i].nokp)
+			continue;
+		one = stp_kprobe_arm(&ps[i]);
+		if (one && !ps[i].optional)
+			last = one;
 	}
-	kvfree(batch);
 	/* a merged entry point whose kretprobe failed: on its own */
 	for (i = 0; i < n; i++) {
 		if (!ps[i].ret || !ps[i].call || ps[i].registered)

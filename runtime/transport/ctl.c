@@ -184,6 +184,11 @@ static void stp_ctl_work_fn(struct work_struct *work)
 	mutex_unlock(&stp_state_lock);
 }
 
+bool stp_transport_stopping(void)
+{
+	return test_bit(STP_REQ_STOP, &stp_requests) || READ_ONCE(stp_shutdown);
+}
+
 static void stp_request(int bit)
 {
 	set_bit(bit, &stp_requests);

@@ -49,6 +49,9 @@ size_t stp_transport_mem(void);
  * not run after exit() need the generated code's own state check.
  */
 void stp_transport_request_exit(void);
+/* a stop was asked for (stapio's STOP, module unload): a long
+ * stp_session_start() may give up with -EINTR, leaving nothing registered */
+bool stp_transport_stopping(void);
 /* target(): the -c child's or -x pid, 0 if none (valid from session start) */
 pid_t stp_transport_target(void);
 /* /proc/stap/NAME/, for procfs probes (entries they add they must remove) */

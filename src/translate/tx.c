@@ -384,7 +384,7 @@ static void session_fns(struct tx *tx, struct strbuf *sb)
 			  tx->prog->derived.n ? tx->prog->derived.n : 1);
 	session_meminfo(tx, sb);
 	vec_each(&tx->reg, i)
-		sb_printf(sb, "\trc = %s;\n\tif (rc)\n\t\tgoto fail%d;\n",
+		sb_printf(sb, "\trc = (%s);\n\tif (rc)\n\t\tgoto fail%d;\n",
 			  (const char *)vec_get(&tx->reg, i), i);
 	vec_each(&tx->begin, i)
 		sb_printf(sb, "\t%s;\n", (const char *)vec_get(&tx->begin, i));
