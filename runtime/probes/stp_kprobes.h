@@ -212,8 +212,8 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 		p->st->u.rp.maxactive = p->maxactive;
 		/* a missed return would now miss its call too */
 		if (p->call && p->maxactive <= 0)
-			p->st->u.rp.maxactive = max_t(int, 20,
-						  4 * num_possible_cpus());
+			p->st->u.rp.maxactive =
+				max_t(int, 20, 4 * num_possible_cpus());
 		if (p->entry || p->call) {
 			p->st->u.rp.entry_handler = stp_kretprobe_entry;
 			p->st->u.rp.data_size = p->entry_size;
@@ -243,7 +243,8 @@ static void stp_kprobe_warn(const struct stp_kprobe *p, int rc)
 		return;
 	if (p->symbol)
 		scnprintf(msg, sizeof(msg),
-			  "probe %s registration error (rc %d)", p->probe->pp, rc);
+			  "probe %s registration error (rc %d)", p->probe->pp,
+			  rc);
 	else
 		scnprintf(msg, sizeof(msg),
 			  "probe %s (address 0x%lx) registration error (rc %d)",
