@@ -106,7 +106,7 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 	tx_printf(tx, "%s", sb_str(&sb));
 
 	if (relocate && ref)
-		sb_printf(&reg, "(STP_KASLR_INIT(%s, 0x%" PRIx64 "UL), 0), ",
+		sb_printf(&reg, "STP_KASLR_INIT(%s, 0x%" PRIx64 "UL), ",
 			  ref->name, ref->addr);
 	if (kmod) {
 		tx_printf(tx, "#include \"probes/stp_kmod.h\"\n"
