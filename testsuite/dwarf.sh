@@ -19,7 +19,7 @@ check() { local n=$1; shift; if "$@" >$T/out 2>&1; then pass "$n"; else fail "$n
 # ---- tracepoint header scanner (no kernel needed) ----
 if gcc -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -Isrc \
 	-o $T/tpst testsuite/dwarf/tp_scan_test.c src/symbols/tracepoints.c \
-	src/symbols/kinfo.c src/util/strbuf.c src/util/vec.c src/util/xalloc.c 2>$T/cc; then
+	src/symbols/kinfo.c src/util/file.c src/util/strbuf.c src/util/vec.c src/util/xalloc.c 2>$T/cc; then
 	$T/tpst testsuite/dwarf/tp-fixture.h CONFIG_DEMO_ON >$T/tp.out
 	if cmp -s $T/tp.out testsuite/dwarf/tp-fixture.out; then pass tp-scan
 	else fail tp-scan "$(diff $T/tp.out testsuite/dwarf/tp-fixture.out | head -5 | tr '\n' ' ')"; fi

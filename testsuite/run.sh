@@ -9,7 +9,7 @@ B=build/testsuite
 mkdir -p $B
 SRC="testsuite/run/harness.c testsuite/run/case.c src/guest/cpio.c
      src/guest/kernel.c src/guest/proto.c src/guest/vm.c
-     src/util/strbuf.c src/util/vec.c src/util/xalloc.c"
+     src/util/file.c src/util/strbuf.c src/util/vec.c src/util/xalloc.c"
 need=0
 [ -x $B/run-harness ] || need=1
 for f in $SRC testsuite/run/case.h src/guest/vm.h; do
@@ -31,7 +31,7 @@ if [ $# -eq 0 ]; then
 		-Itestsuite/run -o $B/run-unit.$$ testsuite/run/unit.c \
 		testsuite/run/case.c src/guest/cpio.c \
 		src/guest/kernel.c src/guest/proto.c src/guest/vm.c \
-		src/util/strbuf.c src/util/vec.c src/util/xalloc.c 2>$B/run-unit.err; then
+		src/util/file.c src/util/strbuf.c src/util/vec.c src/util/xalloc.c 2>$B/run-unit.err; then
 		$B/run-unit.$$
 	else
 		echo "FAIL: run-unit: does not compile: $(head -n 3 $B/run-unit.err)"

@@ -19,7 +19,7 @@
  * kprobe path drops it).
  *
  * Return points work the same way: their kretprobes are registered
- * disabled in one batch (the kernel sets up the return hook pool and
+ * disabled (the kernel sets up the return hook pool and
  * installs its own entry handler in kp.pre_handler, arming nothing), and
  * the callback runs that entry handler at the function entry, as an
  * armed kretprobe on this ftrace site would: it takes an instance and
@@ -104,14 +104,14 @@ static int stp_ftrace_cmp(const void *a, const void *b)
 }
 
 /* a registered entry point or kretprobe that waits (disabled) for ftrace */
-static bool stp_ftrace_wants(struct stp_kprobe *p)
+static bool stp_ftrace_wants(const struct stp_kprobe *p)
 {
 	return p->registered && !p->via_ftrace &&
 	       (stp_kprobe_kp(p)->flags & KPROBE_FLAG_DISABLED);
 }
 
 /* a waiting kprobe on an ftrace site, or a point without a kprobe */
-static bool stp_ftrace_cand(struct stp_kprobe *p)
+static bool stp_ftrace_cand(const struct stp_kprobe *p)
 {
 	return p->nokp ||
 	       (stp_ftrace_wants(p) &&
@@ -245,7 +245,7 @@ static void stp_ftrace_stop(struct stp_ftrace *ft)
 
 #else /* !STP_FTRACE_OK */
 
-static inline bool stp_ftrace_wants(struct stp_kprobe *p)
+static inline bool stp_ftrace_wants(const struct stp_kprobe *p)
 {
 	return false;
 }

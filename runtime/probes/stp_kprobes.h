@@ -6,8 +6,8 @@
  * The generated module describes each point with a struct stp_kprobe (by
  * symbol name + offset, or by link-time address relocated against an
  * exported reference symbol) and calls stp_kprobes_register() once at
- * session start: the kernel's batch registration first, and when that
- * fails, one at a time, so that one bad point only costs a warning.
+ * session start: the points are registered one at a time, so that one bad
+ * point only costs a warning.
  *
  * Each registration costs milliseconds under emulation (the kernel checks
  * the address against long lists, and arming a kprobe on an ftrace site
@@ -98,16 +98,9 @@ static inline int stp_kprobe_k(void)
 }
 
 /* the kprobe of p: its own, or its kretprobe's */
-static inline struct kprobe *stp_kprobe_kp(struct stp_kprobe *p)
+static inline struct kprobe *stp_kprobe_kp(const struct stp_kprobe *p)
 {
 	return p->ret ? &p->st->u.rp.kp : &p->st->u.kp;
-}
-
-/* the probed address (entry probes) */
-static inline unsigned long stp_kprobe_addr(const struct stp_kprobe *p)
-{
-	return p->ret ? (unsigned long)p->st->u.rp.kp.addr :
-			(unsigned long)p->st->u.kp.addr;
 }
 
 static void stp_kprobe_fire(const struct stp_kprobe *p, struct pt_regs *regs,
@@ -266,6 +259,15 @@ static int stp_kprobe_arm(struct stp_kprobe *p)
 	return rc;
 }
 
+static void stp_kprobe_disarm(struct stp_kprobe *p)
+{
+	if (p->ret)
+		unregister_kretprobe(&p->st->u.rp);
+	else
+		unregister_kprobe(&p->st->u.kp);
+	p->registered = false;
+}
+
 static int stp_kprobe_register_one(struct stp_kprobe *p)
 {
 	stp_kprobe_prepare(p);
@@ -366,11 +368,7 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 		if (!rc)
 			continue;
 		stp_kprobe_warn(&ps[i], rc);
-		if (ps[i].ret)
-			unregister_kretprobe(&ps[i].st->u.rp);
-		else
-			unregister_kprobe(&ps[i].st->u.kp);
-		ps[i].registered = false;
+		stp_kprobe_disarm(&ps[i]);
 		if (!ps[i].optional)
 			last = rc;
 	}
@@ -468,16 +466,16 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 
 	stp_ftrace_stop(ft);	/* first: its points' kprobes are idle */
 	batch = kvmalloc_array(n ? n : 1, sizeof(*batch), GFP_KERNEL);
+	/* kprobes from the front of batch, kretprobes from its end */
 	for (i = 0; i < n; i++) {
 		if (!ps[i].registered || ps[i].nokp)
 			continue;
-		if (batch)
-			batch[ps[i].ret ? n - 1 - nr++ : nk++] = ps[i].ret ?
-				(void *)&ps[i].st->u.rp : (void *)&ps[i].st->u.kp;
-		else if (ps[i].ret)	/* no memory: one by one */
-			unregister_kretprobe(&ps[i].st->u.rp);
+		if (!batch)		/* no memory: one by one */
+			stp_kprobe_disarm(&ps[i]);
+		else if (ps[i].ret)
+			batch[n - ++nr] = &ps[i].st->u.rp;
 		else
-			unregister_kprobe(&ps[i].st->u.kp);
+			batch[nk++] = &ps[i].st->u.kp;
 	}
 	if (nk)
 		unregister_kprobes((struct kprobe **)batch, nk);

@@ -43,7 +43,6 @@
 
 MODULE_LICENSE("GPL");
 
-
 static unsigned int stp_bufsize_mb = STP_BUFSIZE_DEFAULT_MB;
 module_param_named(_stp_bufsize, stp_bufsize_mb, uint, 0444);
 MODULE_PARM_DESC(_stp_bufsize, "data buffer per CPU, in MB (staprun -s)");

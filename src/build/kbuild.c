@@ -89,16 +89,6 @@ int kbuild_find_kernel(struct session *s)
 	return 0;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 static char *module_base(const struct session *s)
 {
 	const char *b = strrchr(s->c_file, '/');
@@ -115,7 +105,7 @@ static int write_unit(const struct session *s, const char *name, const char *inc
 {
 	char *path = xasprintf("%s/%s", s->tmpdir, name);
 	char *text = xasprintf("#include \"%s\"\n", include);
-	int rc = write_file(path, text);
+	int rc = file_write(path, text);
 
 	free(path);
 	free(text);
@@ -149,7 +139,7 @@ static int write_kbuild(struct session *s, const char *mod, const char *cached)
 
 		rc = file_copy(cached, shipped);
 		if (!rc)
-			rc = write_file(cmd, "# from the stap cache\n");
+			rc = file_write(cmd, "# from the stap cache\n");
 		free(shipped);
 		free(cmd);
 	}
@@ -170,7 +160,7 @@ static int write_kbuild(struct session *s, const char *mod, const char *cached)
 		sb_puts(&sb, "ccflags-y += -g0\n");
 	vec_each(&s->defines, i)
 		sb_printf(&sb, "ccflags-y += -D%s\n", (const char *)s->defines.v[i]);
-	rc = write_file(path, sb_str(&sb));
+	rc = file_write(path, sb_str(&sb));
 	free(path);
 	sb_free(&sb);
 	return rc;

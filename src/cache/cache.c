@@ -299,8 +299,6 @@ static int mkdir_p(const char *path)
 	return rc;
 }
 
-static int mkdir_p(const char *path);
-
 char *cache_transport_object(struct session *s)
 {
 	XXH3_state_t *h;

@@ -77,24 +77,6 @@ static uint64_t sym_addr(struct dw_kernel *k, struct vec *all, const char *n)
 	return 0;
 }
 
-/* a binary search in a sorted array of addresses */
-static bool in_sorted(const uint64_t *v, int n, uint64_t addr)
-{
-	int lo = 0, hi = n;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (v[mid] == addr)
-			return true;
-		if (v[mid] < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 /*
  * The ftrace call sites: the addresses between __start_mcount_loc and
  * __stop_mcount_loc, final in a linked vmlinux.  Left empty (unknown)
@@ -290,7 +272,8 @@ int dw_ftrace_site(const struct dw_kernel *k, uint64_t addr)
 {
 	if (!k->nmcount)
 		return -1;
-	return in_sorted(k->mcount, k->nmcount, addr);
+	return bsearch(&addr, k->mcount, k->nmcount, sizeof(addr),
+		       cmp_u64) != NULL;
 }
 
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "guest/vm.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -89,35 +90,11 @@ static int kernel_mkdirs(const char *path)
 	return rc;
 }
 
-static char *kernel_read_small(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char buf[512];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return xstrdup(buf);
-}
-
-static void kernel_write_small(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 char *guest_kernel_release(const char *rel)
 {
 	if (rel && strchr(rel, '/')) {
 		char *p = xasprintf("%s/include/config/kernel.release", rel);
-		char *r = kernel_read_small(p);
+		char *r = file_read(p, NULL);
 
 		free(p);
 		if (r)
@@ -347,7 +324,7 @@ int guest_kernel_prepare(struct guest_kernel *k, const char *release,
 	elf = xasprintf("%s/vmlinux", k->cache_dir);
 	keyfile = xasprintf("%s/vmlinux.key", k->cache_dir);
 	key = kernel_key(k->vmlinuz);
-	old = kernel_read_small(keyfile);
+	old = file_read(keyfile, NULL);
 	if (key && old && !strcmp(key, old) && access(elf, R_OK) == 0) {
 		k->image = xstrdup(elf);
 	} else {
@@ -359,7 +336,7 @@ int guest_kernel_prepare(struct guest_kernel *k, const char *release,
 				k->vmlinuz, elf);
 		if (kernel_extract(k->vmlinuz, tmp, &why) == 0 &&
 		    rename(tmp, elf) == 0) {
-			kernel_write_small(keyfile, key ? key : "");
+			file_write(keyfile, key ? key : "");
 			k->image = xstrdup(elf);
 		} else {
 			/* slower, but boots */

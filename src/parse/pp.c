@@ -14,19 +14,16 @@
  * (&& binds tighter), '!' and parentheses.  String == and != match globs.
  */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "session.h"
 #include "version.h"
 #include "parse/pp.h"
 #include "parse/tok.h"
+#include "util/file.h"
 #include "util/xalloc.h"
 #include "grammar.tab.h"
 
@@ -547,38 +544,6 @@ static unsigned config_slot(const struct pp_state *st, const char *name)
 	return h;
 }
 
-/* the whole file in a heap buffer, NUL-terminated; NULL if unreadable */
-static char *read_all(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat sb;
-	size_t cap = 65536, n = 0;
-	char *buf;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
-		cap = (size_t)sb.st_size + 1;	/* + 1: the read that sees EOF */
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t got;
-
-		if (n == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap + 1);
-		}
-		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
 
 /* read the build tree's .config once: CONFIG_X=val lines into a hash */
 static void config_load(struct pp_state *st, const struct session *s)
@@ -590,7 +555,7 @@ static void config_load(struct pp_state *st, const struct session *s)
 	if (!s->kernel_build_dir)
 		return;
 	snprintf(path, sizeof(path), "%s/.config", s->kernel_build_dir);
-	st->config_buf = read_all(path, &len);
+	st->config_buf = file_read(path, &len);
 	if (!st->config_buf)
 		return;
 	end = st->config_buf + len;

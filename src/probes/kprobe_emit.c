@@ -2,7 +2,7 @@
 /*
  * kprobe_emit.c - pass 3 of the kprobe family (and of kernel.function,
  * which registers the same way): one static table of struct stp_kprobe
- * (runtime/probes/stp_kprobes.h), registered in one batch.  Points at a
+ * (runtime/probes/stp_kprobes.h), registered at session start.  Points at a
  * function's entry (entry and return points) are marked .fentry: the
  * runtime runs those that sit on ftrace sites through one ftrace_ops per
  * table (runtime/probes/stp_ftrace.h).
@@ -49,6 +49,7 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 		  "static struct stp_kprobe %s[%d] = {\n", tab, derived->n);
 	vec_each(derived, i) {
 		const struct derived_probe *dp = derived->v[i];
+		int k;
 
 		sb_puts(&sb, "\t{ ");
 		if (dp->sym) {
@@ -98,8 +99,9 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 			    !dp->module && dp->num[1] && ref)
 				sb_puts(&sb, ", .checked = 1");
 		}
-		if (dp_point_index(dp) > 0)
-			sb_printf(&sb, ", .k = %d", dp_point_index(dp));
+		k = dp_point_index(dp);
+		if (k > 0)
+			sb_printf(&sb, ", .k = %d", k);
 		sb_printf(&sb, ", .probe = %s },\n", tx_probe_ref(tx, dp));
 	}
 	sb_printf(&sb, "};\nstatic struct stp_ftrace %s_ft;\n\n", tab);

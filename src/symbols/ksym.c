@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ksym.c - load and query System.map / kallsyms */
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,38 +11,12 @@
 #include "session.h"
 #include "symbols/kinfo.h"
 #include "symbols/ksym.h"
+#include "util/file.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
 /* a Debian stub map has a handful of lines; a real one tens of thousands */
 #define KSYM_MIN_REAL 1000
-
-static char *slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY);
-	size_t cap = 1 << 20, n = 0;
-	char *buf;
-	ssize_t r;
-
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap + 1);
-	while ((r = read(fd, buf + n, cap - n)) > 0) {
-		n += (size_t)r;
-		if (n == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap + 1);
-		}
-	}
-	close(fd);
-	if (r < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
 
 static int hexval(char c)
 {
@@ -166,7 +139,7 @@ static void find_text(struct ksymtab *t)
 static struct ksymtab *load_file(const char *path)
 {
 	size_t len;
-	char *buf = slurp(path, &len);
+	char *buf = file_read(path, &len);
 	struct ksymtab *t;
 
 	if (!buf)

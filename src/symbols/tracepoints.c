@@ -16,6 +16,7 @@
 #include "session.h"
 #include "symbols/kinfo.h"
 #include "symbols/tracepoints.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -852,21 +853,6 @@ void tp_scan_text_config(const char *text, const char *header,
 
 /* ---- the table ---------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct strbuf sb = { 0 };
-	char buf[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
-	return sb.s ? sb.s : xstrdup("");
-}
-
 static int cmp_ev(const void *a, const void *b)
 {
 	const struct tp_event *x = *(struct tp_event *const *)a;
@@ -901,7 +887,7 @@ static void scan_dir(const char *dir, const char *incl, const char *glob,
 	qsort(names.v, names.n, sizeof(void *), cmp_name);
 	vec_each(&names, i) {
 		char *path = xasprintf("%s/%s", dir, (char *)names.v[i]);
-		char *text = slurp(path);
+		char *text = file_read(path, NULL);
 
 		if (text && strstr(text, "TRACE_SYSTEM"))
 			scan_text(text, xasprintf("%s/%s", incl,
