@@ -24,6 +24,16 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+/* /rec.sh, sourced by /init (and by tests): rec KEY NAME FILE and
+ * val KEY NAME VALUE write one record each on ttyS3.  Each is written by a
+ * forked subshell: the shell that calls them catches SIGCHLD without
+ * SA_RESTART (and /init, PID 1, gets one whenever an orphan dies), and a tty
+ * write that finds a signal pending fails with EINTR, losing the record or
+ * part of it.  The subshell gets no signals. */
+static const char kernel_rec_sh[] =
+	"rec() { ( n=$(wc -c < \"$3\"); { echo \"$1 $n $2\"; cat \"$3\"; echo; } > /dev/ttyS3 ); }\n"
+	"val() { ( v=$3; printf '%s %d %s\\n%s\\n' \"$1\" \"${#v}\" \"$2\" \"$v\" > /dev/ttyS3 ); }\n";
+
 /* The guest's /init.  Per-run files come in a second archive; /stap/run.sh
  * is the per-run script, sourced with rec/val/guest_exit defined. */
 static const char kernel_init_sh[] =
@@ -42,9 +52,7 @@ static const char kernel_init_sh[] =
 	"# which can lose records still on their way out\n"
 	"exec 9>/dev/ttyS3\n"
 	"ip link set lo up 2>/dev/null\n"
-	"# rec KEY NAME FILE / val KEY NAME VALUE: one record on ttyS3\n"
-	"rec() { { echo \"$1 $(wc -c < \"$3\") $2\"; cat \"$3\"; echo; } > /dev/ttyS3; }\n"
-	"val() { v=$3; printf '%s %d %s\\n%s\\n' \"$1\" \"${#v}\" \"$2\" \"$v\" > /dev/ttyS3; }\n"
+	". /rec.sh\n"
 	"# qemu's isa-debug-exit device ends the VM at once with (N<<1)|1;\n"
 	"# 33 means /init ran to its end\n"
 	"guest_exit() {\n"
@@ -279,6 +287,7 @@ static int kernel_make_base(const char *path, const char *busybox,
 	if (p)
 		pclose(p);
 	guest_cpio_data(&c, "init", 0755, kernel_init_sh, strlen(kernel_init_sh));
+	guest_cpio_data(&c, "rec.sh", 0644, kernel_rec_sh, strlen(kernel_rec_sh));
 	if (guest_cpio_close(&c) < 0 || rename(tmp, path) < 0) {
 		sb_printf(err, "cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -350,11 +359,12 @@ int guest_kernel_prepare(struct guest_kernel *k, const char *release,
 		free(tmp);
 	}
 
-	/* the base initramfs, keyed on busybox and /init */
+	/* the base initramfs, keyed on busybox, /init and /rec.sh */
 	{
 		char *bkey = kernel_key(busybox);
 		uint64_t h = kernel_fnv(kernel_init_sh, 0xcbf29ce484222325ULL);
 
+		h = kernel_fnv(kernel_rec_sh, h);
 		h = kernel_fnv(bkey ? bkey : "", h);
 		free(bkey);
 		k->base_cpio = xasprintf("%s/base-%016llx.cpio", root,
