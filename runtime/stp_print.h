@@ -26,7 +26,23 @@ static void __maybe_unused stp_print_str(struct stp_context *c, const char *s)
 	stp_print_mem(c, s, strlen(s));
 }
 
-/* printf(fmt, ...): int64_t for numbers, const char * for %s */
+/* print(n), printf("%d", n): the decimal number */
+static void __maybe_unused stp_print_s64(struct stp_context *c, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	u64 u = v < 0 ? 0 - (u64)v : (u64)v;
+
+	do {
+		*--p = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	stp_print_mem(c, p, buf + sizeof(buf) - p);
+}
+
+/* printf(fmt, ...): int64_t for numbers, const char * for %s;
+ * pass 3 sends formats of plain %d and %s to the two above instead */
 static void __maybe_unused stp_printf(struct stp_context *c, const char *near,
 				      const char *fmt, ...)
 {

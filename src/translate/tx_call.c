@@ -8,11 +8,13 @@
  * side effects.  A script function returning a string writes it into a
  * string temporary of the caller, passed as its second argument.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "elaborate/builtins.h"
 #include "translate/tx_data.h"
 #include "translate/tx_int.h"
+#include "util/xalloc.h"
 
 #include "../../runtime/stp_fmt.h"
 
@@ -20,6 +22,7 @@
 struct args {
 	struct strbuf pre;	/* "T _v1 = ...; " or empty */
 	struct strbuf list;	/* ", a, b" (each prefixed by ", ") */
+	struct vec item;	/* "a", "b": each argument's C expression */
 	bool wrapped;
 };
 
@@ -37,18 +40,22 @@ static void eval_args(struct tx *tx, struct vec *args, int from, struct args *a,
 		const char *cast = !casts ? "" :
 			e->type == TY_STRING ? "(const char *)" : "(int64_t)";
 
+		struct strbuf it = { 0 };
+
 		if (pure) {
-			sb_printf(&a->list, ", %s(", cast);
-			tx_expr(tx, &a->list, e);
-			sb_puts(&a->list, ")");
+			sb_printf(&it, "%s(", cast);
+			tx_expr(tx, &it, e);
+			sb_puts(&it, ")");
 		} else {
 			int v = ++tx->nvar;
 
 			sb_printf(&a->pre, "%s_v%d = ", tx_type_c(e->type), v);
 			tx_expr(tx, &a->pre, e);
 			sb_puts(&a->pre, "; ");
-			sb_printf(&a->list, ", _v%d", v);
+			sb_printf(&it, "_v%d", v);
 		}
+		sb_printf(&a->list, ", %s", sb_str(&it));
+		vec_push(&a->item, it.s ? it.s : xstrdup(""));
 	}
 }
 
@@ -62,6 +69,9 @@ static void args_free(struct args *a)
 {
 	sb_free(&a->pre);
 	sb_free(&a->list);
+	vec_each(&a->item, i)
+		free(vec_get(&a->item, i));
+	vec_free(&a->item);
 }
 
 static void near_call(struct tx *tx, struct strbuf *sb, const struct expr *e)
@@ -137,6 +147,65 @@ static void fmt_lit(struct strbuf *sb, const char *s)
 	}
 }
 
+/* flush the literal run lit as one stp_print_mem() */
+static void print_lit(struct strbuf *sb, struct strbuf *lit)
+{
+	if (!lit->len)
+		return;
+	sb_puts(sb, "stp_print_mem(c, ");
+	tx_cstr(sb, sb_str(lit));
+	sb_printf(sb, ", %zu); ", lit->len);
+	lit->len = 0;
+}
+
+/*
+ * A format of literal text, %% and plain %d/%i/%s (no flag, width or
+ * precision) needs no printf engine: the literal runs and the values go
+ * out directly, in order, the values having been evaluated before (the
+ * arguments are pure, or temporaries in a->pre); literal strings among
+ * the values join the text.  False when fmt has any other directive.
+ */
+static bool print_direct(struct strbuf *sb, const char *fmt,
+			 const struct vec *vals, const struct args *a)
+{
+	struct strbuf lit = { 0 };
+	struct stp_fmt_spec sp;
+	const char *p = fmt;
+	int i = 0;
+
+	for (;;) {
+		p = stp_fmt_parse(p, &sp);
+		if (sp.kind == STP_FK_END)
+			break;
+		if (stp_fmt_takes_value(sp.kind) &&
+		    ((sp.kind != STP_FK_SIGNED && sp.kind != STP_FK_STRING) ||
+		     sp.flags || sp.width != STP_FMT_NONE ||
+		     sp.prec != STP_FMT_NONE))
+			return false;
+	}
+	for (p = fmt;;) {
+		p = stp_fmt_parse(p, &sp);
+		if (sp.kind == STP_FK_END)
+			break;
+		if (sp.kind == STP_FK_TEXT) {
+			sb_add(&lit, sp.text, sp.len);
+		} else if (sp.kind == STP_FK_PERCENT) {
+			sb_putc(&lit, '%');
+		} else if (!a->wrapped &&
+			   ((struct expr *)vec_get(vals, i))->kind == E_STR) {
+			sb_puts(&lit, ((struct expr *)vec_get(vals, i++))->str);
+		} else {
+			print_lit(sb, &lit);
+			sb_printf(sb, "%s(c, %s); ", sp.kind == STP_FK_STRING ?
+				  "stp_print_str" : "stp_print_s64",
+				  (const char *)vec_get(&a->item, i++));
+		}
+	}
+	print_lit(sb, &lit);
+	sb_free(&lit);
+	return true;
+}
+
 /*
  * The print family, lowered to one printf/sprintf: print(a, b) is
  * printf("%d%s", a, b); printd(",", a, b) printf("%d,%s", a, b);
@@ -153,6 +222,7 @@ static void print_family(struct tx *tx, struct strbuf *sb, struct expr *e,
 	bool memory = false;
 	int from = 0, tmp = -1;
 	struct expr *delim = NULL;
+	struct vec vals = { 0 };	/* the values, in the format's order */
 
 	if (bi->flags & BI_FORMAT) {
 		struct expr *fe = e->args.n ? vec_get(&e->args, 0) : NULL;
@@ -200,18 +270,16 @@ static void print_family(struct tx *tx, struct strbuf *sb, struct expr *e,
 	}
 	if (delim && delim->kind != E_STR) {
 		/* the delimiter is an expression: pass it before each value */
-		struct vec args2 = { 0 };
-
 		for (int i = from; i < e->args.n; i++) {
 			if (i > from)
-				vec_push(&args2, delim);
-			vec_push(&args2, vec_get(&e->args, i));
+				vec_push(&vals, delim);
+			vec_push(&vals, vec_get(&e->args, i));
 		}
-		eval_args(tx, &args2, 0, &a, true);
-		vec_free(&args2);
 	} else {
-		eval_args(tx, &e->args, from, &a, true);
+		for (int i = from; i < e->args.n; i++)
+			vec_push(&vals, vec_get(&e->args, i));
 	}
+	eval_args(tx, &vals, 0, &a, true);
 	tx_cstr(&f, sb_str(&fmt));
 	if (to_str)
 		tmp = tx_tmp(tx);
@@ -220,7 +288,7 @@ static void print_family(struct tx *tx, struct strbuf *sb, struct expr *e,
 		sb_printf(sb, "stp_sprintf(c, l->_t[%d], ", tmp);
 		near_call(tx, sb, e);
 		sb_printf(sb, ", %s%s); ", sb_str(&f), sb_str(&a.list));
-	} else {
+	} else if (memory || !print_direct(sb, sb_str(&fmt), &vals, &a)) {
 		sb_puts(sb, "stp_printf(c, ");
 		near_call(tx, sb, e);
 		sb_printf(sb, ", %s%s); ", sb_str(&f), sb_str(&a.list));
@@ -232,6 +300,7 @@ static void print_family(struct tx *tx, struct strbuf *sb, struct expr *e,
 	else
 		sb_puts(sb, "(void)0; })");
 	args_free(&a);
+	vec_free(&vals);
 	sb_free(&fmt);
 	sb_free(&f);
 }
