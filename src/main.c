@@ -120,6 +120,8 @@ static int make_tmpdir(struct session *s)
 {
 	char *dir = arena_strdup(&s->arena, "/tmp/stapXXXXXX");
 
+	if (s->tmpdir)
+		return 0;
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "stap: cannot create temporary directory: %s\n", strerror(errno));
 		return -1;
@@ -228,12 +230,18 @@ static int run_passes(struct session *s)
 	}
 	if (s->last_pass >= 3 && cache_lookup(s) == 1 && s->last_pass >= 4)
 		return s->last_pass == 4 ? (puts(s->ko_file), 0) : pass5(s);
-	if ((rc = pass1(s)) || s->last_pass == 1)
+	/* kbuild reads the kernel's makefiles while passes 1-3 run */
+	if (s->last_pass >= 4 && make_tmpdir(s) == 0)
+		kbuild_start(s);
+	rc = pass1(s);
+	if (!rc && s->last_pass > 1)
+		rc = pass2(s);
+	if (!rc && s->last_pass > 2)
+		rc = pass3(s);
+	if (rc || s->last_pass <= 3) {
+		kbuild_abort(s);
 		return rc;
-	if ((rc = pass2(s)) || s->last_pass == 2)
-		return rc;
-	if ((rc = pass3(s)) || s->last_pass == 3)
-		return rc;
+	}
 	if ((rc = pass4(s)))
 		return rc;
 	if (s->last_pass == 4) {

@@ -68,6 +68,7 @@ struct session {
 	const char *tmpdir;		/* pass 3/4 work directory */
 	const char *c_file;		/* generated C */
 	const char *ko_file;		/* built module */
+	struct kbuild_job *kbuild;	/* pass 4's make, once started (build/) */
 	const char *exe_dir;		/* directory of the stap binary */
 	void *elab;			/* pass 2 results (elaborate/) */
 	void *kinfo;			/* kernel symbols + debuginfo caches (symbols/, dwarf/) */

@@ -51,3 +51,25 @@ if (cd $T/p4 && $TOP/stap -r $rel -p4 -m tx_p4 $TOP/testsuite/tx-ok/printf.stp >
 else
 	echo "FAIL: build-stap-p4: $(grep -m2 -E 'error|failed' $T/p4.err)"
 fi
+
+# make starts before pass 1 (kbuild reads the kernel's makefiles while
+# passes 1-3 run); a pass that fails stops it: no make left, no module
+if (cd $T/p4 && $TOP/stap -r $rel -p4 --vp 10020 --disable-cache -m tx_early \
+	-e 'probe begin { println("x") exit() }' >/dev/null 2>$T/early.err) &&
+   awk '/^Running make/ { m = NR } /^Pass 1:/ { p = NR } END { exit !(m && p && m < p) }' $T/early.err; then
+	echo "PASS: build-make-before-pass1"
+else
+	echo "FAIL: build-make-before-pass1: $(grep -m2 -E 'Running|Pass 1' $T/early.err)"
+fi
+if ! (cd $T/p4 && $TOP/stap -r $rel -p4 -k -e 'probe begin { x = "a" + 1 }' >/dev/null 2>$T/abort.err); then
+	d=$(sed -n 's/^Keeping temporary directory "\(.*\)"$/\1/p' $T/abort.err)
+	if [ -n "$d" ] && [ -e "$d/make.log" ] && ! pgrep -f "M='$d'" >/dev/null &&
+	   ! ls $d/*.ko >/dev/null 2>&1; then
+		echo "PASS: build-make-stopped-on-error"
+	else
+		echo "FAIL: build-make-stopped-on-error: dir '$d': $(ls $d 2>&1 | tr '\n' ' ')"
+	fi
+	[ -n "$d" ] && rm -rf "$d"
+else
+	echo "FAIL: build-make-stopped-on-error: a type error passed"
+fi

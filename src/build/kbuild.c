@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * kbuild.c - pass 4: `make -C <kernel build dir> M=<tmpdir> modules` on the
- * generated C file.  Compiler errors are shown with the generated source
- * location; the module lands in the temporary directory (and in the
- * current directory with -m).
+ * generated C file, started before pass 1 (kbuild_start) so that kbuild's
+ * own set-up overlaps the translation.  Compiler errors are shown with the
+ * generated source location; the module lands in the temporary directory
+ * (and in the current directory with -m).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -89,17 +93,6 @@ int kbuild_find_kernel(struct session *s)
 	return 0;
 }
 
-static char *module_base(const struct session *s)
-{
-	const char *b = strrchr(s->c_file, '/');
-	char *m = xstrdup(b ? b + 1 : s->c_file);
-	char *dot = strrchr(m, '.');
-
-	if (dot)
-		*dot = 0;
-	return m;
-}
-
 /* tmpdir/NAME: a one-line C file including INCLUDE */
 static int write_unit(const struct session *s, const char *name, const char *include)
 {
@@ -154,6 +147,11 @@ static int write_kbuild(struct session *s, const char *mod, const char *cached)
 	}
 	sb_printf(&sb, "obj-m := %s.o\n", mod);
 	sb_printf(&sb, "%s-y := %s__script.o %s__transport.o\n", mod, mod, mod);
+	/* make starts while passes 1-3 run: the script's unit waits for
+	 * pass 3 to mark MOD.c complete (kbuild_build() does) */
+	sb_printf(&sb, "$(obj)/%s__script.o: $(obj)/%s.ready\n"
+		  "$(obj)/%s.ready:\n"
+		  "\t@while [ ! -e $@ ]; do sleep 0.005; done\n", mod, mod, mod);
 	sb_printf(&sb, "ccflags-y := -I%s -Wno-declaration-after-statement -Wno-unused\n",
 		  s->runtime_dir);
 	/* the transport's code is set-up and copying, not probe handlers:
@@ -170,14 +168,19 @@ static int write_kbuild(struct session *s, const char *mod, const char *cached)
 	return rc;
 }
 
-/* run make, keeping its output; show it only on failure (or with -v -v) */
-static int run_make(struct session *s, char **out)
+/* the make started by kbuild_start(), owned by the session */
+struct kbuild_job {
+	pid_t pid;
+	char *log;		/* make's output, in tmpdir */
+	char *tobj;		/* the transport's place in the cache, or NULL */
+	bool cached;		/* ... and it was there */
+};
+
+/* start make in the background, its output going to job->log */
+static int spawn_make(struct session *s, struct kbuild_job *job)
 {
-	struct strbuf cmd = { 0 }, log = { 0 };
-	char buf[4096];
-	size_t n;
-	FILE *p;
-	int st;
+	struct strbuf cmd = { 0 };
+	int fd;
 
 	sb_printf(&cmd, "make -j%ld -C '%s' M='%s' modules",
 		  sysconf(_SC_NPROCESSORS_ONLN) > 1 ? sysconf(_SC_NPROCESSORS_ONLN) : 1,
@@ -186,18 +189,49 @@ static int run_make(struct session *s, char **out)
 		sb_printf(&cmd, " '%s'", (const char *)s->kbuild_vars.v[i]);
 	if (s->verbose[3] > 2)
 		sb_puts(&cmd, " V=1");
-	sb_puts(&cmd, " 2>&1");
 	if (s->verbose[3] > 1)
 		fprintf(stderr, "Running %s\n", sb_str(&cmd));
-	p = popen(sb_str(&cmd), "r");
+	fd = open(job->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fflush(NULL);
+	job->pid = fd < 0 ? -1 : fork();
+	if (job->pid == 0) {
+		/* a stap killed in passes 1-3 never marks its C file ready:
+		 * make must not wait for it forever */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl("/bin/sh", "sh", "-c", xasprintf("exec %s", sb_str(&cmd)),
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (fd >= 0)
+		close(fd);
 	sb_free(&cmd);
-	if (!p)
-		return -1;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		sb_add(&log, buf, n);
-	st = pclose(p);
-	*out = log.s ? log.s : xstrdup("");
+	return job->pid > 0 ? 0 : -1;
+}
+
+/* wait for make; 0 when it succeeded */
+static int reap_make(struct kbuild_job *job)
+{
+	int st;
+
+	while (waitpid(job->pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	job->pid = -1;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static void job_free(struct session *s)
+{
+	struct kbuild_job *job = s->kbuild;
+
+	if (!job)
+		return;
+	free(job->log);
+	free(job->tobj);
+	free(job);
+	s->kbuild = NULL;
 }
 
 /* show compiler diagnostics, dropping kbuild's chatter */
@@ -232,11 +266,51 @@ static void strip_debug(const struct session *s, const char *ko)
 	free(cmd);
 }
 
+int kbuild_start(struct session *s)
+{
+	const char *mod = s->module_name;
+	struct kbuild_job *job;
+	struct stat st;
+
+	if (s->kbuild)
+		return 0;
+	if (!is_dir(s->kernel_build_dir))
+		return -1;	/* kbuild_build() says so, in pass 4 */
+	job = xcalloc(1, sizeof(*job));
+	job->pid = -1;
+	job->log = xasprintf("%s/make.log", s->tmpdir);
+	job->tobj = cache_transport_object(s);
+	job->cached = job->tobj && stat(job->tobj, &st) == 0 && S_ISREG(st.st_mode);
+	s->kbuild = job;
+	if (write_kbuild(s, mod, job->cached ? job->tobj : NULL) < 0 ||
+	    spawn_make(s, job) < 0) {
+		fprintf(stderr, "stap: cannot start kbuild in %s: %s\n", s->tmpdir,
+			strerror(errno));
+		job_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+void kbuild_abort(struct session *s)
+{
+	struct kbuild_job *job = s->kbuild;
+
+	if (!job)
+		return;
+	if (job->pid > 0) {
+		kill(job->pid, SIGTERM);	/* make passes it to its jobs */
+		reap_make(job);
+	}
+	job_free(s);
+}
+
 int kbuild_build(struct session *s)
 {
-	char *mod, *log = NULL, *ko, *tobj;
+	const char *mod = s->module_name;
+	struct kbuild_job *job;
+	char *log, *ko, *ready;
 	struct stat st;
-	bool cached;
 	int rc;
 
 	if (!is_dir(s->kernel_build_dir)) {
@@ -244,35 +318,36 @@ int kbuild_build(struct session *s)
 			"or name another with -r\n", s->kernel_build_dir, s->kernel_release);
 		return -1;
 	}
-	mod = module_base(s);
-	tobj = cache_transport_object(s);
-	cached = tobj && stat(tobj, &st) == 0 && S_ISREG(st.st_mode);
-	if (write_kbuild(s, mod, cached ? tobj : NULL) < 0) {
-		free(tobj);
-		free(mod);
+	if (kbuild_start(s) < 0)
+		return -1;
+	job = s->kbuild;
+	ready = xasprintf("%s/%s.ready", s->tmpdir, mod);
+	rc = file_write(ready, "");
+	free(ready);
+	if (rc) {
+		kbuild_abort(s);
 		return -1;
 	}
 	struct progress *pr = progress_start("Pass 4: building the module", s->verbose[3]);
 
-	rc = run_make(s, &log);
+	rc = reap_make(job);
 	progress_stop(pr);
+	log = file_read(job->log, NULL);
 	ko = arena_printf(&s->arena, "%s/%s.ko", s->tmpdir, mod);
 	if (rc == 0 && stat(ko, &st) != 0)
 		rc = -1;
 	if (rc < 0 || s->verbose[3] > 1)
-		show_errors(log);
+		show_errors(log ? log : "");
 	free(log);
-	if (rc == 0 && tobj && !cached) {	/* for the next module */
+	if (rc == 0 && job->tobj && !job->cached) {	/* for the next module */
 		char *built = xasprintf("%s/%s__transport.o", s->tmpdir, mod);
 
-		file_copy(built, tobj);
+		file_copy(built, job->tobj);
 		free(built);
 	}
-	free(tobj);
-	if (rc < 0) {
-		free(mod);
+	job_free(s);
+	if (rc < 0)
 		return -1;
-	}
 	strip_debug(s, ko);
 	s->ko_file = ko;
 	if (s->module_named) {
@@ -281,6 +356,5 @@ int kbuild_build(struct session *s)
 		if (file_copy(ko, here) == 0 && s->last_pass == 4)
 			s->ko_file = here;
 	}
-	free(mod);
 	return 0;
 }
