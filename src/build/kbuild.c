@@ -155,9 +155,9 @@ static int write_kbuild(struct session *s, const char *mod, const char *cached)
 	sb_printf(&sb, "ccflags-y := -I%s -Wno-declaration-after-statement -Wno-unused\n",
 		  s->runtime_dir);
 	/* the transport's code is set-up and copying, not probe handlers:
-	 * -O1 compiles it in 0.44 s instead of 0.52 s, and a cold build
+	 * -Og compiles it in 0.38 s instead of 0.52 s (-O1: 0.41 s), and a cold build
 	 * waits for it */
-	sb_printf(&sb, "CFLAGS_%s__transport.o := -O1\n", mod);
+	sb_printf(&sb, "CFLAGS_%s__transport.o := -Og\n", mod);
 	if (!s->keep_tmp)
 		sb_puts(&sb, "ccflags-y += -g0\n");
 	vec_each(&s->defines, i)
