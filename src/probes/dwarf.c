@@ -157,7 +157,8 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		      struct vec *out, bool quiet)
 {
 	struct vec fs = { 0 };
-	int n = 0;
+	int n = 0, asm_left = 0;
+	bool wild = strpbrk(r->func, "*?[") != NULL;
 
 	dw_find_funcs(s, k, r->func, r->file,
 		      r->kind != DWK_INLINE,
@@ -191,6 +192,16 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 			if (!quiet && !strpbrk(r->func, "*?["))
 				diag_warn(s, &pp->loc, "function %s is in "
 					  "blocklisted section", f->name);
+			continue;
+		}
+		/* under a wildcard, the kernel's assembly routines (no
+		 * declaration in the DWARF: ftrace_regs_caller, __fentry__,
+		 * __switch_to_asm, ...) are left out: one kprobe on ftrace's
+		 * trampoline stalls every traced call (kernel.function("*")
+		 * .call wedged the guest on it).  Named exactly, they are
+		 * probed; -l/-L still list them. */
+		if (wild && !mod && !quiet && (!f->die || !f->file || !*f->file)) {
+			asm_left++;
 			continue;
 		}
 		unique = !f->inlined && dwarf_symbol_unique(k, f);
@@ -250,6 +261,10 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		n++;
 	}
 	vec_free(&fs);
+	if (asm_left && s->verbose[1])
+		diag_warn(s, &pp->loc, "%d assembly function%s matching '%s' "
+			  "left out; name one to probe it",
+			  asm_left, asm_left == 1 ? "" : "s", r->func);
 	return n;
 }
 
