@@ -189,7 +189,7 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		    !dw_exported(k, f->name))
 			continue;
 		if (dw_blocked(k, f)) {
-			if (!quiet && !strpbrk(r->func, "*?["))
+			if (!quiet && !wild)
 				diag_warn(s, &pp->loc, "function %s is in "
 					  "blocklisted section", f->name);
 			continue;
@@ -209,7 +209,7 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 							   &base, &base_off) &&
 		    !quiet) {	/* -l/-L lists it all the same */
 			/* placed as "mod:sym"+offset: needs a unique name */
-			if (!strpbrk(r->func, "*?["))
+			if (!wild)
 				diag_warn(s, &pp->loc, "cannot place a probe on "
 					  "%s in module %s: no unique symbol "
 					  "holds it", f->name, mod);

@@ -168,42 +168,46 @@ static void print_lit(struct strbuf *sb, struct strbuf *lit)
 static bool print_direct(struct strbuf *sb, const char *fmt,
 			 const struct vec *vals, const struct args *a)
 {
-	struct strbuf lit = { 0 };
+	struct strbuf lit = { 0 }, out = { 0 };
 	struct stp_fmt_spec sp;
 	const char *p = fmt;
+	bool ok = true;
 	int i = 0;
 
-	for (;;) {
-		p = stp_fmt_parse(p, &sp);
-		if (sp.kind == STP_FK_END)
-			break;
-		if (stp_fmt_takes_value(sp.kind) &&
-		    ((sp.kind != STP_FK_SIGNED && sp.kind != STP_FK_STRING) ||
-		     sp.flags || sp.width != STP_FMT_NONE ||
-		     sp.prec != STP_FMT_NONE))
-			return false;
-	}
-	for (p = fmt;;) {
-		p = stp_fmt_parse(p, &sp);
-		if (sp.kind == STP_FK_END)
-			break;
+	while (ok && (p = stp_fmt_parse(p, &sp), sp.kind != STP_FK_END)) {
+		const struct expr *v;
+
 		if (sp.kind == STP_FK_TEXT) {
 			sb_add(&lit, sp.text, sp.len);
-		} else if (sp.kind == STP_FK_PERCENT) {
-			sb_putc(&lit, '%');
-		} else if (!a->wrapped &&
-			   ((struct expr *)vec_get(vals, i))->kind == E_STR) {
-			sb_puts(&lit, ((struct expr *)vec_get(vals, i++))->str);
-		} else {
-			print_lit(sb, &lit);
-			sb_printf(sb, "%s(c, %s); ", sp.kind == STP_FK_STRING ?
-				  "stp_print_str" : "stp_print_s64",
-				  (const char *)vec_get(&a->item, i++));
+			continue;
 		}
+		if (sp.kind == STP_FK_PERCENT) {
+			sb_putc(&lit, '%');
+			continue;
+		}
+		ok = (sp.kind == STP_FK_SIGNED || sp.kind == STP_FK_STRING) &&
+		     !sp.flags && sp.width == STP_FMT_NONE &&
+		     sp.prec == STP_FMT_NONE;
+		if (!ok)
+			break;
+		v = vec_get(vals, i);
+		if (!a->wrapped && v->kind == E_STR) {
+			sb_puts(&lit, v->str);
+			i++;
+			continue;
+		}
+		print_lit(&out, &lit);
+		sb_printf(&out, "%s(c, %s); ", sp.kind == STP_FK_STRING ?
+			  "stp_print_str" : "stp_print_s64",
+			  (const char *)vec_get(&a->item, i++));
 	}
-	print_lit(sb, &lit);
+	if (ok) {
+		print_lit(&out, &lit);
+		sb_puts(sb, sb_str(&out));
+	}
 	sb_free(&lit);
-	return true;
+	sb_free(&out);
+	return ok;
 }
 
 /*
