@@ -60,6 +60,12 @@ if [ -n "$dbg" ] && [ -s "$dbg/System.map" ]; then
 	# a unique name gets its link-time address too (registered by checked
 	# address, no kallsyms_lookup_name() in the kernel)
 	check kprobe-p3-addr sh -c "$S -p3 -e 'probe kprobe.function(\"vfs_read\") { print(1) }' | grep -q '.symbol = \"vfs_read\", .addr = 0x[0-9a-f]*UL, .relocate = 1'"
+	# a wildcard's points are marked: the runtime leaves out those ftrace
+	# cannot trace (stp_ftrace_sift); named exactly, a function is not
+	$S -p3 -e 'probe kprobe.function("vfs_rea*"), kprobe.function("ftrace_regs_caller") { print(1) }' >$T/wild.c 2>&1
+	if grep -q '"vfs_read", .addr = 0x[0-9a-f]*UL, .relocate = 1, .wild = 1, .fentry = 1, .checked = 1' $T/wild.c &&
+	   grep -q '"ftrace_regs_caller", .addr' $T/wild.c && ! grep '"ftrace_regs_caller"' $T/wild.c | grep -q 'wild'
+	then pass kprobe-p3-wild; else fail kprobe-p3-wild "$(grep -E 'vfs_read"|ftrace_regs' $T/wild.c | head -2 | tr '\n' ' ')"; fi
 else
 	skip kprobe-glob "no System.map: $(head -1 $T/fetch.err)"
 fi

@@ -119,64 +119,174 @@ static bool stp_ftrace_cand(const struct stp_kprobe *p)
 }
 
 /*
- * Add ips[0..n) (sorted) to the filter; a refused chunk is halved until
- * the refused sites are found, which go to bad[] (in order).  A refused
- * call leaves the filter as it was, and each call copies the whole filter:
- * halving costs O(refused x log n) calls where one call per site would
- * cost O(n) (quadratic for kernel.function("*")).
+ * Add ips[0..n) (sorted) to the filter of ops (reset: in place of what it
+ * holds); a refused chunk is halved until the refused sites are found,
+ * which go to bad[] (in order).  A refused call leaves the filter as it
+ * was, and each call copies the whole filter: halving costs O(refused x
+ * log n) calls where one call per site would cost O(n) (quadratic for
+ * kernel.function("*")).
  */
-static void stp_ftrace_add(struct stp_ftrace *ft, unsigned long *ips,
-			   unsigned int n, unsigned long *bad,
+static void stp_ftrace_add(struct ftrace_ops *ops, unsigned long *ips,
+			   unsigned int n, int reset, unsigned long *bad,
 			   unsigned int *nbad)
 {
-	if (!n || !ftrace_set_filter_ips(&ft->ops, ips, n, 0, 0))
+	if (!n || !ftrace_set_filter_ips(ops, ips, n, 0, reset))
 		return;
 	if (n == 1) {
 		bad[(*nbad)++] = ips[0];
 		return;
 	}
-	stp_ftrace_add(ft, ips, n / 2, bad, nbad);
-	stp_ftrace_add(ft, ips + n / 2, n - n / 2, bad, nbad);
+	stp_ftrace_add(ops, ips, n / 2, reset, bad, nbad);
+	stp_ftrace_add(ops, ips + n / 2, n - n / 2, reset, bad, nbad);
 }
 
 /*
- * The filter: all sites in one call; when the kernel refuses some (points
- * without kprobes that are no ftrace sites), the others, dropping the
- * entries of the refused ones.
+ * Sites patched per code update.  The kernel patches all the sites of one
+ * update without rescheduling; with every function of the kernel under a
+ * return probe, 37,000 sites took minutes under TCG (soft lockups); the
+ * ops is registered with the first chunk and grows by one per update.
  */
-static int stp_ftrace_filter(struct stp_ftrace *ft, unsigned long *ips,
-			     unsigned int nip)
-{
-	unsigned long *bad;
-	unsigned int i, k = 0, b = 0, nbad = 0;
+#define STP_FTRACE_CHUNK 1024
 
-	if (!ftrace_set_filter_ips(&ft->ops, ips, nip, 0, 1))
-		return 0;
-	bad = kvmalloc_array(nip, sizeof(*bad), GFP_KERNEL);
-	if (!bad)
-		return -ENOMEM;
-	stp_ftrace_add(ft, ips, nip, bad, &nbad);
-	for (i = 0; i < ft->n; i++) {	/* ents and bad are sorted by ip */
-		while (b < nbad && bad[b] < ft->ents[i].ip)
-			b++;
-		if (b == nbad || bad[b] != ft->ents[i].ip)
-			ft->ents[k++] = ft->ents[i];
+/*
+ * Put ips[0..nip) (sorted, unique) under ft->ops and register it, a chunk
+ * per code update; the sites the kernel refuses (points without kprobes
+ * that are no ftrace sites) go to bad[] (sorted).  The filter never
+ * becomes empty while the ops is registered: an empty filter traces every
+ * function.
+ */
+static int stp_ftrace_enable(struct stp_ftrace *ft, unsigned long *ips,
+			     unsigned int nip, unsigned long *bad,
+			     unsigned int *nbad)
+{
+	unsigned int pos, len, was;
+	int rc;
+
+	for (pos = 0; pos < nip; pos += len) {
+		len = min_t(unsigned int, nip - pos, STP_FTRACE_CHUNK);
+		was = *nbad;
+		cond_resched();
+		if (ft->on && stp_transport_stopping())
+			return -EINTR;
+		stp_ftrace_add(&ft->ops, ips + pos, len, 0, bad, nbad);
+		if (ft->on || *nbad - was == len)
+			continue;
+		rc = register_ftrace_function(&ft->ops);
+		if (rc)
+			return rc;
+		ft->on = true;
 	}
+	return ft->on ? 0 : -ENOENT;
+}
+
+/* take the filter down a chunk per code update, then the ops */
+static void stp_ftrace_disable(struct stp_ftrace *ft)
+{
+	unsigned long *ips;
+	unsigned int i, nip = 0;
+
+	ips = kvmalloc_array(STP_FTRACE_CHUNK, sizeof(*ips), GFP_KERNEL);
+	for (i = 0; ips && i < ft->n; i++) {
+		unsigned long ip = ft->ents[i].ip;
+
+		if (!ft->ents[i].p->via_ftrace || (nip && ips[nip - 1] == ip))
+			continue;
+		if (nip == STP_FTRACE_CHUNK) {	/* one is left after it */
+			ftrace_set_filter_ips(&ft->ops, ips, nip, 1, 0);
+			nip = 0;
+			cond_resched();
+		}
+		ips[nip++] = ip;
+	}
+	kvfree(ips);
+	unregister_ftrace_function(&ft->ops);
+	ftrace_free_filter(&ft->ops);
+	ft->on = false;
+}
+
+/* in bad[0..nbad) (sorted)? */
+static bool stp_ftrace_refused(unsigned long ip, const unsigned long *bad,
+			       unsigned int nbad)
+{
+	unsigned int lo = 0, hi = nbad, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (bad[mid] < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nbad && bad[lo] == ip;
+}
+
+/*
+ * The points matched by a wildcard whose functions ftrace cannot trace are
+ * left out before anything is registered, as bpftrace leaves out of its
+ * kprobe wildcards what available_filter_functions does not list: the
+ * kernel's assembly routines and notrace code, where one kprobe can stall
+ * or crash the kernel (ftrace_regs_caller runs on every traced call, the
+ * return thunks on every return; srso_alias_safe_ret spans 1 MB by
+ * kallsyms, which the kernel decodes in one go to prepare a kprobe there).
+ * The test: the kernel refuses a filter naming a non-site (a scratch ops,
+ * never registered, reset by every call: halving costs O(n log n)), at
+ * the link-time address from pass 2 (relocated; a System.map that does
+ * not match the kernel only leaves more out).  The points without one
+ * (ambiguous names) are sifted after registration (stp_kprobes_settle).
+ */
+static void stp_ftrace_sift(struct stp_kprobe *ps, unsigned int n)
+{
+	struct stp_ftrace_ent *ents = NULL;
+	unsigned long *ips = NULL, *bad = NULL;
+	struct ftrace_ops *ops = NULL;
+	unsigned int i, k = 0, nip = 0, nbad = 0;
+
+	for (i = 0; i < n; i++) {
+		ps[i].left = false;
+		k += ps[i].wild;
+	}
+	if (!k)
+		return;
+	ents = kvmalloc_array(k, sizeof(*ents), GFP_KERNEL);
+	ips = kvmalloc_array(k, sizeof(*ips), GFP_KERNEL);
+	bad = kvmalloc_array(k, sizeof(*bad), GFP_KERNEL);
+	ops = kzalloc(sizeof(*ops), GFP_KERNEL);
+	if (!ents || !ips || !bad || !ops)
+		goto out;	/* then all are sifted after registration */
+	for (i = 0, k = 0; i < n; i++) {
+		cond_resched();
+		if (!ps[i].wild || !ps[i].addr || !ps[i].relocate)
+			continue;
+		ents[k].ip = ps[i].addr - stp_kaslr_delta;
+		ents[k++].p = &ps[i];
+	}
+	sort(ents, k, sizeof(*ents), stp_ftrace_cmp, NULL);
+	for (i = 0; i < k; i++)
+		if (!nip || ips[nip - 1] != ents[i].ip)
+			ips[nip++] = ents[i].ip;
+	stp_ftrace_add(ops, ips, nip, 1, bad, &nbad);
+	ftrace_free_filter(ops);
+	for (i = 0; i < k; i++)
+		ents[i].p->left = stp_ftrace_refused(ents[i].ip, bad, nbad);
+out:
+	kfree(ops);
 	kvfree(bad);
-	ft->n = k;
-	return k ? 0 : -ENOENT;
+	kvfree(ips);
+	kvfree(ents);
 }
 
 /*
  * Put the waiting points that sit on ftrace sites, and the points without
  * kprobes that do, under ft's one ftrace_ops.  Returns 0 or an error (then
- * none of them is on ftrace: the caller gives them kprobes).
+ * none of them is on ftrace: the caller gives them kprobes, or stops on
+ * -EINTR).  The entries of refused sites stay in ft->ents (the handler,
+ * running from the first chunk on, is never called at their ip).
  */
 static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 			    unsigned int n)
 {
-	unsigned long *ips;
-	unsigned int i, k = 0, nip = 0;
+	unsigned long *ips, *bad;
+	unsigned int i, k = 0, nip = 0, nbad = 0;
 	int rc;
 
 	ft->on = false;
@@ -185,11 +295,15 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 		k += stp_ftrace_cand(&ps[i]);
 	if (!k)
 		return 0;
+	memset(&ft->ops, 0, sizeof(ft->ops));
+	ft->ops.func = stp_ftrace_handler;
+	ft->ops.flags = FTRACE_OPS_FL_SAVE_REGS;
 	ft->ents = kvmalloc_array(k, sizeof(*ft->ents), GFP_KERNEL);
 	ips = kvmalloc_array(k, sizeof(*ips), GFP_KERNEL);
+	bad = kvmalloc_array(k, sizeof(*bad), GFP_KERNEL);
 	rc = -ENOMEM;
-	if (!ft->ents || !ips)
-		goto fail;
+	if (!ft->ents || !ips || !bad)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (!stp_ftrace_cand(&ps[i]))
 			continue;
@@ -200,26 +314,24 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 	for (i = 0; i < ft->n; i++)
 		if (!nip || ips[nip - 1] != ft->ents[i].ip)
 			ips[nip++] = ft->ents[i].ip;
-	memset(&ft->ops, 0, sizeof(ft->ops));
-	ft->ops.func = stp_ftrace_handler;
-	ft->ops.flags = FTRACE_OPS_FL_SAVE_REGS;
-	rc = stp_ftrace_filter(ft, ips, nip);
+	rc = stp_ftrace_enable(ft, ips, nip, bad, &nbad);
+	for (i = 0; !rc && i < ft->n; i++) {
+		struct stp_kprobe *p = ft->ents[i].p;
+
+		p->via_ftrace = !stp_ftrace_refused(ft->ents[i].ip, bad, nbad);
+		if (p->via_ftrace && p->nokp)
+			p->registered = true;
+	}
+out:
+	kvfree(ips);
+	kvfree(bad);
 	if (!rc)
-		rc = register_ftrace_function(&ft->ops);
-	if (rc) {
-		ftrace_free_filter(&ft->ops);
-		goto fail;
+		return 0;
+	if (ft->on) {
+		unregister_ftrace_function(&ft->ops);
+		ft->on = false;
 	}
-	kvfree(ips);
-	for (i = 0; i < ft->n; i++) {
-		ft->ents[i].p->via_ftrace = true;
-		if (ft->ents[i].p->nokp)
-			ft->ents[i].p->registered = true;
-	}
-	ft->on = true;
-	return 0;
-fail:
-	kvfree(ips);
+	ftrace_free_filter(&ft->ops);
 	kvfree(ft->ents);
 	ft->ents = NULL;
 	ft->n = 0;
@@ -233,17 +345,19 @@ static void stp_ftrace_stop(struct stp_ftrace *ft)
 
 	if (!ft || !ft->on)
 		return;
-	unregister_ftrace_function(&ft->ops);
-	ftrace_free_filter(&ft->ops);
+	stp_ftrace_disable(ft);
 	for (i = 0; i < ft->n; i++)
 		ft->ents[i].p->via_ftrace = false;
 	kvfree(ft->ents);
 	ft->ents = NULL;
 	ft->n = 0;
-	ft->on = false;
 }
 
 #else /* !STP_FTRACE_OK */
+
+static inline void stp_ftrace_sift(struct stp_kprobe *ps, unsigned int n)
+{
+}
 
 static inline bool stp_ftrace_wants(const struct stp_kprobe *p)
 {

@@ -55,6 +55,8 @@ struct stp_kprobe {
 	unsigned char fentry;		/* a function entry: try ftrace */
 	unsigned char checked;		/* addr passed the kprobe blacklist
 					 * in pass 2: no kprobe needed first */
+	unsigned char wild;		/* matched by a wildcard: left out
+					 * unless on an ftrace site */
 	int maxactive;			/* kretprobe; 0 for the default */
 	unsigned int k;			/* index among its handler's points */
 	const struct stp_probe *probe;	/* this point's (its pp) */
@@ -65,6 +67,7 @@ struct stp_kprobe {
 	bool merged;			/* entry point run by a kretprobe's */
 	bool via_ftrace;		/* run by stp_ftrace.h, kprobe idle */
 	bool nokp;			/* tried on ftrace without a kprobe */
+	bool left;			/* wild, no ftrace site: left out */
 	struct stp_kprobe *call;	/* kretprobe: that entry point */
 	struct stp_kprobe_state *st;	/* while registered */
 };
@@ -278,7 +281,8 @@ static int stp_kprobe_register_one(struct stp_kprobe *p)
 /* a return point that can run an entry point too */
 static bool stp_kprobe_pairable_ret(const struct stp_kprobe *p)
 {
-	return p->ret && p->symbol && !p->offset && p->maxactive <= 0;
+	return p->ret && p->symbol && !p->offset && p->maxactive <= 0 &&
+	       !p->left;
 }
 
 static int stp_kprobe_cmp_sym(const void *a, const void *b)
@@ -318,7 +322,7 @@ static void stp_kprobes_pair(struct stp_kprobe *ps, unsigned int n)
 			rs[nr++] = &ps[i];
 	sort(rs, nr, sizeof(*rs), stp_kprobe_cmp_sym, NULL);
 	for (i = 0; i < n; i++) {
-		if (ps[i].ret || !ps[i].symbol || ps[i].offset)
+		if (ps[i].ret || !ps[i].symbol || ps[i].offset || ps[i].left)
 			continue;
 		for (lo = 0, hi = nr; lo < hi;) {	/* first of the symbol */
 			mid = lo + (hi - lo) / 2;
@@ -340,6 +344,37 @@ static void stp_kprobes_pair(struct stp_kprobe *ps, unsigned int n)
 }
 
 /*
+ * Points matched by a wildcard on no ftrace site were left out: said with
+ * stap -v, and as a warning when nothing else is registered.
+ */
+static void stp_kprobes_left_out(unsigned int n, bool all)
+{
+	char msg[160];
+
+	if (!n)
+		return;
+	scnprintf(msg, sizeof(msg), "%u probe points matched by a wildcard "
+		  "left out: not functions ftrace can trace (name one to "
+		  "probe it)", n);
+	if (all)
+		stp_transport_warn(msg);
+	else if (stp_verbose)
+		stp_transport_info(msg);
+}
+
+/*
+ * Between two points of a registration loop (343,855 of them for
+ * kernel.function("*")): true when Ctrl-C asks to stop.  Checked at every
+ * point: under TCG one register_kprobe() takes ~6 ms, and a check every
+ * 1024th point let a Ctrl-C wait 80 s.
+ */
+static bool stp_kprobes_yield(void)
+{
+	cond_resched();
+	return stp_transport_stopping();
+}
+
+/*
  * The function entries registered disabled (entry points and the
  * kretprobes of return points): those on ftrace sites go under ft's one
  * ftrace_ops, the others (and all of them when that fails) are armed as
@@ -351,19 +386,33 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 	unsigned int i;
 	int rc, last = 0;
 
-	stp_ftrace_start(ft, ps, n);	/* on failure: kprobes for all */
+	/* on failure: kprobes for all, unless Ctrl-C stopped it */
+	if (stp_ftrace_start(ft, ps, n) == -EINTR)
+		return -EINTR;
 	for (i = 0; i < n; i++) {	/* not an ftrace site after all */
-		cond_resched();
+		if (stp_kprobes_yield())
+			return -EINTR;
 		if (!ps[i].nokp || ps[i].via_ftrace)
 			continue;
+		if (ps[i].wild) {
+			ps[i].nokp = false;
+			ps[i].left = true;
+			continue;
+		}
 		rc = stp_kprobe_register_one(&ps[i]);	/* clears nokp */
 		if (rc && !ps[i].optional)
 			last = rc;
 	}
 	for (i = 0; i < n; i++) {
-		cond_resched();
+		if (stp_kprobes_yield())
+			return -EINTR;
 		if (!stp_ftrace_wants(&ps[i]))
 			continue;
+		if (ps[i].wild) {
+			stp_kprobe_disarm(&ps[i]);
+			ps[i].left = true;
+			continue;
+		}
 		rc = enable_kprobe(stp_kprobe_kp(&ps[i]));
 		if (!rc)
 			continue;
@@ -416,7 +465,7 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 				    struct stp_ftrace *ft)
 {
-	unsigned int i, ok = 0;
+	unsigned int i, ok = 0, left = 0;
 	int rc, one, last = 0;
 
 	if (!n)
@@ -424,15 +473,15 @@ static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 	rc = stp_kprobes_alloc(ps, n);
 	if (rc)
 		return rc;
+	stp_ftrace_sift(ps, n);
 	stp_kprobes_pair(ps, n);
 	for (i = 0; i < n; i++) {
-		cond_resched();		/* 343,855 for kernel.function("*") */
-		/* every point: under TCG one register_kprobe() takes ~6 ms,
-		 * and every 1024th point let a Ctrl-C wait 80 s */
-		if (stp_transport_stopping()) {
+		if (stp_kprobes_yield()) {
 			stp_kprobes_unregister_all(ps, n, ft);
 			return -EINTR;	/* Ctrl-C while registering */
 		}
+		if (ps[i].left)
+			continue;
 		stp_kprobe_prepare(&ps[i]);
 		if (ps[i].merged || ps[i].nokp)
 			continue;
@@ -451,10 +500,17 @@ static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 		ps[i].call = NULL;
 	}
 	one = stp_kprobes_settle(ps, n, ft);
+	if (one == -EINTR) {
+		stp_kprobes_unregister_all(ps, n, ft);
+		return -EINTR;
+	}
 	if (one)
 		last = one;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ok += ps[i].registered;
+		left += ps[i].left;
+	}
+	stp_kprobes_left_out(left, !ok);
 	if (!ok)
 		stp_kprobes_free(ps, n);
 	return ok ? 0 : last;	/* only optional ones failed: run anyway */

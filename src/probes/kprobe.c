@@ -205,16 +205,19 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 	}
 	vec_each(&m, i) {
 		const struct ksym *k = m.v[i];
+		struct derived_probe *dp;
 		int count = 0;
 
 		add(s, pp, r, k->name, out);
+		dp = out->v[out->n - 1];
 		/* a unique name: its address too, checked against the
 		 * symbol at run time (spares a kallsyms_lookup_name()) */
-		if (ksym_lookup(t, k->name, &count) && count == 1) {
-			struct derived_probe *dp = out->v[out->n - 1];
-
+		if (ksym_lookup(t, k->name, &count) && count == 1)
 			dp->num[1] = (int64_t)k->addr;
-		}
+		/* a glob skipped the blocked sections (ksym_glob_funcs); the
+		 * runtime leaves out what ftrace cannot trace */
+		if (is_glob(r->func))
+			dp->flags |= KPF_WILD | (dp->num[1] ? KPF_CHECKED : 0);
 	}
 	vec_free(&m);
 	return 1;

@@ -24,6 +24,9 @@
 				 * maybe an ftrace site (also for points by
 				 * address only: the name is ambiguous) */
 #define KPF_NOFTRACE	0x10	/* num[1] is known not to be an ftrace site */
+#define KPF_WILD	0x20	/* matched by a kprobe.function wildcard:
+				 * left out at run time unless ftrace can
+				 * trace it (runtime/probes/stp_ftrace.h) */
 
 struct tx;
 struct vec;

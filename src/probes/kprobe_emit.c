@@ -91,6 +91,8 @@ static void emit_points(struct tx *tx, struct vec *derived, const char *kmod)
 		}
 		if (dp->flags & KPF_OPTIONAL)
 			sb_puts(&sb, ", .optional = 1");
+		if (dp->flags & KPF_WILD)
+			sb_puts(&sb, ", .wild = 1");
 		/* a function's first byte: maybe an ftrace site */
 		if (!(dp->flags & KPF_NOFTRACE) &&
 		    ((dp->sym && !dp->num[2]) || (dp->flags & KPF_FENTRY))) {
