@@ -33,6 +33,7 @@
 
 #include <linux/ftrace.h>
 #include <linux/sort.h>
+#include <linux/bsearch.h>
 
 #if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) && \
 	defined(CONFIG_KPROBES_ON_FTRACE) && !defined(STP_NO_FTRACE)
@@ -209,20 +210,32 @@ static void stp_ftrace_disable(struct stp_ftrace *ft)
 	ft->on = false;
 }
 
+static int stp_ftrace_cmp_ip(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* in bad[0..nbad) (sorted)? */
 static bool stp_ftrace_refused(unsigned long ip, const unsigned long *bad,
 			       unsigned int nbad)
 {
-	unsigned int lo = 0, hi = nbad, mid;
+	return bsearch(&ip, bad, nbad, sizeof(*bad), stp_ftrace_cmp_ip);
+}
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (bad[mid] < ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < nbad && bad[lo] == ip;
+/* sort ents[0..k) by ip; their distinct sites to ips[], how many */
+static unsigned int stp_ftrace_sites(struct stp_ftrace_ent *ents,
+				     unsigned int k, unsigned long *ips)
+{
+	unsigned int i, nip = 0;
+
+	sort(ents, k, sizeof(*ents), stp_ftrace_cmp, NULL);
+	for (i = 0; i < k; i++)
+		if (!nip || ips[nip - 1] != ents[i].ip)
+			ips[nip++] = ents[i].ip;
+	return nip;
 }
 
 /*
@@ -244,7 +257,7 @@ static void stp_ftrace_sift(struct stp_kprobe *ps, unsigned int n)
 	struct stp_ftrace_ent *ents = NULL;
 	unsigned long *ips = NULL, *bad = NULL;
 	struct ftrace_ops *ops = NULL;
-	unsigned int i, k = 0, nip = 0, nbad = 0;
+	unsigned int i, k = 0, nip, nbad = 0;
 
 	for (i = 0; i < n; i++) {
 		ps[i].left = false;
@@ -265,10 +278,7 @@ static void stp_ftrace_sift(struct stp_kprobe *ps, unsigned int n)
 		ents[k].ip = ps[i].addr - stp_kaslr_delta;
 		ents[k++].p = &ps[i];
 	}
-	sort(ents, k, sizeof(*ents), stp_ftrace_cmp, NULL);
-	for (i = 0; i < k; i++)
-		if (!nip || ips[nip - 1] != ents[i].ip)
-			ips[nip++] = ents[i].ip;
+	nip = stp_ftrace_sites(ents, k, ips);
 	stp_ftrace_add(ops, ips, nip, 1, bad, &nbad);
 	ftrace_free_filter(ops);
 	for (i = 0; i < k; i++)
@@ -291,7 +301,7 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 			    unsigned int n)
 {
 	unsigned long *ips, *bad;
-	unsigned int i, k = 0, nip = 0, nbad = 0;
+	unsigned int i, k = 0, nip, nbad = 0;
 	int rc;
 
 	ft->on = false;
@@ -315,10 +325,7 @@ static int stp_ftrace_start(struct stp_ftrace *ft, struct stp_kprobe *ps,
 		ft->ents[ft->n].ip = (unsigned long)stp_kprobe_kp(&ps[i])->addr;
 		ft->ents[ft->n++].p = &ps[i];
 	}
-	sort(ft->ents, ft->n, sizeof(*ft->ents), stp_ftrace_cmp, NULL);
-	for (i = 0; i < ft->n; i++)
-		if (!nip || ips[nip - 1] != ft->ents[i].ip)
-			ips[nip++] = ft->ents[i].ip;
+	nip = stp_ftrace_sites(ft->ents, ft->n, ips);
 	rc = stp_ftrace_enable(ft, ips, nip, bad, &nbad);
 	for (i = 0; !rc && i < ft->n; i++) {
 		struct stp_kprobe *p = ft->ents[i].p;

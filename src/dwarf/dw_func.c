@@ -12,17 +12,13 @@
 #include "dwarf/dw.h"
 #include "session.h"
 #include "util/progress.h"
+#include "util/glob.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
-static bool has_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 static bool name_ok(const char *pat, const char *n)
 {
-	return n && (has_glob(pat) ? !fnmatch(pat, n, 0) : !strcmp(pat, n));
+	return n && (glob_has_wild(pat) ? !fnmatch(pat, n, 0) : !strcmp(pat, n));
 }
 
 /* kbuild-relative file name */
@@ -371,7 +367,7 @@ static void find_funcs(struct session *s, struct dw_kernel *k, const char *fglob
 	(void)s;
 	if (!k->dw)		/* a module without debuginfo: symbols */
 		goto sort;
-	if (!file && concrete && has_glob(fglob)) {
+	if (!file && concrete && glob_has_wild(fglob)) {
 		/* a pattern: every CU's top level (cheaper than a lookup per
 		 * matching symbol), then the inlined copies */
 		for (off = 0; dwarf_nextcu(k->dw, off, &next, &hsz, NULL, NULL,

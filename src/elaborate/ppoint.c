@@ -18,6 +18,7 @@
 #include "elaborate/elab_int.h"
 #include "session.h"
 #include "util/arena.h"
+#include "util/glob.h"
 #include "util/xalloc.h"
 
 enum { ARG_NONE, ARG_NUM, ARG_STR };
@@ -517,7 +518,7 @@ static int derive_alias(struct elab *E, struct dctx *D, const struct shape *sh,
 static bool has_wild(const struct probe_point *q)
 {
 	vec_each(&q->comps, i)
-		if (strpbrk(((struct pp_comp *)vec_get(&q->comps, i))->name, "*?["))
+		if (glob_has_wild(((struct pp_comp *)vec_get(&q->comps, i))->name))
 			return true;
 	return dstar(q);
 }

@@ -24,6 +24,7 @@
 #include "symbols/kinfo.h"
 #include "symbols/kmod.h"
 #include "util/arena.h"
+#include "util/glob.h"
 #include "util/strbuf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -158,7 +159,7 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 {
 	struct vec fs = { 0 };
 	int n = 0, asm_left = 0;
-	bool wild = strpbrk(r->func, "*?[") != NULL;
+	bool wild = glob_has_wild(r->func);
 
 	dw_find_funcs(s, k, r->func, r->file,
 		      r->kind != DWK_INLINE,
@@ -276,7 +277,7 @@ static int resolve_modules(struct session *s, const struct probe_point *pp,
 {
 	struct vec names = { 0 };
 	int n = 0, first;
-	bool glob = strpbrk(mpat, "*?[") != NULL;
+	bool glob = glob_has_wild(mpat);
 
 	if (glob)
 		kmod_glob_paths(s, mpat, &names);

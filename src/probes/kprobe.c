@@ -23,6 +23,7 @@
 #include "symbols/ksym.h"
 #include "symbols/similar.h"
 #include "util/arena.h"
+#include "util/glob.h"
 #include "util/strbuf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -41,11 +42,6 @@ static const char *const kprobe_patterns[] = {
 	"kprobe.statement(number).absolute",
 	NULL,
 };
-
-static bool is_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
 
 static const char *str_arg(const struct pp_comp *c)
 {
@@ -139,7 +135,7 @@ static void no_match(struct session *s, const struct probe_point *pp,
 	struct vec names = { 0 };
 	char *sim = NULL;
 
-	if (t && !is_glob(func)) {
+	if (t && !glob_has_wild(func)) {
 		for (int i = 0; i < t->n; i++) {
 			char ty = t->syms[i].type;
 
@@ -177,7 +173,7 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 	struct vec m = { 0 };
 
 	if (!t) {
-		if (is_glob(r->func)) {
+		if (glob_has_wild(r->func)) {
 			if (!quiet)
 				pp_error(s, pp, "cannot expand '%s' without the "
 					 "kernel's symbol table (System.map); "
@@ -189,7 +185,7 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 		add(s, pp, r, r->func, out);
 		return 1;
 	}
-	if (is_glob(r->func)) {
+	if (glob_has_wild(r->func)) {
 		ksym_glob_funcs(t, r->func, &m);
 	} else {
 		const struct ksym *k = ksym_lookup(t, r->func, NULL);
@@ -216,7 +212,7 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 			dp->num[1] = (int64_t)k->addr;
 		/* a glob skipped the blocked sections (ksym_glob_funcs); the
 		 * runtime leaves out what ftrace cannot trace */
-		if (is_glob(r->func))
+		if (glob_has_wild(r->func))
 			dp->flags |= KPF_WILD | (dp->num[1] ? KPF_CHECKED : 0);
 	}
 	vec_free(&m);
@@ -226,19 +222,19 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 static int match_module(struct session *s, const struct probe_point *pp,
 			const struct kp_req *r, struct vec *out, bool quiet)
 {
-	const char *path = is_glob(r->module) ? NULL : kmod_path(s, r->module);
+	const char *path = glob_has_wild(r->module) ? NULL : kmod_path(s, r->module);
 	struct vec m = { 0 };
 
-	if (is_glob(r->module)) {
+	if (glob_has_wild(r->module)) {
 		if (!quiet)
 			pp_error(s, pp, "kprobe.module() takes one module name, "
 				 "not a pattern");
 		return -1;
 	}
-	if (!path || kmod_glob_funcs(path, is_glob(r->func) ? r->func : "*",
+	if (!path || kmod_glob_funcs(path, glob_has_wild(r->func) ? r->func : "*",
 				     &m) < 0) {
 		/* built-in or out-of-tree module: trust the name */
-		if (is_glob(r->func)) {
+		if (glob_has_wild(r->func)) {
 			if (!quiet)
 				pp_error(s, pp, "cannot expand '%s': module "
 					 "'%s' not found for kernel %s", r->func,
@@ -248,7 +244,7 @@ static int match_module(struct session *s, const struct probe_point *pp,
 		add(s, pp, r, r->func, out);
 		return 1;
 	}
-	if (!is_glob(r->func)) {
+	if (!glob_has_wild(r->func)) {
 		bool found = false;
 
 		vec_each(&m, i)

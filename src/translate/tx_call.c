@@ -174,7 +174,7 @@ static bool print_direct(struct strbuf *sb, const char *fmt,
 	bool ok = true;
 	int i = 0;
 
-	while (ok && (p = stp_fmt_parse(p, &sp), sp.kind != STP_FK_END)) {
+	while (p = stp_fmt_parse(p, &sp), sp.kind != STP_FK_END) {
 		const struct expr *v;
 
 		if (sp.kind == STP_FK_TEXT) {
