@@ -104,18 +104,11 @@ static int stp_ftrace_cmp(const void *a, const void *b)
 	return x->p < y->p ? -1 : x->p > y->p;
 }
 
-/* a registered entry point or kretprobe that waits (disabled) for ftrace */
-static bool stp_ftrace_wants(const struct stp_kprobe *p)
-{
-	return p->registered && !p->via_ftrace &&
-	       (stp_kprobe_kp(p)->flags & KPROBE_FLAG_DISABLED);
-}
-
 /* a waiting kprobe on an ftrace site, or a point without a kprobe */
 static bool stp_ftrace_cand(const struct stp_kprobe *p)
 {
 	return p->nokp ||
-	       (stp_ftrace_wants(p) &&
+	       (stp_kprobe_waits(p) &&
 		(stp_kprobe_kp(p)->flags & KPROBE_FLAG_FTRACE));
 }
 
@@ -369,11 +362,6 @@ static void stp_ftrace_stop(struct stp_ftrace *ft)
 
 static inline void stp_ftrace_sift(struct stp_kprobe *ps, unsigned int n)
 {
-}
-
-static inline bool stp_ftrace_wants(const struct stp_kprobe *p)
-{
-	return false;
 }
 
 static inline int stp_ftrace_start(struct stp_ftrace *ft,

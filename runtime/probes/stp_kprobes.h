@@ -37,6 +37,7 @@ struct stp_kprobe_state {
 		struct kretprobe rp;
 	} u;
 	struct stp_kprobe *p;
+	struct kprobe *guard;		/* keeps a kretprobe's unoptimized */
 };
 
 /* @entry() support: called at function entry of a .return probe, with
@@ -68,6 +69,7 @@ struct stp_kprobe {
 	bool via_ftrace;		/* run by stp_ftrace.h, kprobe idle */
 	bool nokp;			/* tried on ftrace without a kprobe */
 	bool left;			/* wild, no ftrace site: left out */
+	bool noopt;			/* int3 kept (no jump optimization) */
 	struct stp_kprobe *call;	/* kretprobe: that entry point */
 	struct stp_kprobe_state *st;	/* while registered */
 };
@@ -125,6 +127,12 @@ static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* a kprobe with a post handler is never jump-optimized */
+static void stp_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
+			    unsigned long flags)
+{
+}
+
 static struct stp_kprobe *stp_kprobe_of_ri(struct kretprobe_instance *ri)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
@@ -155,6 +163,13 @@ static int stp_kretprobe_entry(struct kretprobe_instance *ri,
 	if (p && p->entry)
 		p->entry(p, regs, ri->data);
 	return 0;
+}
+
+/* registered, and still disabled: for ftrace, or to be armed last */
+static bool stp_kprobe_waits(const struct stp_kprobe *p)
+{
+	return p->registered && !p->via_ftrace &&
+	       (stp_kprobe_kp(p)->flags & KPROBE_FLAG_DISABLED);
 }
 
 #include "probes/stp_ftrace.h"
@@ -198,12 +213,9 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 					       p->addr - stp_kaslr_delta :
 					       p->addr);
 	}
+	/* registered unarmed: stp_kprobes_settle() arms it */
+	kp->flags = KPROBE_FLAG_DISABLED;
 	if (p->ret) {
-#ifdef STP_FTRACE_OK
-		/* registered unarmed: stp_ftrace.h calls its entry handler */
-		if (p->fentry)
-			kp->flags = KPROBE_FLAG_DISABLED;
-#endif
 		p->st->u.rp.handler = stp_kretprobe_ret;
 		p->st->u.rp.maxactive = p->maxactive;
 		/* a missed return would now miss its call too */
@@ -216,10 +228,9 @@ static void stp_kprobe_prepare(struct stp_kprobe *p)
 		}
 	} else {
 		kp->pre_handler = stp_kprobe_pre;
+		if (p->noopt)
+			kp->post_handler = stp_kprobe_post;
 #ifdef STP_FTRACE_OK
-		/* registered unarmed; stp_kprobes_settle() arms it */
-		if (p->fentry)
-			kp->flags = KPROBE_FLAG_DISABLED;
 #ifndef CONFIG_X86_KERNEL_IBT	/* else the site is past an endbr */
 		/* checked address of a function entry: straight to ftrace
 		 * (stp_kprobes_settle), no kprobe registration at all */
@@ -249,17 +260,49 @@ static void stp_kprobe_warn(const struct stp_kprobe *p, int rc)
 	stp_transport_warn(msg);
 }
 
+/*
+ * A kretprobe's kprobe cannot have a post handler: a disabled one at the
+ * same address lends its own to the kernel's aggregate of the two, which
+ * keeps it from being optimized.  Without it, it just may be.
+ */
+static void stp_kprobe_guard(struct stp_kprobe *p)
+{
+	struct kprobe *g = kzalloc(sizeof(*g), GFP_KERNEL);
+
+	if (!g)
+		return;
+	g->addr = p->st->u.rp.kp.addr;
+	g->post_handler = stp_kprobe_post;
+	g->flags = KPROBE_FLAG_DISABLED;
+	if (register_kprobe(g)) {
+		kfree(g);
+		return;
+	}
+	p->st->guard = g;
+}
+
 /* register a prepared point; a failure is a warning */
 static int stp_kprobe_arm(struct stp_kprobe *p)
 {
 	int rc = p->ret ? register_kretprobe(&p->st->u.rp) :
 			  register_kprobe(&p->st->u.kp);
 
-	if (rc)
+	if (rc) {
 		stp_kprobe_warn(p, rc);
-	else
-		p->registered = true;
-	return rc;
+		return rc;
+	}
+	p->registered = true;
+	if (p->ret && p->noopt)
+		stp_kprobe_guard(p);
+	return 0;
+}
+
+static void stp_kprobe_unguard(struct stp_kprobe *p)
+{
+	if (p->st->guard)
+		unregister_kprobe(p->st->guard);
+	kfree(p->st->guard);
+	p->st->guard = NULL;
 }
 
 static void stp_kprobe_disarm(struct stp_kprobe *p)
@@ -268,6 +311,7 @@ static void stp_kprobe_disarm(struct stp_kprobe *p)
 		unregister_kretprobe(&p->st->u.rp);
 	else
 		unregister_kprobe(&p->st->u.kp);
+	stp_kprobe_unguard(p);
 	p->registered = false;
 }
 
@@ -375,10 +419,14 @@ static bool stp_kprobes_yield(void)
 }
 
 /*
- * The function entries registered disabled (entry points and the
- * kretprobes of return points): those on ftrace sites go under ft's one
- * ftrace_ops, the others (and all of them when that fails) are armed as
- * kprobes.  Returns the last non-optional error.
+ * The points registered disabled (kprobes, and the kprobes of kretprobes):
+ * those on ftrace sites go under ft's one ftrace_ops, the others (and all
+ * of them when that fails) are armed as kprobes, last: with every
+ * function of the kernel under a return probe, the 5,000 int3 ones (notrace
+ * functions) armed as they were registered made the guest crawl, and the
+ * 37,000 registrations and the ftrace code updates after them crawled
+ * (442 s, soft lockups, against 50 s for the ftrace ones alone).  Returns
+ * the last non-optional error.
  */
 static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 			      struct stp_ftrace *ft)
@@ -406,7 +454,7 @@ static int stp_kprobes_settle(struct stp_kprobe *ps, unsigned int n,
 	for (i = 0; i < n; i++) {
 		if (stp_kprobes_yield())
 			return -EINTR;
-		if (!stp_ftrace_wants(&ps[i]))
+		if (!stp_kprobe_waits(&ps[i]))
 			continue;
 		if (ps[i].wild) {
 			stp_kprobe_disarm(&ps[i]);
@@ -456,6 +504,28 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 				       struct stp_ftrace *ft);
 
 /*
+ * More int3 points (no ftrace site) than this in one table are kept from
+ * the kernel's jump optimization.  Its worker patches 256 points per pass
+ * without rescheduling, and takes back every optimized point of an
+ * unregistration in one pass: for the 5,000 notrace functions under
+ * kernel.function("*").return, that held a CPU for over 20 s, nine
+ * times, under TCG.  Unoptimized, an int3 point costs a trap per hit.
+ */
+#ifndef STP_KPROBES_OPTIMIZE_MAX
+#define STP_KPROBES_OPTIMIZE_MAX 256
+#endif
+
+static void stp_kprobes_noopt(struct stp_kprobe *ps, unsigned int n)
+{
+	unsigned int i, nint3 = 0;
+
+	for (i = 0; i < n; i++)
+		nint3 += !ps[i].fentry && !ps[i].left && !ps[i].merged;
+	for (i = 0; i < n; i++)
+		ps[i].noopt = nint3 > STP_KPROBES_OPTIMIZE_MAX && !ps[i].fentry;
+}
+
+/*
  * Register n points one by one (the kernel's register_kprobes() is the
  * same loop, but undoes them all when one fails); the failures are
  * warnings.  Function entries then move to ftrace (stp_kprobes_settle).
@@ -475,6 +545,7 @@ static int stp_kprobes_register_all(struct stp_kprobe *ps, unsigned int n,
 		return rc;
 	stp_ftrace_sift(ps, n);
 	stp_kprobes_pair(ps, n);
+	stp_kprobes_noopt(ps, n);
 	for (i = 0; i < n; i++) {
 		if (stp_kprobes_yield()) {
 			stp_kprobes_unregister_all(ps, n, ft);
@@ -520,27 +591,49 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 				       struct stp_ftrace *ft)
 {
 	void **batch;
-	unsigned int i, nk = 0, nr = 0;
+	unsigned int i, nk = 0, nr = 0, nb = 2 * n;
 
-	stp_ftrace_stop(ft);	/* first: its points' kprobes are idle */
-	batch = kvmalloc_array(n ? n : 1, sizeof(*batch), GFP_KERNEL);
-	/* kprobes from the front of batch, kretprobes from its end */
+	/*
+	 * First the armed int3 points, one at a time: the kernel's batch
+	 * disarms them all in one loop (5,000 text pokes without
+	 * rescheduling, and they make the kernel crawl until then).
+	 */
+	for (i = 0; i < n; i++) {
+		if (ps[i].registered && !ps[i].nokp && !ps[i].via_ftrace &&
+		    !stp_kprobe_waits(&ps[i]))
+			disable_kprobe(stp_kprobe_kp(&ps[i]));
+		cond_resched();
+	}
+	stp_ftrace_stop(ft);	/* then ftrace: its points' kprobes are idle */
+	batch = kvmalloc_array(nb ? nb : 1, sizeof(*batch), GFP_KERNEL);
+	/* kprobes (and guards) from the front of batch, kretprobes from its
+	 * end */
 	for (i = 0; i < n; i++) {
 		if (!ps[i].registered || ps[i].nokp)
 			continue;
-		if (!batch)		/* no memory: one by one */
+		if (!batch) {		/* no memory: one by one */
 			stp_kprobe_disarm(&ps[i]);
-		else if (ps[i].ret)
-			batch[n - ++nr] = &ps[i].st->u.rp;
+			continue;
+		}
+		if (ps[i].ret)
+			batch[nb - ++nr] = &ps[i].st->u.rp;
 		else
 			batch[nk++] = &ps[i].st->u.kp;
+		if (ps[i].st->guard)
+			batch[nk++] = ps[i].st->guard;
 	}
 	if (nk)
 		unregister_kprobes((struct kprobe **)batch, nk);
 	if (nr)
-		unregister_kretprobes((struct kretprobe **)(batch + n - nr), nr);
-	for (i = 0; i < n; i++)
+		unregister_kretprobes((struct kretprobe **)(batch + nb - nr),
+				      nr);
+	for (i = 0; i < n; i++) {
 		ps[i].registered = false;
+		if (ps[i].st) {
+			kfree(ps[i].st->guard);
+			ps[i].st->guard = NULL;
+		}
+	}
 	kvfree(batch);
 	stp_kprobes_free(ps, n);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * stp_tracepoints.h - kernel.trace("name"): attach to kernel (and loaded
- * module) tracepoints by name with tracepoint_probe_register(), no trace
+ * stp_tracepoints.h - kernel.trace("name"): attach to the tracepoints of
+ * the kernel and of its modules (as they load) by name with tracepoint_probe_register(), no trace
  * headers needed.  The generated callbacks take every argument as an
  * unsigned long (all tracepoint arguments are scalars or pointers, which
  * the x86_64 ABI passes in one register or stack slot each) and hand them
@@ -31,7 +31,7 @@ struct stp_tracepoint {
 	unsigned char member;		/* run by its group's dispatcher */
 	/* runtime state */
 	struct tracepoint *tp;
-	struct module *mod;		/* owner of tp (held while attached) */
+	struct module *mod;		/* owner of tp (NULL: the kernel) */
 	bool registered;
 	struct stp_probe self;		/* *probe with this point's pp */
 };
@@ -153,79 +153,24 @@ static int64_t __maybe_unused stp_tp_arg(struct stp_context *c,
 	return (int64_t)v;
 }
 
-/* ---- finding tracepoints by name ---------------------------------------- */
+/* ---- attaching: at start, and as modules come and go ------------------- */
 
-struct stp_tp_find {
+/*
+ * A point whose tracepoint is in no loaded module waits for it, as stap's
+ * do: it is attached when a module defining it loads (the tracepoint
+ * module notifier's COMING, before the module's init runs) and detached
+ * when that module goes (GOING, before the kernel checks that nothing is
+ * left on its tracepoints).  No module is pinned.  The notifier calls are
+ * serialized by the kernel's tracepoint module list mutex, and
+ * unregistering the notifier waits for a call under way.
+ */
+struct stp_tp_set {
 	struct stp_tracepoint *tps;
 	unsigned int n;
+	int last;			/* last registration error */
 };
 
-static struct module *stp_tp_find_owner;	/* set while scanning a module */
-
-static void stp_tp_match(struct tracepoint *tp, void *priv)
-{
-	struct stp_tp_find *f = priv;
-	unsigned int i;
-
-	for (i = 0; i < f->n; i++) {
-		if (!f->tps[i].tp && !f->tps[i].member &&
-		    !strcmp(f->tps[i].name, tp->name)) {
-			f->tps[i].tp = tp;
-			f->tps[i].mod = stp_tp_find_owner;
-		}
-	}
-}
-
-#ifdef CONFIG_MODULES
-static struct stp_tp_find *stp_tp_find_mod;
-
-static int stp_tp_module_cb(struct notifier_block *nb, unsigned long val,
-			    void *data)
-{
-	struct tp_module *tm = data;
-	struct module *mod = tm->mod;
-	unsigned int i;
-
-	if (val != MODULE_STATE_COMING || !stp_tp_find_mod)
-		return NOTIFY_OK;
-	stp_tp_find_owner = mod;
-	for (i = 0; i < mod->num_tracepoints; i++)
-		stp_tp_match(tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]),
-			     stp_tp_find_mod);
-	stp_tp_find_owner = NULL;
-	return NOTIFY_OK;
-}
-
-static struct notifier_block stp_tp_module_nb = {
-	.notifier_call = stp_tp_module_cb,
-};
-#endif
-
-static void stp_tracepoints_lookup(struct stp_tracepoint *tps, unsigned int n)
-{
-	struct stp_tp_find f = { tps, n };
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		tps[i].tp = NULL;
-		tps[i].mod = NULL;
-	}
-	for_each_kernel_tracepoint(stp_tp_match, &f);
-#ifdef CONFIG_MODULES
-	for (i = 0; i < n; i++)
-		if (!tps[i].tp && !tps[i].member)
-			break;
-	if (i < n) {
-		/* registering replays COMING for every loaded module */
-		stp_tp_find_mod = &f;
-		if (!register_tracepoint_module_notifier(&stp_tp_module_nb))
-			unregister_tracepoint_module_notifier(&stp_tp_module_nb);
-		stp_tp_find_mod = NULL;
-	}
-#endif
-}
-
-/* ---- registration ------------------------------------------------------- */
+static struct stp_tp_set stp_tp_set;
 
 static void stp_tracepoint_warn(const struct stp_tracepoint *t, int rc)
 {
@@ -233,81 +178,141 @@ static void stp_tracepoint_warn(const struct stp_tracepoint *t, int rc)
 
 	if (t->optional)
 		return;
-	if (rc == -ENOENT)
-		scnprintf(msg, sizeof(msg), "probe %s registration error: "
-			  "no tracepoint '%s' in the kernel or its loaded "
-			  "modules", t->pp, t->name);
-	else
-		scnprintf(msg, sizeof(msg), "probe %s registration error "
-			  "(rc %d)", t->pp, rc);
+	scnprintf(msg, sizeof(msg), "probe %s registration error (rc %d)",
+		  t->pp, rc);
 	stp_transport_warn(msg);
 }
+
+/*
+ * Attach the waiting points of tracepoint tp, of module mod (NULL: the
+ * kernel's).  A point that fails keeps tp, to wait no more.
+ */
+static void stp_tp_attach(struct stp_tp_set *set, struct tracepoint *tp,
+			  struct module *mod)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < set->n; i++) {
+		struct stp_tracepoint *t = &set->tps[i];
+
+		if (t->tp || t->member || strcmp(t->name, tp->name))
+			continue;
+		rc = tracepoint_probe_register(tp, t->cb, t);
+		t->tp = tp;
+		t->mod = mod;
+		t->registered = !rc;
+		if (rc) {
+			stp_tracepoint_warn(t, rc);
+			if (!t->optional)
+				set->last = rc;
+		}
+	}
+}
+
+static void stp_tp_attach_kernel(struct tracepoint *tp, void *priv)
+{
+	stp_tp_attach(priv, tp, NULL);
+}
+
+static void stp_tp_detach(struct stp_tracepoint *t)
+{
+	if (t->registered)
+		tracepoint_probe_unregister(t->tp, t->cb, t);
+	t->registered = false;
+	t->tp = NULL;
+	t->mod = NULL;
+}
+
+#ifdef CONFIG_MODULES
+static int stp_tp_module_cb(struct notifier_block *nb, unsigned long val,
+			    void *data)
+{
+	struct module *mod = ((struct tp_module *)data)->mod;
+	struct stp_tp_set *set = &stp_tp_set;
+	unsigned int i;
+
+	if (val == MODULE_STATE_COMING) {
+		for (i = 0; i < mod->num_tracepoints; i++)
+			stp_tp_attach(set, tracepoint_ptr_deref(
+					&mod->tracepoints_ptrs[i]), mod);
+	} else if (val == MODULE_STATE_GOING) {
+		for (i = 0; i < set->n; i++)
+			if (set->tps[i].tp && set->tps[i].mod == mod)
+				stp_tp_detach(&set->tps[i]);
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block stp_tp_module_nb = {
+	.notifier_call = stp_tp_module_cb,
+};
+
+static bool stp_tp_watching;
+#endif
 
 static void __maybe_unused stp_tracepoints_unregister(
 	struct stp_tracepoint *tps, unsigned int n)
 {
 	unsigned int i;
-	bool any = false;
 
-	for (i = 0; i < n; i++) {
-		if (!tps[i].registered)
-			continue;
-		tracepoint_probe_unregister(tps[i].tp, tps[i].cb, &tps[i]);
-		tps[i].registered = false;
-		any = true;
-	}
-	if (any)
+#ifdef CONFIG_MODULES
+	if (stp_tp_watching)	/* first: no module attaches any more */
+		unregister_tracepoint_module_notifier(&stp_tp_module_nb);
+	stp_tp_watching = false;
+#endif
+	for (i = 0; i < n; i++)
+		stp_tp_detach(&tps[i]);
+	if (n)		/* also for points detached when their module went */
 		tracepoint_synchronize_unregister();
-	for (i = 0; i < n; i++) {
-		if (tps[i].mod)
-			module_put(tps[i].mod);
-		tps[i].mod = NULL;
-	}
+	stp_tp_set.tps = NULL;
+	stp_tp_set.n = 0;
 }
 
-/* 0 when at least one point is attached (or only optional ones failed) */
+/*
+ * 0 unless every point that could be attached failed (points waiting for
+ * their modules are no failure: with -v, how many wait is said).
+ */
 static int __maybe_unused stp_tracepoints_register(struct stp_tracepoint *tps,
 						   unsigned int n)
 {
-	unsigned int i, ok = 0, heads = 0;
-	int last = 0;
+	unsigned int i, ok = 0, wait = 0, heads = 0;
+	char msg[128];
+	int rc;
 
-	stp_tracepoints_lookup(tps, n);
 	for (i = 0; i < n; i++) {
-		int rc;
-
 		tps[i].self = *tps[i].probe;
 		tps[i].self.pp = tps[i].pp;
-		if (tps[i].member) {
-			tps[i].tp = NULL;
-			tps[i].mod = NULL;
-			continue;
-		}
-		/* a module's tracepoint: keep the module while attached */
-		if (tps[i].mod && !try_module_get(tps[i].mod)) {
-			tps[i].mod = NULL;
-			tps[i].tp = NULL;
-		}
-		heads++;
-		rc = tps[i].tp ? tracepoint_probe_register(tps[i].tp,
-							       tps[i].cb,
-							       &tps[i])
-				   : -ENOENT;
-		if (rc && tps[i].mod) {
-			module_put(tps[i].mod);
-			tps[i].mod = NULL;
-		}
-
-		if (rc) {
-			stp_tracepoint_warn(&tps[i], rc);
-			if (!tps[i].optional)
-				last = rc;
-			continue;
-		}
-		tps[i].registered = true;
-		ok++;
+		tps[i].tp = NULL;
+		tps[i].mod = NULL;
+		tps[i].registered = false;
 	}
-	return ok || !heads ? 0 : last;
+	stp_tp_set.tps = tps;
+	stp_tp_set.n = n;
+	stp_tp_set.last = 0;
+	for_each_kernel_tracepoint(stp_tp_attach_kernel, &stp_tp_set);
+#ifdef CONFIG_MODULES
+	/* registering replays COMING for every loaded module */
+	stp_tp_watching = !register_tracepoint_module_notifier(
+				&stp_tp_module_nb);
+#endif
+	for (i = 0; i < n; i++) {
+		if (tps[i].member)
+			continue;
+		heads++;
+		ok += tps[i].registered;
+		wait += !tps[i].tp;
+	}
+	if (wait && stp_verbose) {
+		scnprintf(msg, sizeof(msg), "%u tracepoint probe points wait "
+			  "for their modules to load", wait);
+		stp_transport_info(msg);
+	}
+	if (ok || wait || !heads)
+		return 0;
+	rc = stp_tp_set.last;
+	stp_tracepoints_unregister(tps, n);	/* the module watch */
+	return rc;
 }
 
 #endif /* STP_TRACEPOINTS_H */

@@ -31,6 +31,8 @@ struct dw_kernel {
 	struct dw_sym *by_addr;		/* the same, by address */
 	uint64_t *mcount;		/* ftrace call sites, sorted */
 	int nmcount;
+	uint64_t *kpblack;		/* NOKPROBE_SYMBOL functions, sorted */
+	int nkpblack;
 	struct { uint64_t lo, hi; } blocked[16];	/* sections kprobes refuse */
 	int nblocked;
 	uint64_t stext, etext;
@@ -96,6 +98,9 @@ bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 
 /* why f cannot be probed (NULL: it can) */
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f);
+/* is addr in a function of the kernel's kprobe blacklist
+ * (NOKPROBE_SYMBOL)?  false when unknown */
+bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr);
 /* is addr an ftrace call site? 1 yes, 0 no, -1 unknown (no mcount table) */
 int dw_ftrace_site(const struct dw_kernel *k, uint64_t addr);
 bool dw_exported(struct dw_kernel *k, const char *name);

@@ -78,11 +78,13 @@ static uint64_t sym_addr(struct dw_kernel *k, struct vec *all, const char *n)
 }
 
 /*
- * The ftrace call sites: the addresses between __start_mcount_loc and
- * __stop_mcount_loc, final in a linked vmlinux.  Left empty (unknown)
- * when the symbols or their data are missing.
+ * A table of addresses between two symbols (final in a linked vmlinux),
+ * sorted into *out: the ftrace call sites (__start/__stop_mcount_loc),
+ * the functions of NOKPROBE_SYMBOL (__start/__stop_kprobe_blacklist).
+ * Left empty (unknown) when the symbols or their data are missing.
  */
-static void read_mcount(struct dw_kernel *k, uint64_t start, uint64_t stop)
+static void read_addrs(struct dw_kernel *k, uint64_t start, uint64_t stop,
+		       uint64_t **out, int *n)
 {
 	Elf_Scn *scn = NULL;
 
@@ -98,11 +100,11 @@ static void read_mcount(struct dw_kernel *k, uint64_t start, uint64_t stop)
 		d = elf_getdata(scn, NULL);
 		if (!d || !d->d_buf || stop - sh.sh_addr > d->d_size)
 			return;
-		k->nmcount = (int)((stop - start) / 8);
-		k->mcount = xmalloc(stop - start);
-		memcpy(k->mcount, (char *)d->d_buf + (start - sh.sh_addr),
+		*n = (int)((stop - start) / 8);
+		*out = xmalloc(stop - start);
+		memcpy(*out, (char *)d->d_buf + (start - sh.sh_addr),
 		       stop - start);
-		qsort(k->mcount, k->nmcount, 8, cmp_u64);
+		qsort(*out, *n, 8, cmp_u64);
 		return;
 	}
 }
@@ -156,7 +158,8 @@ static void read_symtab(struct dw_kernel *k)
 			} else if (n[0] == '_' && (strstr(n, "text_") ||
 				   strstr(n, "inittext") || !strcmp(n, "_stext") ||
 				   !strcmp(n, "_etext") ||
-				   strstr(n, "_mcount_loc"))) {
+				   strstr(n, "_mcount_loc") ||
+				   strstr(n, "_kprobe_blacklist"))) {
 				struct dw_sym *m = xmalloc(sizeof(*m));
 
 				m->name = n;
@@ -168,8 +171,12 @@ static void read_symtab(struct dw_kernel *k)
 	dw_symtab_sort(k);
 	k->stext = sym_addr(k, &marks, "_stext");
 	k->etext = sym_addr(k, &marks, "_etext");
-	read_mcount(k, sym_addr(k, &marks, "__start_mcount_loc"),
-		    sym_addr(k, &marks, "__stop_mcount_loc"));
+	read_addrs(k, sym_addr(k, &marks, "__start_mcount_loc"),
+		   sym_addr(k, &marks, "__stop_mcount_loc"), &k->mcount,
+		   &k->nmcount);
+	read_addrs(k, sym_addr(k, &marks, "__start_kprobe_blacklist"),
+		   sym_addr(k, &marks, "__stop_kprobe_blacklist"),
+		   &k->kpblack, &k->nkpblack);
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
 		uint64_t lo = sym_addr(k, &marks, ranges[i][0]);
 		uint64_t hi = sym_addr(k, &marks, ranges[i][1]);
@@ -274,6 +281,24 @@ int dw_ftrace_site(const struct dw_kernel *k, uint64_t addr)
 		return -1;
 	return bsearch(&addr, k->mcount, k->nmcount, sizeof(addr),
 		       cmp_u64) != NULL;
+}
+
+bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr)
+{
+	int lo = 0, hi = k->nfuncs;
+
+	if (!k->nkpblack || !k->by_addr)
+		return false;
+	while (lo < hi) {	/* the first function symbol above addr */
+		int mid = lo + (hi - lo) / 2;
+
+		if (k->by_addr[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && bsearch(&k->by_addr[lo - 1].addr, k->kpblack,
+			     k->nkpblack, sizeof(addr), cmp_u64) != NULL;
 }
 
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f)

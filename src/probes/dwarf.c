@@ -158,7 +158,7 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		      struct vec *out, bool quiet)
 {
 	struct vec fs = { 0 };
-	int n = 0, asm_left = 0;
+	int n = 0, asm_left = 0, black_left = 0;
 	bool wild = glob_has_wild(r->func);
 
 	dw_find_funcs(s, k, r->func, r->file,
@@ -203,6 +203,16 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		 * probed; -l/-L still list them. */
 		if (wild && !mod && !quiet && (!f->die || !f->file || !*f->file)) {
 			asm_left++;
+			continue;
+		}
+		/* and so are the functions of the kernel's kprobe blacklist
+		 * (NOKPROBE_SYMBOL: the kprobe machinery, die/NMI paths,
+		 * sched_clock...), which the kernel refuses: stap 4.8 warns
+		 * "registration error (rc -22)" for each (98 for
+		 * kernel.function("*").return).  Named exactly, that warning
+		 * is what the user gets. */
+		if (wild && !mod && !quiet && dw_kprobe_refused(k, f->entry)) {
+			black_left++;
 			continue;
 		}
 		unique = !f->inlined && dwarf_symbol_unique(k, f);
@@ -266,6 +276,10 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		diag_warn(s, &pp->loc, "%d assembly function%s matching '%s' "
 			  "left out; name one to probe it",
 			  asm_left, asm_left == 1 ? "" : "s", r->func);
+	if (black_left && s->verbose[1])
+		diag_warn(s, &pp->loc, "%d probe point%s matching '%s' left "
+			  "out: on the kernel's kprobe blacklist", black_left,
+			  black_left == 1 ? "" : "s", r->func);
 	return n;
 }
 

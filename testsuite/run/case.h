@@ -25,9 +25,10 @@ struct rc_case {
 	char *prog;			/* C source of a test program */
 	char *prog_path;		/* its binary: same path on host and guest */
 	char *needs;			/* host command; failing: SKIP */
-	char *sysmod;			/* a module of the target kernel, relative
-					   to /lib/modules/RELEASE/: shipped at
-					   the same path in the guest */
+	char *sysmod;			/* modules of the target kernel, relative
+					   to /lib/modules/RELEASE/ (spaces
+					   between): shipped at the same paths
+					   in the guest */
 	struct vec out, err;		/* struct rc_line * */
 	struct vec out_has, err_has, klog_has, klog_allow;	/* char * (ERE) */
 	int status;

@@ -378,6 +378,28 @@ static void h_guest_case(const struct rc_case *c, struct strbuf *sh)
 		  c->name, c->name, c->name, c->name, c->name);
 }
 
+/* ship the target kernel's modules named in list (space-separated,
+ * relative to /lib/modules/RELEASE/) at the same paths in the guest */
+static int h_sysmods(struct guest_cpio *cp, const char *release,
+		     const char *list, struct strbuf *err)
+{
+	char *l = xstrdup(list), *save = NULL, *m;
+	int rc = 0;
+
+	for (m = strtok_r(l, " \t", &save); m; m = strtok_r(NULL, " \t", &save)) {
+		char *h = xasprintf("/lib/modules/%s/%s", release, m);
+
+		guest_cpio_parents(cp, h + 1);
+		if (guest_cpio_file(cp, h + 1, 0644, h) < 0) {
+			sb_printf(err, "cannot add %s", h);
+			rc = -1;
+		}
+		free(h);
+	}
+	free(l);
+	return rc;
+}
+
 static int h_write_initrd(const struct h_opts *o, const struct guest_kernel *k,
 			  struct vec *todo, const char *path, struct strbuf *err)
 {
@@ -413,17 +435,8 @@ static int h_write_initrd(const struct h_opts *o, const struct guest_kernel *k,
 				rc = -1;
 			}
 		}
-		if (c->sysmod) {
-			char *h = xasprintf("/lib/modules/%s/%s", o->release,
-					    c->sysmod);
-
-			guest_cpio_parents(&cp, h + 1);
-			if (guest_cpio_file(&cp, h + 1, 0644, h) < 0) {
-				sb_printf(err, "cannot add %s", h);
-				rc = -1;
-			}
-			free(h);
-		}
+		if (c->sysmod && h_sysmods(&cp, o->release, c->sysmod, err))
+			rc = -1;
 		if (c->ko) {
 			const char *b = strrchr(c->ko, '/');
 			char *name = xasprintf("stap/%s", b ? b + 1 : c->ko);
