@@ -33,6 +33,9 @@ struct dw_kernel {
 	int nmcount;
 	uint64_t *kpblack;		/* NOKPROBE_SYMBOL functions, sorted */
 	int nkpblack;
+	uint64_t *kpinsn;		/* jump label, static call and BUG()
+					   instructions, sorted */
+	int nkpinsn;
 	struct { uint64_t lo, hi; } blocked[16];	/* sections kprobes refuse */
 	int nblocked;
 	uint64_t stext, etext;
@@ -98,8 +101,9 @@ bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 
 /* why f cannot be probed (NULL: it can) */
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f);
-/* is addr in a function of the kernel's kprobe blacklist
- * (NOKPROBE_SYMBOL)?  false when unknown */
+/* does the kernel refuse a kprobe at instruction addr: in a function of
+ * its kprobe blacklist (NOKPROBE_SYMBOL), on a jump label, static call or
+ * BUG()?  false when unknown */
 bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr);
 /* is addr an ftrace call site? 1 yes, 0 no, -1 unknown (no mcount table) */
 int dw_ftrace_site(const struct dw_kernel *k, uint64_t addr);

@@ -77,19 +77,14 @@ static uint64_t sym_addr(struct dw_kernel *k, struct vec *all, const char *n)
 	return 0;
 }
 
-/*
- * A table of addresses between two symbols (final in a linked vmlinux),
- * sorted into *out: the ftrace call sites (__start/__stop_mcount_loc),
- * the functions of NOKPROBE_SYMBOL (__start/__stop_kprobe_blacklist).
- * Left empty (unknown) when the symbols or their data are missing.
- */
-static void read_addrs(struct dw_kernel *k, uint64_t start, uint64_t stop,
-		       uint64_t **out, int *n)
+/* the bytes of vmlinux's data between two symbols, or NULL */
+static const char *table_bytes(struct dw_kernel *k, uint64_t start,
+			       uint64_t stop)
 {
 	Elf_Scn *scn = NULL;
 
-	if (!start || stop <= start || (stop - start) % 8)
-		return;
+	if (!start || stop <= start)
+		return NULL;
 	while ((scn = elf_nextscn(k->elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
@@ -99,14 +94,50 @@ static void read_addrs(struct dw_kernel *k, uint64_t start, uint64_t stop,
 			continue;
 		d = elf_getdata(scn, NULL);
 		if (!d || !d->d_buf || stop - sh.sh_addr > d->d_size)
-			return;
-		*n = (int)((stop - start) / 8);
-		*out = xmalloc(stop - start);
-		memcpy(*out, (char *)d->d_buf + (start - sh.sh_addr),
-		       stop - start);
-		qsort(*out, *n, 8, cmp_u64);
-		return;
+			return NULL;
+		return (const char *)d->d_buf + (start - sh.sh_addr);
 	}
+	return NULL;
+}
+
+/*
+ * A table between two symbols (final in a linked vmlinux) appended to
+ * *out: entries of size bytes, each holding an address at its start,
+ * absolute (rel false: __mcount_loc, _kprobe_blacklist) or as an s32
+ * from there (__jump_table, static_call_sites, __bug_table).  Nothing is
+ * added (unknown) when the symbols or their data are missing.
+ */
+static void read_addrs(struct dw_kernel *k, struct vec *marks,
+		       const char *name, size_t size, bool rel, uint64_t **out,
+		       int *n)
+{
+	char lo[80], hi[80];
+	uint64_t start, stop;
+	const char *b;
+	size_t cnt;
+
+	snprintf(lo, sizeof(lo), "__start_%s", name);
+	snprintf(hi, sizeof(hi), "__stop_%s", name);
+	start = sym_addr(k, marks, lo);
+	stop = sym_addr(k, marks, hi);
+	b = table_bytes(k, start, stop);
+	if (!b || (stop - start) % size)
+		return;
+	cnt = (stop - start) / size;
+	*out = xrealloc(*out, (*n + cnt) * sizeof(**out));
+	for (size_t i = 0; i < cnt; i++) {
+		uint64_t v;
+		int32_t d;
+
+		if (rel) {
+			memcpy(&d, b + i * size, sizeof(d));
+			v = start + i * size + (int64_t)d;
+		} else {
+			memcpy(&v, b + i * size, sizeof(v));
+		}
+		(*out)[(*n)++] = v;
+	}
+	qsort(*out, *n, sizeof(**out), cmp_u64);
 }
 
 static void read_symtab(struct dw_kernel *k)
@@ -158,8 +189,8 @@ static void read_symtab(struct dw_kernel *k)
 			} else if (n[0] == '_' && (strstr(n, "text_") ||
 				   strstr(n, "inittext") || !strcmp(n, "_stext") ||
 				   !strcmp(n, "_etext") ||
-				   strstr(n, "_mcount_loc") ||
-				   strstr(n, "_kprobe_blacklist"))) {
+				   !strncmp(n, "__start_", 8) ||
+				   !strncmp(n, "__stop_", 7))) {
 				struct dw_sym *m = xmalloc(sizeof(*m));
 
 				m->name = n;
@@ -171,12 +202,20 @@ static void read_symtab(struct dw_kernel *k)
 	dw_symtab_sort(k);
 	k->stext = sym_addr(k, &marks, "_stext");
 	k->etext = sym_addr(k, &marks, "_etext");
-	read_addrs(k, sym_addr(k, &marks, "__start_mcount_loc"),
-		   sym_addr(k, &marks, "__stop_mcount_loc"), &k->mcount,
+	read_addrs(k, &marks, "mcount_loc", 8, false, &k->mcount,
 		   &k->nmcount);
-	read_addrs(k, sym_addr(k, &marks, "__start_kprobe_blacklist"),
-		   sym_addr(k, &marks, "__stop_kprobe_blacklist"),
-		   &k->kpblack, &k->nkpblack);
+	read_addrs(k, &marks, "kprobe_blacklist", 8, false, &k->kpblack,
+		   &k->nkpblack);
+	/* instructions the kernel will not put a kprobe on: jump labels,
+	 * static calls (struct jump_entry, static_call_site: relative) and
+	 * BUG()s (struct bug_entry, 12 bytes with BUGVERBOSE: the others are
+	 * not a whole number of entries, or do not match, and are lost) */
+	read_addrs(k, &marks, "__jump_table", 16, true, &k->kpinsn,
+		   &k->nkpinsn);
+	read_addrs(k, &marks, "static_call_sites", 8, true, &k->kpinsn,
+		   &k->nkpinsn);
+	read_addrs(k, &marks, "__bug_table", 12, true, &k->kpinsn,
+		   &k->nkpinsn);
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
 		uint64_t lo = sym_addr(k, &marks, ranges[i][0]);
 		uint64_t hi = sym_addr(k, &marks, ranges[i][1]);
@@ -287,6 +326,9 @@ bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr)
 {
 	int lo = 0, hi = k->nfuncs;
 
+	if (k->nkpinsn && bsearch(&addr, k->kpinsn, k->nkpinsn, sizeof(addr),
+				  cmp_u64))
+		return true;
 	if (!k->nkpblack || !k->by_addr)
 		return false;
 	while (lo < hi) {	/* the first function symbol above addr */

@@ -152,6 +152,12 @@ static void missing_module(struct session *s, const struct probe_point *pp,
 		 "kernel's)", mod, k->build_dir, mod, k->release);
 }
 
+/* x86's kretprobe blacklist: a task switch returns on another stack */
+static bool ret_refused(const char *name)
+{
+	return !strcmp(name, "__switch_to");
+}
+
 /* the points of request r in k (vmlinux or module mod) appended to out */
 static int resolve_in(struct session *s, const struct probe_point *pp,
 		      struct dw_req *r, struct dw_kernel *k, const char *mod,
@@ -205,13 +211,17 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 			asm_left++;
 			continue;
 		}
-		/* and so are the functions of the kernel's kprobe blacklist
-		 * (NOKPROBE_SYMBOL: the kprobe machinery, die/NMI paths,
-		 * sched_clock...), which the kernel refuses: stap 4.8 warns
-		 * "registration error (rc -22)" for each (98 for
-		 * kernel.function("*").return).  Named exactly, that warning
-		 * is what the user gets. */
-		if (wild && !mod && !quiet && dw_kprobe_refused(k, f->entry)) {
+		/* and so are the points the kernel refuses: in a function of
+		 * its kprobe blacklist (NOKPROBE_SYMBOL: the kprobe machinery,
+		 * die/NMI paths, sched_clock...), on a jump label (trace_*()
+		 * wrappers, static_branch tests), a static call or a BUG():
+		 * stap 4.8 warns "registration error (rc -22)" for each (98
+		 * for kernel.function("*").return), and for .return probes,
+		 * __switch_to.  Named exactly, that warning is what the user
+		 * gets. */
+		if (wild && !mod && !quiet &&
+		    (dw_kprobe_refused(k, f->entry) ||
+		     (r->kind == DWK_RETURN && ret_refused(f->name)))) {
 			black_left++;
 			continue;
 		}
@@ -278,8 +288,9 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 			  asm_left, asm_left == 1 ? "" : "s", r->func);
 	if (black_left && s->verbose[1])
 		diag_warn(s, &pp->loc, "%d probe point%s matching '%s' left "
-			  "out: on the kernel's kprobe blacklist", black_left,
-			  black_left == 1 ? "" : "s", r->func);
+			  "out: the kernel refuses kprobes there (its kprobe "
+			  "blacklist, jump labels, static calls, BUG())",
+			  black_left, black_left == 1 ? "" : "s", r->func);
 	return n;
 }
 
