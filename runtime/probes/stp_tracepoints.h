@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * stp_tracepoints.h - kernel.trace("name"): attach to the tracepoints of
- * the kernel and of its modules (as they load) by name with tracepoint_probe_register(), no trace
- * headers needed.  The generated callbacks take every argument as an
- * unsigned long (all tracepoint arguments are scalars or pointers, which
- * the x86_64 ABI passes in one register or stack slot each) and hand them
- * to stp_tracepoint_fire(); the $name accessors read them from there.
+ * the kernel and of its modules (as they load) by name with
+ * tracepoint_probe_register(), no trace headers needed.  The generated
+ * callbacks take every argument as an unsigned long (all tracepoint
+ * arguments are scalars or pointers, which the x86_64 ABI passes in one
+ * register or stack slot each) and hand them to stp_tracepoint_fire();
+ * the $name accessors read them from there.
  *
  * Several probes on one tracepoint share one registration: a "head" entry
  * whose probe is a generated dispatcher (one handler run for the hit) that
