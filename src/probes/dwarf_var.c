@@ -188,10 +188,12 @@ static char *sym_vars(struct dw_kernel *k, const struct dw_func *f,
 	if (!strcmp(which, "return")) {
 		Dwarf_Die t;
 
-		if (!dp->is_return || !dw_die_type(&fd, &t))
+		if (!dp->is_return)
 			return NULL;
-		sb_puts(&fmt, "return=%#x");
-		sb_printf(&args, ", %s", ret_c);
+		if (dw_die_type(&fd, &t)) {	/* a void function's: "" */
+			sb_puts(&fmt, "return=%#x");
+			sb_printf(&args, ", %s", ret_c);
+		}
 	}
 	dw_func_vars(k, f, locals, &vars);
 	vec_each(&vars, i) {
