@@ -287,6 +287,12 @@ static int stp_kprobe_arm(struct stp_kprobe *p)
 	int rc = p->ret ? register_kretprobe(&p->st->u.rp) :
 			  register_kprobe(&p->st->u.kp);
 
+	/* a wildcard's function the kernel refuses (its kprobe blacklist,
+	 * the symbol table cannot tell): left out with the others */
+	if (rc == -EINVAL && p->wild) {
+		p->left = true;
+		return 0;
+	}
 	if (rc) {
 		stp_kprobe_warn(p, rc);
 		return rc;
@@ -388,8 +394,9 @@ static void stp_kprobes_pair(struct stp_kprobe *ps, unsigned int n)
 }
 
 /*
- * Points matched by a wildcard on no ftrace site were left out: said with
- * stap -v, and as a warning when nothing else is registered.
+ * Points matched by a wildcard on no ftrace site, or refused by the
+ * kernel, were left out: said with stap -v, and as a warning when nothing
+ * else is registered.
  */
 static void stp_kprobes_left_out(unsigned int n, bool all)
 {
@@ -398,8 +405,8 @@ static void stp_kprobes_left_out(unsigned int n, bool all)
 	if (!n)
 		return;
 	scnprintf(msg, sizeof(msg), "%u probe points matched by a wildcard "
-		  "left out: not functions ftrace can trace (name one to "
-		  "probe it)", n);
+		  "left out: functions ftrace cannot trace or kprobes refuse "
+		  "(name one to try it)", n);
 	if (all)
 		stp_transport_warn(msg);
 	else if (stp_verbose)
