@@ -502,6 +502,8 @@ static void stp_kprobes_free(struct stp_kprobe *ps, unsigned int n)
 
 	if (!n || !ps[0].st)
 		return;
+	for (i = 0; i < n; i++)
+		kfree(ps[0].st[i].guard);
 	kvfree(ps[0].st);
 	for (i = 0; i < n; i++)
 		ps[i].st = NULL;
@@ -606,9 +608,11 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 	 * rescheduling, and they make the kernel crawl until then).
 	 */
 	for (i = 0; i < n; i++) {
-		if (ps[i].registered && !ps[i].nokp && !ps[i].via_ftrace &&
-		    !stp_kprobe_waits(&ps[i]))
-			disable_kprobe(stp_kprobe_kp(&ps[i]));
+		struct kprobe *kp = stp_kprobe_kp(&ps[i]);
+
+		if (ps[i].registered && !ps[i].via_ftrace &&
+		    !(kp->flags & KPROBE_FLAG_DISABLED))
+			disable_kprobe(kp);
 		cond_resched();
 	}
 	stp_ftrace_stop(ft);	/* then ftrace: its points' kprobes are idle */
@@ -634,15 +638,10 @@ static void stp_kprobes_unregister_all(struct stp_kprobe *ps, unsigned int n,
 	if (nr)
 		unregister_kretprobes((struct kretprobe **)(batch + nb - nr),
 				      nr);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		ps[i].registered = false;
-		if (ps[i].st) {
-			kfree(ps[i].st->guard);
-			ps[i].st->guard = NULL;
-		}
-	}
 	kvfree(batch);
-	stp_kprobes_free(ps, n);
+	stp_kprobes_free(ps, n);	/* and the guards */
 }
 
 /*

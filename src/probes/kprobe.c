@@ -171,9 +171,10 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 {
 	const struct ksymtab *t = ksym_kernel(s);
 	struct vec m = { 0 };
+	bool wild = glob_has_wild(r->func);
 
 	if (!t) {
-		if (glob_has_wild(r->func)) {
+		if (wild) {
 			if (!quiet)
 				pp_error(s, pp, "cannot expand '%s' without the "
 					 "kernel's symbol table (System.map); "
@@ -185,7 +186,7 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 		add(s, pp, r, r->func, out);
 		return 1;
 	}
-	if (glob_has_wild(r->func)) {
+	if (wild) {
 		ksym_glob_funcs(t, r->func, &m);
 	} else {
 		const struct ksym *k = ksym_lookup(t, r->func, NULL);
@@ -212,7 +213,7 @@ static int match_kernel(struct session *s, const struct probe_point *pp,
 			dp->num[1] = (int64_t)k->addr;
 		/* a glob skipped the blocked sections (ksym_glob_funcs); the
 		 * runtime leaves out what ftrace cannot trace */
-		if (glob_has_wild(r->func))
+		if (wild)
 			dp->flags |= KPF_WILD | (dp->num[1] ? KPF_CHECKED : 0);
 	}
 	vec_free(&m);
