@@ -155,5 +155,8 @@ check asm-listed sh -c "$S -l 'kernel.function(\"ftrace_*\")' | grep -q '^kernel
 # BUG()s): one "registration error (rc -22)" each otherwise; named, they
 # are kept
 check kpblack-left-out-wild sh -c "$S -p2 -v -e 'probe kernel.function(\"rethook_*\").return { print(1) }' >$T/b.out 2>$T/b.err && ! grep -q '^kernel.function(\"rethook_hook@' $T/b.out && grep -q '^kernel.function(\"rethook_alloc@' $T/b.out && grep -q 'probe points matching .rethook_\*. left out: the kernel refuses kprobes there' $T/b.err"
+# a suffixed part of a NOKPROBE function (nmi_check_duration is inlined in
+# nmi_handle.part.0; nmi_handle is NOKPROBE): the kernel refuses it too
+check kpblack-suffixed sh -c "$S -p2 -v -e 'probe kernel.function(\"nmi_check_dura*\")?, kernel.function(\"vfs_read\") { print(1) }' >$T/b.out 2>$T/b.err && ! grep -q '^kernel.function(\"nmi_check_duration@' $T/b.out && grep -q \"1 probe point matching 'nmi_check_dura\\*' left out\" $T/b.err && $S -p2 -e 'probe kernel.function(\"nmi_check_duration\") { print(1) }' | grep -q '^kernel.function(\"nmi_check_duration@'"
 check kpblack-named sh -c "$S -p2 -e 'probe kernel.function(\"rethook_hook\").return { print(1) }' | grep -q '^kernel.function(\"rethook_hook@'"
 exit 0

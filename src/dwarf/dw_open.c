@@ -322,9 +322,50 @@ int dw_ftrace_site(const struct dw_kernel *k, uint64_t addr)
 		       cmp_u64) != NULL;
 }
 
+static bool kp_blacklisted(const struct dw_kernel *k, uint64_t addr)
+{
+	return bsearch(&addr, k->kpblack, k->nkpblack, sizeof(addr),
+		       cmp_u64) != NULL;
+}
+
+/* strcmp(s, the first len bytes of name) */
+static int cmp_name_len(const char *s, const char *name, size_t len)
+{
+	int c = strncmp(s, name, len);
+
+	return c ? c : s[len] != '\0';
+}
+
+/* the kernel's kprobe_lookup_name(): the first symbol of that name in
+ * address order (funcs is sorted by name, then address); 0 if none */
+static uint64_t kp_lookup_name(const struct dw_kernel *k, const char *name,
+			       size_t len)
+{
+	int lo = 0, hi = k->nfuncs;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (cmp_name_len(k->funcs[mid].name, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < k->nfuncs && !cmp_name_len(k->funcs[lo].name, name, len))
+		return k->funcs[lo].addr;
+	return 0;
+}
+
+/*
+ * What the kernel's check_kprobe_address_safe() refuses: a jump label,
+ * static call or BUG() instruction, and (within_kprobe_blacklist()) an
+ * address in a NOKPROBE_SYMBOL function, or in a suffixed part of one
+ * ("nmi_handle.part.0", "do_trap.cold": the name up to its first '.').
+ */
 bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr)
 {
 	int lo = 0, hi = k->nfuncs;
+	const char *name, *dot;
 
 	if (k->nkpinsn && bsearch(&addr, k->kpinsn, k->nkpinsn, sizeof(addr),
 				  cmp_u64))
@@ -339,8 +380,16 @@ bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr)
 		else
 			hi = mid;
 	}
-	return lo && bsearch(&k->by_addr[lo - 1].addr, k->kpblack,
-			     k->nkpblack, sizeof(addr), cmp_u64) != NULL;
+	if (!lo)
+		return false;
+	if (kp_blacklisted(k, k->by_addr[lo - 1].addr))
+		return true;
+	name = k->by_addr[lo - 1].name;
+	dot = strchr(name, '.');
+	if (!dot || dot == name)
+		return false;
+	addr = kp_lookup_name(k, name, dot - name);
+	return addr && kp_blacklisted(k, addr);
 }
 
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f)
