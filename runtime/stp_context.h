@@ -296,6 +296,22 @@ static inline bool __maybe_unused stp_probe_may_run(void)
 	       !local_read(&stp_rt.ctx[smp_processor_id()]->busy);
 }
 
+/*
+ * A kprobe or ftrace hit while a handler of ours runs on this CPU (the
+ * handler's own calls into probed functions, or an NMI) is what kprobes
+ * counts as missed: it is not run and, unlike the reentry of the other
+ * probe kinds, not a skipped probe (stap -t still reports it).  Else the
+ * handler of a probe on a lock function ends the session at MAXSKIPPED.
+ */
+static inline bool __maybe_unused stp_probe_missed(void)
+{
+	if (likely(stp_probe_may_run()))
+		return false;
+	if (atomic_read(&stp_rt.state) == STP_SS_RUNNING && stp_rt.ctx)
+		atomic_inc(&stp_rt.skipped_reentry);
+	return true;
+}
+
 #ifndef STP_NO_OVERLOAD
 /* too much of this CPU's time in probes ends the session */
 static void stp_overload(struct stp_context *c, u64 t0)

@@ -158,5 +158,10 @@ check kpblack-left-out-wild sh -c "$S -p2 -v -e 'probe kernel.function(\"rethook
 # a suffixed part of a NOKPROBE function (nmi_check_duration is inlined in
 # nmi_handle.part.0; nmi_handle is NOKPROBE): the kernel refuses it too
 check kpblack-suffixed sh -c "$S -p2 -v -e 'probe kernel.function(\"nmi_check_dura*\")?, kernel.function(\"vfs_read\") { print(1) }' >$T/b.out 2>$T/b.err && ! grep -q '^kernel.function(\"nmi_check_duration@' $T/b.out && grep -q \"1 probe point matching 'nmi_check_dura\\*' left out\" $T/b.err && $S -p2 -e 'probe kernel.function(\"nmi_check_duration\") { print(1) }' | grep -q '^kernel.function(\"nmi_check_duration@'"
+# the blocklist (probes/blocklist.c): a wildcard leaves out lock and atomic
+# primitives (by name part: not "lock_sock") and the functions of
+# kernel/kprobes.c; named exactly, one is probed
+check blocklist-wild sh -c "$S -p2 -v -e 'probe kernel.function(\"*spin_lock*\")?, kernel.function(\"*@kernel/kprobes.c\")?, kernel.function(\"lock_sock*\") { print(1) }' >$T/b.out 2>$T/b.err && ! grep -q '^kernel.function(\"_raw_spin_lock@' $T/b.out && ! grep -q '^kernel.function(\"[^@]*@kernel/kprobes.c' $T/b.out && grep -q '^kernel.function(\"lock_sock@' $T/b.out && grep -q \"probe points matching '\\*spin_lock\\*' left out: lock, atomic and bit primitives\" $T/b.err && grep -q \"probe points matching '\\*' left out: lock\" $T/b.err"
+check blocklist-named sh -c "$S -p2 -e 'probe kernel.function(\"_raw_spin_lock\"), kernel.function(\"register_kprobe\") { print(1) }' >$T/b.out && grep -q '^kernel.function(\"_raw_spin_lock@' $T/b.out && grep -q '^kernel.function(\"register_kprobe@' $T/b.out"
 check kpblack-named sh -c "$S -p2 -e 'probe kernel.function(\"rethook_hook\").return { print(1) }' | grep -q '^kernel.function(\"rethook_hook@'"
 exit 0

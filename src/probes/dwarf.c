@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "dwarf/dw.h"
 #include "elaborate/elab.h"
+#include "probes/blocklist.h"
 #include "probes/dwarf.h"
 #include "probes/emit.h"
 #include "probes/kprobe.h"
@@ -164,7 +165,7 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		      struct vec *out, bool quiet)
 {
 	struct vec fs = { 0 };
-	int n = 0, asm_left = 0, black_left = 0;
+	int n = 0, asm_left = 0, black_left = 0, block_left = 0;
 	bool wild = glob_has_wild(r->func);
 
 	dw_find_funcs(s, k, r->func, r->file,
@@ -209,6 +210,12 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		 * probed; -l/-L still list them. */
 		if (wild && !mod && !quiet && (!f->die || !f->file || !*f->file)) {
 			asm_left++;
+			continue;
+		}
+		/* and so are the primitives every handler runs through, as
+		 * stap's blocklist leaves them out (probes/blocklist.h) */
+		if (wild && !quiet && blocklisted(f->name, f->file)) {
+			block_left++;
 			continue;
 		}
 		/* and so are the points the kernel refuses: in a function of
@@ -286,6 +293,11 @@ static int resolve_in(struct session *s, const struct probe_point *pp,
 		diag_warn(s, &pp->loc, "%d assembly function%s matching '%s' "
 			  "left out; name one to probe it",
 			  asm_left, asm_left == 1 ? "" : "s", r->func);
+	if (block_left && s->verbose[1])
+		diag_warn(s, &pp->loc, "%d probe point%s matching '%s' left "
+			  "out: lock, atomic and bit primitives, kprobe and "
+			  "paravirt code (name one to probe it)",
+			  block_left, block_left == 1 ? "" : "s", r->func);
 	if (black_left && s->verbose[1])
 		diag_warn(s, &pp->loc, "%d probe point%s matching '%s' left "
 			  "out: the kernel refuses kprobes there (its kprobe "
