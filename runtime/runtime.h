@@ -15,6 +15,7 @@
 #include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/version.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 #include <asm/local.h>

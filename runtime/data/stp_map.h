@@ -258,7 +258,22 @@ static inline void stp_map_free(struct stp_map *m)
 	m->heads = NULL;
 }
 
-/* 0 or -ENOMEM */
+/* zeroed; a script's array too big for the machine is its error (below),
+ * not an allocation-failure warning with a call trace in the kernel log,
+ * nor a reason for the OOM killer to kill a process */
+static inline void *stp_map_vzalloc(size_t size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 8, 0)
+	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			 __GFP_RETRY_MAYFAIL);
+#else
+	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			 __GFP_RETRY_MAYFAIL,
+			 PAGE_KERNEL);
+#endif
+}
+
+/* 0 or -ENOMEM (with an error naming the array) */
 static inline int stp_map_init(struct stp_map *m, const struct stp_map_desc *d)
 {
 	u32 off = 0, nb = 1;
@@ -278,9 +293,16 @@ static inline int stp_map_init(struct stp_map *m, const struct stp_map_desc *d)
 	while (nb < m->max)
 		nb <<= 1;
 	m->mask = nb - 1;
-	m->heads = vzalloc(nb * sizeof(*m->heads));
-	m->pool = vzalloc((size_t)m->max * m->esize);
+	m->heads = stp_map_vzalloc(nb * sizeof(*m->heads));
+	m->pool = stp_map_vzalloc((size_t)m->max * m->esize);
 	if (!m->heads || !m->pool) {
+		char msg[128];
+
+		scnprintf(msg, sizeof(msg), "Couldn't allocate %zu KB for "
+			  "global '%s' (%u entries)", ((size_t)m->max *
+			  m->esize + nb * sizeof(*m->heads)) >> 10,
+			  d->name, m->max);
+		stp_transport_error(msg);
 		stp_map_free(m);
 		return -ENOMEM;
 	}

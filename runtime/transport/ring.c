@@ -101,31 +101,57 @@ static void stp_ring_put(struct stp_ring *r, unsigned long pos,
 	memcpy(r->buf, (const char *)src + first, len - first);
 }
 
-/* overwrite mode: free need bytes by discarding the oldest records */
-static bool stp_ring_make_room(struct stp_ring *r, unsigned long head,
-			       unsigned long need)
+/* the tail past the oldest records whose discarding leaves need bytes
+ * free (need <= stp_ring_size) */
+static unsigned long stp_ring_skip(const struct stp_ring *r,
+				   unsigned long head, unsigned long tail,
+				   unsigned long need)
 {
-	unsigned long tail = r->tail;
 	struct stp_rec_hdr old;
 
-	if (!READ_ONCE(stp_ring_overwrite) || need > stp_ring_size)
-		return false;
 	while (need > stp_ring_size - (head - tail)) {
 		memcpy(&old, r->buf + (tail & stp_ring_mask()), sizeof(old));
 		tail += ALIGN(sizeof(old) + old.len, STP_REC_ALIGN);
 	}
-	smp_store_release(&r->tail, tail);
+	return tail;
+}
+
+/* overwrite mode: free need bytes by discarding the oldest records */
+static bool stp_ring_make_room(struct stp_ring *r, unsigned long head,
+			       unsigned long need)
+{
+	if (!READ_ONCE(stp_ring_overwrite) || need > stp_ring_size)
+		return false;
+	smp_store_release(&r->tail, stp_ring_skip(r, head, r->tail, need));
 	return true;
 }
 
-/* a reader is coming: no producer may move tail from now on */
+/*
+ * A reader is coming: no producer may move tail from now on.  A ring the
+ * detached session filled keeps its newest three quarters: the rest is
+ * room for what is written while the reader drains it, which would
+ * otherwise be dropped as transport failures (the reader is the only
+ * consumer, and none reads yet).
+ */
 static void stp_ring_overwrite_off(void)
 {
+	int cpu;
+
 	if (!xchg(&stp_ring_overwrite, 0))
 		return;
 	/* producers run with interrupts off: an RCU grace period waits for
 	 * every one that may have seen the flag set */
 	synchronize_rcu();
+	mutex_lock(&stp_ring_read_lock);
+	for_each_possible_cpu(cpu) {
+		struct stp_ring *r = per_cpu_ptr(stp_rings, cpu);
+
+		if (r->buf)
+			smp_store_release(&r->tail, stp_ring_skip(r,
+				smp_load_acquire(&r->head), r->tail,
+				stp_ring_size / 4));
+	}
+	mutex_unlock(&stp_ring_read_lock);
 }
 
 /* Producer side: any context, never sleeps.  0, -ENOSPC or -EBUSY. */
