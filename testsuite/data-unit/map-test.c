@@ -83,6 +83,23 @@ static void test_basic(void)
 	stp_map_free(&m);
 }
 
+/* no memory for the array: -ENOMEM, an error naming it, nothing left */
+static void test_nomem(void)
+{
+	struct stp_map m;
+	long before = shim_allocs;
+	int rc;
+
+	shim_nomem = true;
+	rc = stp_map_init(&m, &d_ll);
+	shim_nomem = false;
+	CHECK("map init without memory", rc == -ENOMEM &&
+	      shim_allocs == before && !m.pool && !m.heads);
+	CHECK("map init without memory names the array",
+	      !strncmp(shim_error, "Couldn't allocate ", 18) &&
+	      strstr(shim_error, " KB for global 'a' (4 entries)"));
+}
+
 static void test_default_size(void)
 {
 	static const struct stp_map_desc d = {
@@ -288,6 +305,7 @@ int main(void)
 {
 	test_basic();
 	test_default_size();
+	test_nomem();
 	test_wrap();
 	test_strings();
 	test_nine();

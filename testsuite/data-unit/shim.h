@@ -41,17 +41,36 @@ static long shim_allocs;
 #define for_each_possible_cpu(c) for ((c) = 0; (c) < shim_ncpus; (c)++)
 #define smp_processor_id() shim_cpu
 
+static bool shim_nomem;		/* every allocation fails */
+static char shim_error[256];		/* the last stp_transport_error() */
+
 static inline void *vzalloc(size_t n)
 {
+	if (shim_nomem)
+		return NULL;
 	shim_allocs++;
 	return calloc(1, n ? n : 1);
 }
+
+#define LINUX_VERSION_CODE 0x060100
+#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + (c))
+#define __GFP_ZERO 0
+#define __GFP_NOWARN 0
+#define __GFP_RETRY_MAYFAIL 0
+#define __vmalloc(n, f) vzalloc(n)
 
 static inline void vfree(const void *p)
 {
 	if (p)
 		shim_allocs--;
 	free((void *)p);
+}
+
+#define scnprintf snprintf
+
+static inline void stp_transport_error(const char *msg)
+{
+	snprintf(shim_error, sizeof(shim_error), "%s", msg);
 }
 
 #define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
