@@ -296,22 +296,6 @@ static inline bool __maybe_unused stp_probe_may_run(void)
 	       !local_read(&stp_rt.ctx[smp_processor_id()]->busy);
 }
 
-/*
- * A kprobe or ftrace hit while a handler of ours runs on this CPU (the
- * handler's own calls into probed functions, or an NMI) is what kprobes
- * counts as missed: it is not run and, unlike the reentry of the other
- * probe kinds, not a skipped probe (stap -t still reports it).  Else the
- * handler of a probe on a lock function ends the session at MAXSKIPPED.
- */
-static inline bool __maybe_unused stp_probe_missed(void)
-{
-	if (likely(stp_probe_may_run()))
-		return false;
-	if (atomic_read(&stp_rt.state) == STP_SS_RUNNING && stp_rt.ctx)
-		atomic_inc(&stp_rt.skipped_reentry);
-	return true;
-}
-
 #ifndef STP_NO_OVERLOAD
 /* too much of this CPU's time in probes ends the session */
 static void stp_overload(struct stp_context *c, u64 t0)
@@ -436,10 +420,15 @@ static void __maybe_unused stp_probe_chain(struct stp_context *c,
 /*
  * Run probe p on this CPU if the session is in state `state`; any context.
  * Interrupts stay off for the whole handler: a second probe hit on this CPU
- * could only come from an NMI, and the busy guard skips it.
+ * comes from the handler itself (its calls into probed functions) or an
+ * NMI, and the busy guard skips it.  For a kprobe or ftrace hit (missable)
+ * that is what kprobes counts as missed: not a skipped probe, so a probe on
+ * a lock function does not end the session at MAXSKIPPED (stap -t still
+ * reports it).
  */
-static void __maybe_unused stp_probe_run(const struct stp_probe *p,
-					 struct pt_regs *regs, int state)
+static void __maybe_unused stp_probe_enter(const struct stp_probe *p,
+					   struct pt_regs *regs, int state,
+					   bool missable)
 {
 	struct stp_context *c;
 	unsigned long flags;
@@ -455,7 +444,10 @@ static void __maybe_unused stp_probe_run(const struct stp_probe *p,
 		goto out;
 	}
 	if (local_inc_return(&c->busy) != 1) {
-		stp_skip(&stp_rt.skipped_reentry);
+		if (missable)
+			atomic_inc(&stp_rt.skipped_reentry);
+		else
+			stp_skip(&stp_rt.skipped_reentry);
 		goto busy;
 	}
 	stp_probe_body(c, p, regs, state == STP_SS_RUNNING);
@@ -463,6 +455,12 @@ busy:
 	local_dec(&c->busy);
 out:
 	local_irq_restore(flags);
+}
+
+static void __maybe_unused stp_probe_run(const struct stp_probe *p,
+					 struct pt_regs *regs, int state)
+{
+	stp_probe_enter(p, regs, state, false);
 }
 
 /* ---- session start and stop, around the generated parts ----------------- */

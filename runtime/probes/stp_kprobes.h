@@ -111,14 +111,11 @@ static inline struct kprobe *stp_kprobe_kp(const struct stp_kprobe *p)
 static void stp_kprobe_fire(const struct stp_kprobe *p, struct pt_regs *regs,
 			    struct kretprobe_instance *ri)
 {
-	struct stp_kprobe_cur old;
+	struct stp_kprobe_cur old = *this_cpu_ptr(&stp_kprobe_cur);
 
-	if (stp_probe_missed())
-		return;
-	old = *this_cpu_ptr(&stp_kprobe_cur);
 	this_cpu_write(stp_kprobe_cur.kp, p);
 	this_cpu_write(stp_kprobe_cur.ri, ri);
-	stp_probe_run(p->probe, regs, STP_SS_RUNNING);
+	stp_probe_enter(p->probe, regs, STP_SS_RUNNING, true);
 	this_cpu_write(stp_kprobe_cur.kp, old.kp);
 	this_cpu_write(stp_kprobe_cur.ri, old.ri);
 }

@@ -105,6 +105,11 @@ const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f);
  * its kprobe blacklist (NOKPROBE_SYMBOL), on a jump label, static call or
  * BUG()?  false when unknown */
 bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr);
+/* index in k->funcs of the first FUNC symbol named by the first len bytes
+ * of name, or -1 */
+int dw_sym_named(const struct dw_kernel *k, const char *name, size_t len);
+/* how many FUNC symbols are at or below addr (a count of k->by_addr) */
+int dw_syms_upto(const struct dw_kernel *k, uint64_t addr);
 /* is addr an ftrace call site? 1 yes, 0 no, -1 unknown (no mcount table) */
 int dw_ftrace_site(const struct dw_kernel *k, uint64_t addr);
 bool dw_exported(struct dw_kernel *k, const char *name);

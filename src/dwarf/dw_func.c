@@ -116,20 +116,7 @@ static void walk_inlines(Dwarf_Die *d, const char *fglob, const char *file,
 
 static bool has_symbol_named(struct dw_kernel *k, const char *n)
 {
-	int lo = 0, hi = k->nfuncs;
-
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		int c = strcmp(k->funcs[mid].name, n);
-
-		if (!c)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return dw_sym_named(k, n, strlen(n)) >= 0;
 }
 
 /*

@@ -131,18 +131,10 @@ static void read_sections(struct dw_kernel *k, Dwfl_Module *m)
 
 static int count_named(struct dw_kernel *k, const char *n)
 {
-	int lo = 0, hi = k->nfuncs, c = 0;
+	int i = dw_sym_named(k, n, strlen(n)), c = 0;
 
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (strcmp(k->funcs[mid].name, n) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < k->nfuncs && !strcmp(k->funcs[lo].name, n); lo++)
-		if (!c || k->funcs[lo].addr != k->funcs[lo - 1].addr)
+	for (; i >= 0 && i < k->nfuncs && !strcmp(k->funcs[i].name, n); i++)
+		if (!c || k->funcs[i].addr != k->funcs[i - 1].addr)
 			c++;
 	return c;
 }
@@ -158,16 +150,8 @@ static Elf_Scn *section_of(struct dw_kernel *k, uint64_t addr)
 bool dw_containing_symbol(struct dw_kernel *k, uint64_t addr,
 			  const char **name, uint64_t *off)
 {
-	int lo = 0, hi = k->nfuncs;
+	int lo = dw_syms_upto(k, addr);
 
-	while (lo < hi) {		/* the first symbol above addr */
-		int mid = (lo + hi) / 2;
-
-		if (k->by_addr[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	/*
 	 * The nearest symbol below with a unique name, in the same section
 	 * (a section stays in one piece when the module loads; the kernel

@@ -336,10 +336,7 @@ static int cmp_name_len(const char *s, const char *name, size_t len)
 	return c ? c : s[len] != '\0';
 }
 
-/* the kernel's kprobe_lookup_name(): the first symbol of that name in
- * address order (funcs is sorted by name, then address); 0 if none */
-static uint64_t kp_lookup_name(const struct dw_kernel *k, const char *name,
-			       size_t len)
+int dw_sym_named(const struct dw_kernel *k, const char *name, size_t len)
 {
 	int lo = 0, hi = k->nfuncs;
 
@@ -351,9 +348,23 @@ static uint64_t kp_lookup_name(const struct dw_kernel *k, const char *name,
 		else
 			hi = mid;
 	}
-	if (lo < k->nfuncs && !cmp_name_len(k->funcs[lo].name, name, len))
-		return k->funcs[lo].addr;
-	return 0;
+	return lo < k->nfuncs && !cmp_name_len(k->funcs[lo].name, name, len) ?
+	       lo : -1;
+}
+
+int dw_syms_upto(const struct dw_kernel *k, uint64_t addr)
+{
+	int lo = 0, hi = k->nfuncs;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (k->by_addr[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /*
@@ -364,32 +375,27 @@ static uint64_t kp_lookup_name(const struct dw_kernel *k, const char *name,
  */
 bool dw_kprobe_refused(const struct dw_kernel *k, uint64_t addr)
 {
-	int lo = 0, hi = k->nfuncs;
 	const char *name, *dot;
+	int lo, i;
 
 	if (k->nkpinsn && bsearch(&addr, k->kpinsn, k->nkpinsn, sizeof(addr),
 				  cmp_u64))
 		return true;
 	if (!k->nkpblack || !k->by_addr)
 		return false;
-	while (lo < hi) {	/* the first function symbol above addr */
-		int mid = lo + (hi - lo) / 2;
-
-		if (k->by_addr[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = dw_syms_upto(k, addr);
 	if (!lo)
 		return false;
 	if (kp_blacklisted(k, k->by_addr[lo - 1].addr))
 		return true;
+	/* the kernel's kprobe_lookup_name() of the base name: its first
+	 * symbol in address order (funcs is sorted by name, then address) */
 	name = k->by_addr[lo - 1].name;
 	dot = strchr(name, '.');
 	if (!dot || dot == name)
 		return false;
-	addr = kp_lookup_name(k, name, dot - name);
-	return addr && kp_blacklisted(k, addr);
+	i = dw_sym_named(k, name, dot - name);
+	return i >= 0 && kp_blacklisted(k, k->funcs[i].addr);
 }
 
 const char *dw_blocked(struct dw_kernel *k, const struct dw_func *f)
