@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Registration speed of kernel.function() probes, ours next to Debian's
 # stap 4.8, in one guest boot: for 1, ~40 and ~270 `.call` points, ~270
-# `.return` points and examples/socket-trace.stp (.call + .return), the
+# `.return` points, ~2,400 statement points (int3 kprobes: every line of
+# kernel/sched/core.c) and examples/socket-trace.stp (.call + .return), the
 # wall time of `staprun -c true MOD` (load, register, start, stop,
 # unregister, unload) and the time spent inside the kernel's
 # (un)registration entry points (register_kprobe*, register_kretprobe*,
@@ -28,6 +29,7 @@ sets=(
 	'p40|kernel.function("*@net/ipv4/af_inet.c").call'
 	'p270|kernel.function("*@net/socket.c").call, kernel.function("*@net/core/sock.c").call'
 	'r270|kernel.function("*@net/socket.c").return, kernel.function("*@net/core/sock.c").return'
+	's2400|kernel.statement("*@kernel/sched/core.c:*")'
 )
 fns="register_kprobe register_kprobes register_kretprobe register_kretprobes enable_kprobe
 ftrace_set_filter_ips register_ftrace_function
@@ -90,7 +92,7 @@ for s in "${sets[@]}" "st|@socket-trace"; do
 		echo "global n probe $pts { n++ }" > $T/$nm.stp
 	fi
 	names+=("$nm")
-	np=$(./stap -p2 $T/$nm.stp 2>/dev/null | grep -c '^k[a-z]*\.function')
+	np=$(./stap -p2 $T/$nm.stp 2>/dev/null | grep -c '^k[a-z]*\.\(function\|statement\)')
 	echo "$nm $np" >> $T/npoints
 	for v in ours noft; do
 		d=-DSTP_REG_TIMING; [ $v = noft ] && d="$d -DSTP_NO_FTRACE"
@@ -166,7 +168,7 @@ hdr="%-22s %6s | %21s | %21s | %21s\n"
 label() {
 	local l=$1
 	[ $1 = st ] && l="socket-trace.stp"
-	case $1 in p[0-9]*[0-9]) [ $1 != p1 ] && l="$l (.call)" ;; r*) l="$l (.return)" ;; esac
+	case $1 in p[0-9]*[0-9]) [ $1 != p1 ] && l="$l (.call)" ;; r*) l="$l (.return)" ;; s*) l="$l (statement)" ;; esac
 	printf "%s" "$l"
 }
 printf "# ms, median of $rounds ($accel), no tracer; columns: ours / ours -DSTP_NO_FTRACE (kprobes only, as before) / stap 4.8\n"

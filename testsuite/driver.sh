@@ -95,6 +95,34 @@ if [ "$nt" -ge 1 ] && [ -f "$(cat $T/t1.out)" ] && grep -q 'COPY .*__transport\.
 else
 	ko cache-transport "$nt $nt2 $(grep -h '__transport' $T/t1.err $T/t2.err | head -3)"
 fi
+# stap's soft limit: the cache is trimmed to cache_mb_limit after a store,
+# at most once per cache_clean_interval_s (both files created with their
+# defaults), least recently used first (a hit counts as a use), never the
+# module just stored
+C=$SYSTEMTAP_DIR/cache
+lim=$(cat $C/cache_mb_limit 2>/dev/null) iv=$(cat $C/cache_clean_interval_s 2>/dev/null)
+if [ "$lim" = 256 ] && [ "$iv" = 300 ]; then ok cache-settings; else ko cache-settings "'$lim' '$iv'"; fi
+echo 0 > $C/cache_mb_limit
+touch -d '-2 hour' $ko1; touch -d '-1 hour' $ko3
+$STAP -p4 -e "$HELLO" >/dev/null 2>&1	# a hit: ko1 is used again
+ko8=$($STAP -p4 -e "$HELLO # interval" 2>/dev/null)
+if [ -f "$ko1" ] && [ -f "$ko3" ] && [ -f "$ko8" ]; then ok cache-clean-interval
+else ko cache-clean-interval "$(ls $C/*/ | tr '\n' ' ')"; fi
+echo 0 > $C/cache_clean_interval_s
+echo 1 > $C/cache_mb_limit
+# fill the cache to 10 KB over its limit once the next module is in (about
+# ko1's size): trimming removes ko3 (unused for an hour), not ko1 (used)
+kbs() { find "$@" -type f ! -name '.*' ! -name 'cache_*' -printf '%s\n' | awk '{s += int($1 / 1024)} END {print s}'; }
+pad=$((1024 + 10 - $(kbs $C) - $(kbs $ko1 ${ko1%.ko}.c)))
+mkdir -p $C/zz && head -c $((pad * 1024)) /dev/zero > $C/zz/stap_pad.ko
+ko9=$($STAP -p4 -e "$HELLO # trimmed" 2>/dev/null)
+if [ -f "$ko9" ] && [ -f "$ko1" ] && [ ! -e "$ko3" ]; then ok cache-trim-lru
+else ko cache-trim-lru "$(ls $C/*/ | tr '\n' ' ')"; fi
+echo 0 > $C/cache_mb_limit
+ko10=$($STAP -p4 -e "$HELLO # alone" 2>/dev/null)
+if [ -f "$ko10" ] && [ ! -e "$ko1" ]; then ok cache-trim-keeps-new
+else ko cache-trim-keeps-new "$(ls $C/*/ | tr '\n' ' ')"; fi
+rm -f $C/cache_mb_limit $C/cache_clean_interval_s
 # --disable-cache builds in a temporary directory that goes away
 ko6=$($STAP -p4 --disable-cache -e "$HELLO" 2>/dev/null)
 if [[ $ko6 == /tmp/stap* ]] && [ ! -e "$ko6" ]; then ok disable-cache; else ko disable-cache "$ko6"; fi

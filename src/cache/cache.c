@@ -10,10 +10,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -24,6 +26,7 @@
 #include "util/xalloc.h"
 
 #define CACHE_MB_LIMIT_DEFAULT 256
+#define CACHE_CLEAN_INTERVAL_DEFAULT 300
 
 static char *cache_root(void)
 {
@@ -199,6 +202,8 @@ int cache_lookup(struct session *s)
 		return 0;
 	}
 	say_skipped(s, c, ko);
+	utimensat(AT_FDCWD, ko, NULL, 0);	/* recently used: trimmed last */
+	utimensat(AT_FDCWD, c, NULL, 0);
 	free(c);
 	s->ko_file = arena_strdup(&s->arena, ko);
 	free(ko);
@@ -246,31 +251,64 @@ static int cmp_mtime(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* keep the cache under cache_mb_limit, removing the oldest entries first */
-static void trim(const char *root)
+/* the number in the cache's settings file name, or def (and the file is
+ * created with it) */
+static long setting(const char *root, const char *name, long def)
 {
-	char *lim_path = xasprintf("%s/cache_mb_limit", root);
-	FILE *f = fopen(lim_path, "r");
-	long limit = CACHE_MB_LIMIT_DEFAULT, kb;
-	struct vec files = { 0 };
+	char *path = xasprintf("%s/%s", root, name);
+	FILE *f = fopen(path, "r");
+	long v = def;
 
 	if (f) {
-		if (fscanf(f, "%ld", &limit) != 1)
-			limit = CACHE_MB_LIMIT_DEFAULT;
+		if (fscanf(f, "%ld", &v) != 1 || v < 0)
+			v = def;
 		fclose(f);
-	} else if ((f = fopen(lim_path, "w"))) {
-		fprintf(f, "%d\n", CACHE_MB_LIMIT_DEFAULT);
+	} else if ((f = fopen(path, "w"))) {
+		fprintf(f, "%ld\n", def);
 		fclose(f);
 	}
-	free(lim_path);
+	free(path);
+	return v;
+}
+
+/* as stap: at most one cleaning per cache_clean_interval_s, so a module
+ * another stap has just stored is not taken from under it; the time of
+ * the last one is the mtime of .last_clean (dot files are not entries) */
+static bool clean_due(const char *root)
+{
+	long interval = setting(root, "cache_clean_interval_s",
+				CACHE_CLEAN_INTERVAL_DEFAULT);
+	char *stamp = xasprintf("%s/.last_clean", root);
+	struct stat st;
+	bool due = stat(stamp, &st) != 0 || time(NULL) - st.st_mtime >= interval;
+	FILE *f;
+
+	if (due && (f = fopen(stamp, "w")))
+		fclose(f);
+	free(stamp);
+	return due;
+}
+
+/* keep the cache under cache_mb_limit, removing the least recently used
+ * entries first (a hit renews its mtime) but never the one just stored */
+static void trim(const char *root, const char *key)
+{
+	long limit, kb;
+	struct vec files = { 0 };
+
+	if (!clean_due(root))
+		return;
+	limit = setting(root, "cache_mb_limit", CACHE_MB_LIMIT_DEFAULT);
 	kb = tree_kb(root, &files);
 	if (files.n)
 		qsort(files.v, (size_t)files.n, sizeof(void *), cmp_mtime);
 	vec_each(&files, i) {
 		struct stat st;
 		char *p = files.v[i];
+		const char *base = strrchr(p, '/');
 
-		if (kb > limit * 1024 && !strstr(p, "cache_mb_limit") && stat(p, &st) == 0) {
+		if (kb > limit * 1024 && strncmp(base, "/cache_", 7) &&
+		    !strstr(base, key) && stat(p, &st) == 0) {
 			kb -= (long)(st.st_size / 1024);
 			unlink(p);
 		}
@@ -340,7 +378,7 @@ void cache_store(struct session *s)
 	if (file_copy(s->c_file, c) == 0 && file_copy(s->ko_file, ko) == 0) {
 		if (s->verbose[3])
 			fprintf(stderr, "Pass 4: copied \"%s\" to cache\n", ko);
-		trim(root);
+		trim(root, s->cache_key);
 		/* the temporary directory goes away; the cached copy stays */
 		s->ko_file = arena_strdup(&s->arena, ko);
 	}
