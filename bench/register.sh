@@ -168,7 +168,7 @@ hdr="%-22s %6s | %21s | %21s | %21s\n"
 label() {
 	local l=$1
 	[ $1 = st ] && l="socket-trace.stp"
-	case $1 in p[0-9]*[0-9]) [ $1 != p1 ] && l="$l (.call)" ;; r*) l="$l (.return)" ;; s*) l="$l (statement)" ;; esac
+	case $1 in p[0-9]*[0-9]) [ $1 != p1 ] && l="$l (.call)" ;; r*) l="$l (.return)" ;; s[0-9]*) l="$l (statement)" ;; esac
 	printf "%s" "$l"
 }
 printf "# ms, median of $rounds ($accel), no tracer; columns: ours / ours -DSTP_NO_FTRACE (kprobes only, as before) / stap 4.8\n"
