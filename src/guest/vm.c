@@ -69,7 +69,14 @@ static struct vec vm_argv(const struct guest_vm *vm, const char *dir)
 
 	vm_arg(&argv, qemu && *qemu ? qemu : "qemu-system-x86_64");
 	vm_arg(&argv, "-machine");
-	vm_arg(&argv, kvm ? "pc,accel=kvm" : "pc,accel=tcg");
+	vm_arg(&argv, "pc");
+	/* one TCG thread for both CPUs: with one thread per CPU (qemu 7.2),
+	 * a CPU now and then kept running a translation of kernel text from
+	 * before text_poke() changed it back, an int3 long gone from memory
+	 * (ftrace sites patched by one module after another: the guest
+	 * looped on it for good, or a kprobe there jumped to address 0) */
+	vm_arg(&argv, "-accel");
+	vm_arg(&argv, kvm ? "kvm" : "tcg,thread=single");
 	if (kvm) {
 		vm_arg(&argv, "-cpu");
 		vm_arg(&argv, "host");
