@@ -64,8 +64,9 @@ static struct vec vm_argv(const struct guest_vm *vm, const char *dir)
 {
 	const char *qemu = getenv("STAP_GUEST_QEMU");
 	const char *extra = getenv("STAP_GUEST_APPEND");
+	const char *accel = getenv("STAP_GUEST_ACCEL");
 	struct vec argv = { 0 };
-	bool kvm = vm_use_kvm();
+	bool kvm = accel && *accel ? !strncmp(accel, "kvm", 3) : vm_use_kvm();
 
 	vm_arg(&argv, qemu && *qemu ? qemu : "qemu-system-x86_64");
 	vm_arg(&argv, "-machine");
@@ -74,9 +75,10 @@ static struct vec vm_argv(const struct guest_vm *vm, const char *dir)
 	 * a CPU now and then kept running a translation of kernel text from
 	 * before text_poke() changed it back, an int3 long gone from memory
 	 * (ftrace sites patched by one module after another: the guest
-	 * looped on it for good, or a kprobe there jumped to address 0) */
+	 * looped on it for good, or a kprobe there jumped to address 0);
+	 * STAP_GUEST_ACCEL=tcg,thread=multi for truly parallel CPUs */
 	vm_arg(&argv, "-accel");
-	vm_arg(&argv, kvm ? "kvm" : "tcg,thread=single");
+	vm_arg(&argv, accel && *accel ? accel : kvm ? "kvm" : "tcg,thread=single");
 	if (kvm) {
 		vm_arg(&argv, "-cpu");
 		vm_arg(&argv, "host");
