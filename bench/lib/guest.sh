@@ -59,9 +59,11 @@ bg_boot() {
 	(cd $R && find . | cpio -o -H newc 2>/dev/null) >$T/initrd
 	# one TCG thread (see src/guest/vm.c): with a thread per CPU, stap
 	# 4.8's kprobe on getppid jumped to address 0 in 2 of 9 runs of
-	# overhead.sh, on an int3 only a stale translation still had
-	accel=${BENCH_ACCEL:-tcg,thread=single}
-	{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } && [ -w /dev/kvm ] && accel=kvm
+	# overhead.sh, on an int3 only a stale translation still had;
+	# STAP_GUEST_ACCEL overrides, as for stap --vm
+	accel=${STAP_GUEST_ACCEL:-tcg,thread=single}
+	[ -z "${STAP_GUEST_ACCEL:-}" ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } &&
+		[ -w /dev/kvm ] && accel=kvm
 	timeout $1 qemu-system-x86_64 -accel $accel -kernel /boot/vmlinuz-$rel -initrd $T/initrd \
 		-append "console=ttyS0 panic=-1 oops=panic quiet" -nographic -no-reboot \
 		-m 1G -smp 2 </dev/null >$T/console 2>&1
