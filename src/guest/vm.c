@@ -71,14 +71,16 @@ static struct vec vm_argv(const struct guest_vm *vm, const char *dir)
 	vm_arg(&argv, qemu && *qemu ? qemu : "qemu-system-x86_64");
 	vm_arg(&argv, "-machine");
 	vm_arg(&argv, "pc");
-	/* one TCG thread for both CPUs: with one thread per CPU (qemu 7.2),
-	 * a CPU now and then kept running a translation of kernel text from
-	 * before text_poke() changed it back, an int3 long gone from memory
-	 * (ftrace sites patched by one module after another: the guest
-	 * looped on it for good, or a kprobe there jumped to address 0);
-	 * STAP_GUEST_ACCEL=tcg,thread=multi for truly parallel CPUs */
+	/* TCG with a thread per CPU, truly parallel.  qemu 7.2 then now and
+	 * then keeps running a translation of kernel text from before
+	 * text_poke() changed it back (an int3 long gone from memory: the
+	 * guest loops on it, or a kprobe there jumps to address 0), rarely,
+	 * after ftrace sites were patched by one module after another.
+	 * STAP_GUEST_ACCEL=tcg,thread=single avoids that; but there a CPU
+	 * switched out holding a script's lock makes the other CPU's probes
+	 * time out on it (skipped probes in ordinary scripts) */
 	vm_arg(&argv, "-accel");
-	vm_arg(&argv, accel && *accel ? accel : kvm ? "kvm" : "tcg,thread=single");
+	vm_arg(&argv, accel && *accel ? accel : kvm ? "kvm" : "tcg");
 	if (kvm) {
 		vm_arg(&argv, "-cpu");
 		vm_arg(&argv, "host");
