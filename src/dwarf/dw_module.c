@@ -133,7 +133,9 @@ static int count_named(struct dw_kernel *k, const char *n)
 {
 	int i = dw_sym_named(k, n, strlen(n)), c = 0;
 
-	for (; i >= 0 && i < k->nfuncs && !strcmp(k->funcs[i].name, n); i++)
+	if (i < 0)
+		return 0;
+	for (; i < k->nfuncs && !strcmp(k->funcs[i].name, n); i++)
 		if (!c || k->funcs[i].addr != k->funcs[i - 1].addr)
 			c++;
 	return c;

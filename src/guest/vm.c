@@ -66,7 +66,11 @@ static struct vec vm_argv(const struct guest_vm *vm, const char *dir)
 	const char *extra = getenv("STAP_GUEST_APPEND");
 	const char *accel = getenv("STAP_GUEST_ACCEL");
 	struct vec argv = { 0 };
-	bool kvm = accel && *accel ? !strncmp(accel, "kvm", 3) : vm_use_kvm();
+	bool kvm;
+
+	if (!accel || !*accel)
+		accel = vm_use_kvm() ? "kvm" : "tcg";
+	kvm = !strncmp(accel, "kvm", 3);
 
 	vm_arg(&argv, qemu && *qemu ? qemu : "qemu-system-x86_64");
 	vm_arg(&argv, "-machine");
@@ -80,7 +84,7 @@ static struct vec vm_argv(const struct guest_vm *vm, const char *dir)
 	 * switched out holding a script's lock makes the other CPU's probes
 	 * time out on it (skipped probes in ordinary scripts) */
 	vm_arg(&argv, "-accel");
-	vm_arg(&argv, accel && *accel ? accel : kvm ? "kvm" : "tcg");
+	vm_arg(&argv, accel);
 	if (kvm) {
 		vm_arg(&argv, "-cpu");
 		vm_arg(&argv, "host");
